@@ -1,0 +1,400 @@
+//! The ramparts domain: the state of a multi-account cloud and the rules that change it.
+//!
+//! Every change is a [`Command`] in an [`Envelope`] (who, where, when). [`Cloud::execute`]
+//! validates it completely before it changes anything, so a refused command leaves no trace,
+//! and is deterministic given the seed and sequence number, so a replayed log rebuilds the
+//! same cloud. Who may see and use what is decided in [`visibility`] alone.
+
+pub mod error;
+pub mod filter;
+pub mod ids;
+pub mod model;
+pub mod regions;
+pub mod rules;
+pub mod visibility;
+
+mod eni;
+mod group;
+mod subnet;
+mod tags;
+mod vpc;
+
+pub use error::{Error, Result};
+pub use eni::{EniChange, LaunchSpec};
+pub use group::{GroupRef, Permission, RuleRevoke};
+pub use tags::{resource_type, validate_tags, TagEntry};
+pub use eni::private_dns_name;
+pub use ids::Ids;
+pub use model::*;
+pub use rules::RuleSpec;
+pub use visibility::Caller;
+
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeSet, HashMap};
+
+/// Adjustable quotas, per account and Region unless said otherwise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    pub vpcs_per_region: usize,
+    pub subnets_per_vpc: usize,
+    pub groups_per_region: usize,
+    /// Per direction and IP family.
+    pub rules_per_group: usize,
+    pub groups_per_interface: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            vpcs_per_region: 5,
+            subnets_per_vpc: 200,
+            groups_per_region: 2500,
+            rules_per_group: 60,
+            groups_per_interface: 5,
+        }
+    }
+}
+
+/// The resources one account owns in one Region, in id order (the describe order).
+#[derive(Debug, Default, Clone)]
+pub struct Scope {
+    pub opened: bool,
+    pub default_vpc: Option<String>,
+    pub vpcs: BTreeSet<String>,
+    pub subnets: BTreeSet<String>,
+    pub groups: BTreeSet<String>,
+    pub interfaces: BTreeSet<String>,
+    pub instances: BTreeSet<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum VpcAttribute {
+    EnableDnsSupport,
+    EnableDnsHostnames,
+    EnableNetworkAddressUsageMetrics,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SubnetAttribute {
+    MapPublicIpOnLaunch,
+    AssignIpv6AddressOnCreation,
+    EnableDns64,
+    EnableResourceNameDnsARecordOnLaunch,
+}
+
+/// A change to the cloud, as logged. Values are already canonical (see [`rules`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Command {
+    /// First use of a Region by an account: creates its default VPC.
+    OpenRegion,
+    CreateVpc {
+        cidr: ipnet::Ipv4Net,
+        instance_tenancy: Option<String>,
+        tags: Vec<Tag>,
+    },
+    CreateDefaultVpc,
+    DeleteVpc {
+        vpc_id: String,
+    },
+    ModifyVpcAttribute {
+        vpc_id: String,
+        attribute: VpcAttribute,
+        value: bool,
+    },
+    CreateSubnet {
+        vpc_id: String,
+        cidr: ipnet::Ipv4Net,
+        availability_zone: Option<String>,
+        availability_zone_id: Option<String>,
+        tags: Vec<Tag>,
+    },
+    DeleteSubnet {
+        subnet_id: String,
+    },
+    ModifySubnetAttribute {
+        subnet_id: String,
+        attribute: SubnetAttribute,
+        value: bool,
+    },
+    CreateSecurityGroup {
+        name: String,
+        description: String,
+        vpc_id: Option<String>,
+        tags: Vec<Tag>,
+    },
+    DeleteSecurityGroup {
+        group: GroupRef,
+    },
+    AuthorizeRules {
+        group: GroupRef,
+        egress: bool,
+        rules: Vec<RuleSpec>,
+        tags: Vec<Tag>,
+    },
+    RevokeRules {
+        group: GroupRef,
+        egress: bool,
+        revoke: RuleRevoke,
+    },
+    ModifyRules {
+        group_id: String,
+        changes: Vec<(String, RuleSpec)>,
+    },
+    UpdateRuleDescriptions {
+        group: GroupRef,
+        egress: bool,
+        by_id: Vec<(String, Option<String>)>,
+        by_rule: Vec<RuleSpec>,
+    },
+    CreateTags {
+        resources: Vec<String>,
+        tags: Vec<Tag>,
+    },
+    DeleteTags {
+        resources: Vec<String>,
+        tags: Vec<(String, Option<String>)>,
+    },
+    CreateNetworkInterface {
+        subnet_id: String,
+        groups: Vec<String>,
+        description: Option<String>,
+        private_ip: Option<std::net::Ipv4Addr>,
+        interface_type: Option<String>,
+        tags: Vec<Tag>,
+    },
+    ModifyNetworkInterface {
+        interface_id: String,
+        change: EniChange,
+    },
+    DeleteNetworkInterface {
+        interface_id: String,
+    },
+    RunInstances(LaunchSpec),
+    TerminateInstances {
+        instance_ids: Vec<String>,
+    },
+}
+
+impl Command {
+    /// Whether this command only ever acts in the caller's own Region scope, so the Region
+    /// must be opened (default VPC created) before it runs.
+    pub fn needs_open_region(&self) -> bool {
+        !matches!(self, Command::OpenRegion)
+    }
+}
+
+/// Who asked, where and when: the context every command runs in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Envelope {
+    pub account: AccountId,
+    pub region: Region,
+    /// Milliseconds since the epoch, chosen before the command is logged.
+    pub at: Millis,
+    pub command: Command,
+}
+
+/// What a command made or changed, for the response.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Done,
+    Id(String),
+    Rules(Vec<Rule>),
+    Revoked {
+        rules: Vec<Rule>,
+        unknown: Vec<RuleSpec>,
+    },
+    Reservation(String),
+    Terminated(Vec<(String, InstanceState, InstanceState)>),
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Cloud {
+    pub limits: Limits,
+    pub vpcs: HashMap<String, Vpc>,
+    pub subnets: HashMap<String, Subnet>,
+    pub groups: HashMap<String, SecurityGroup>,
+    pub interfaces: HashMap<String, NetworkInterface>,
+    pub instances: HashMap<String, Instance>,
+    pub route_tables: HashMap<String, RouteTable>,
+    pub network_acls: HashMap<String, NetworkAcl>,
+    /// Rule id → the id of the group that holds it.
+    pub rule_index: HashMap<String, String>,
+    scopes: HashMap<(AccountId, Region), Scope>,
+}
+
+impl Cloud {
+    pub fn new(limits: Limits) -> Self {
+        Cloud {
+            limits,
+            ..Cloud::default()
+        }
+    }
+
+    pub fn scope(&self, account: &str, region: &str) -> Option<&Scope> {
+        self.scopes.get(&(account.to_string(), region.to_string()))
+    }
+
+    pub(crate) fn scope_mut(&mut self, account: &str, region: &str) -> &mut Scope {
+        self.scopes
+            .entry((account.to_string(), region.to_string()))
+            .or_default()
+    }
+
+    pub fn region_opened(&self, account: &str, region: &str) -> bool {
+        self.scope(account, region).is_some_and(|s| s.opened)
+    }
+
+    /// Apply one command. On error nothing has changed.
+    pub fn execute(&mut self, env: &Envelope, ids: &mut Ids) -> Result<Outcome> {
+        let caller = Caller::new(&env.account, &env.region);
+        let at = env.at;
+        match &env.command {
+            Command::OpenRegion => self.open_region(&caller, ids),
+            Command::CreateVpc {
+                cidr,
+                instance_tenancy,
+                tags,
+            } => self.create_vpc(&caller, ids, *cidr, instance_tenancy.clone(), tags),
+            Command::CreateDefaultVpc => self.create_default_vpc(&caller, ids),
+            Command::DeleteVpc { vpc_id } => self.delete_vpc(&caller, vpc_id),
+            Command::ModifyVpcAttribute {
+                vpc_id,
+                attribute,
+                value,
+            } => self.modify_vpc_attribute(&caller, vpc_id, *attribute, *value),
+            Command::CreateSubnet {
+                vpc_id,
+                cidr,
+                availability_zone,
+                availability_zone_id,
+                tags,
+            } => self.create_subnet(
+                &caller,
+                ids,
+                vpc_id,
+                *cidr,
+                availability_zone.as_deref(),
+                availability_zone_id.as_deref(),
+                tags,
+            ),
+            Command::DeleteSubnet { subnet_id } => self.delete_subnet(&caller, subnet_id),
+            Command::ModifySubnetAttribute {
+                subnet_id,
+                attribute,
+                value,
+            } => self.modify_subnet_attribute(&caller, subnet_id, *attribute, *value),
+            Command::CreateSecurityGroup {
+                name,
+                description,
+                vpc_id,
+                tags,
+            } => self.create_group(&caller, ids, name, description, vpc_id.as_deref(), tags),
+            Command::DeleteSecurityGroup { group } => self.delete_group(&caller, group),
+            Command::AuthorizeRules {
+                group,
+                egress,
+                rules,
+                tags,
+            } => self.authorize(&caller, ids, group, *egress, rules, tags),
+            Command::RevokeRules {
+                group,
+                egress,
+                revoke,
+            } => self.revoke(&caller, group, *egress, revoke),
+            Command::ModifyRules { group_id, changes } => {
+                self.modify_rules(&caller, group_id, changes)
+            }
+            Command::UpdateRuleDescriptions {
+                group,
+                egress,
+                by_id,
+                by_rule,
+            } => self.update_rule_descriptions(&caller, group, *egress, by_id, by_rule),
+            Command::CreateTags { resources, tags } => self.create_tags(&caller, resources, tags),
+            Command::DeleteTags { resources, tags } => self.delete_tags(&caller, resources, tags),
+            Command::CreateNetworkInterface {
+                subnet_id,
+                groups,
+                description,
+                private_ip,
+                interface_type,
+                tags,
+            } => self.create_interface(
+                &caller,
+                ids,
+                subnet_id,
+                groups,
+                description.clone(),
+                *private_ip,
+                interface_type.clone(),
+                tags,
+            ),
+            Command::ModifyNetworkInterface {
+                interface_id,
+                change,
+            } => self.modify_interface(&caller, interface_id, change),
+            Command::DeleteNetworkInterface { interface_id } => {
+                self.delete_interface(&caller, interface_id)
+            }
+            Command::RunInstances(spec) => self.run_instances(&caller, ids, at, spec),
+            Command::TerminateInstances { instance_ids } => {
+                self.terminate_instances(&caller, instance_ids)
+            }
+        }
+    }
+}
+
+/// Paging of a describe: items come in id order; the token is the last id handed out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Page {
+    pub max_results: Option<usize>,
+    pub next_token: Option<String>,
+}
+
+impl Page {
+    pub fn apply<'a, T: 'a>(
+        &self,
+        items: impl Iterator<Item = &'a T>,
+        id: impl Fn(&T) -> &String,
+    ) -> Result<(Vec<&'a T>, Option<String>)> {
+        let mut items = items.skip_while(|x| {
+            self.next_token
+                .as_ref()
+                .is_some_and(|token| id(x).as_str() <= token.as_str())
+        });
+        let Some(max) = self.max_results else {
+            return Ok((items.collect(), None));
+        };
+        let page: Vec<&T> = items.by_ref().take(max).collect();
+        let next = match (items.next(), page.last()) {
+            (Some(_), Some(last)) => Some(id(last).clone()),
+            _ => None,
+        };
+        Ok((page, next))
+    }
+}
+
+impl Cloud {
+    /// What a describe without explicit ids starts from, in id order: the objects named by an
+    /// exact id filter when there is one (an index lookup), else everything in the caller's
+    /// scope. Visibility and the remaining filters are applied by the caller.
+    pub(crate) fn candidates<'a, T>(
+        &'a self,
+        c: &Caller,
+        field: impl Fn(&Scope) -> &std::collections::BTreeSet<String>,
+        map: &'a HashMap<String, T>,
+        exact: Option<Vec<&str>>,
+    ) -> Vec<&'a T> {
+        match exact {
+            Some(mut ids) => {
+                ids.sort_unstable();
+                ids.dedup();
+                ids.into_iter().filter_map(|id| map.get(id)).collect()
+            }
+            None => self
+                .scope(&c.account, &c.region)
+                .map(|s| field(s).iter().filter_map(|id| map.get(id)).collect())
+                .unwrap_or_default(),
+        }
+    }
+}

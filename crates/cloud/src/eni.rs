@@ -1,0 +1,643 @@
+//! Network interfaces and (minimal) instances: an instance is its primary interface plus a
+//! lifecycle state.
+
+use crate::error::{Error, Result};
+use crate::filter::{self, Filter};
+use crate::model::*;
+use crate::{regions, Caller, Cloud, GroupRef, Ids, Outcome, Page};
+use serde::{Deserialize, Serialize};
+use std::net::Ipv4Addr;
+
+/// One change made by ModifyNetworkInterfaceAttribute.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EniChange {
+    Groups(Vec<String>),
+    Description(String),
+    SourceDestCheck(bool),
+    DeleteOnTermination { attachment_id: String, value: bool },
+}
+
+/// An interface requested in RunInstances' `NetworkInterface.N`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct LaunchInterface {
+    pub device_index: i32,
+    pub subnet_id: Option<String>,
+    pub groups: Vec<String>,
+    pub private_ip: Option<Ipv4Addr>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct LaunchSpec {
+    pub image_id: String,
+    pub instance_type: String,
+    pub min_count: i32,
+    pub max_count: i32,
+    pub subnet_id: Option<String>,
+    pub group_ids: Vec<String>,
+    pub group_names: Vec<String>,
+    pub private_ip: Option<Ipv4Addr>,
+    pub interfaces: Vec<LaunchInterface>,
+    pub instance_tags: Vec<Tag>,
+    pub interface_tags: Vec<Tag>,
+    pub client_token: Option<String>,
+}
+
+/// Most instances one RunInstances call may start here.
+const MAX_LAUNCH: i32 = 50;
+
+pub const INTERFACE_FILTERS: &[&str] = &[
+    "network-interface-id",
+    "subnet-id",
+    "vpc-id",
+    "owner-id",
+    "status",
+    "group-id",
+    "group-name",
+    "description",
+    "availability-zone",
+    "private-ip-address",
+    "addresses.private-ip-address",
+    "private-dns-name",
+    "mac-address",
+    "interface-type",
+    "requester-managed",
+    "source-dest-check",
+    "attachment.instance-id",
+    "attachment.attachment-id",
+    "attachment.status",
+    "attachment.device-index",
+    "attachment.instance-owner-id",
+    "attachment.delete-on-termination",
+];
+
+pub const INSTANCE_FILTERS: &[&str] = &[
+    "instance-id",
+    "instance-state-name",
+    "instance-state-code",
+    "subnet-id",
+    "vpc-id",
+    "instance.group-id",
+    "instance.group-name",
+    "network-interface.group-id",
+    "network-interface.group-name",
+    "network-interface.network-interface-id",
+    "network-interface.subnet-id",
+    "network-interface.vpc-id",
+    "private-ip-address",
+    "availability-zone",
+    "instance-type",
+    "image-id",
+    "owner-id",
+    "reservation-id",
+    "client-token",
+];
+
+/// Private DNS name of an address, in AWS's per-Region form.
+pub fn private_dns_name(region: &str, ip: Ipv4Addr) -> String {
+    let host = format!("ip-{}", ip.to_string().replace('.', "-"));
+    if region == "us-east-1" {
+        format!("{host}.ec2.internal")
+    } else {
+        format!("{host}.{region}.compute.internal")
+    }
+}
+
+impl Cloud {
+    /// Check a set of groups for an interface of the caller's in `subnet`; returns them
+    /// de-duplicated in request order.
+    fn check_interface_groups(
+        &self,
+        c: &Caller,
+        subnet: &Subnet,
+        groups: &[String],
+        limit_code: &'static str,
+    ) -> Result<Vec<String>> {
+        let mut out: Vec<String> = Vec::new();
+        for id in groups {
+            if !out.contains(id) {
+                out.push(id.clone());
+            }
+        }
+        if out.len() > self.limits.groups_per_interface {
+            return Err(Error::new(
+                limit_code,
+                "You have exceeded the maximum number of security groups allowed per network interface.",
+            ));
+        }
+        for id in &out {
+            let g = self.visible_group(c, id)?;
+            if g.vpc_id != subnet.vpc_id {
+                return Err(Error::new(
+                    "InvalidParameter",
+                    format!(
+                        "Security group {id} and subnet {} belong to different networks.",
+                        subnet.id
+                    ),
+                ));
+            }
+            if !self.may_attach_group(c, g) {
+                return Err(Error::group_not_found(id));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The VPC's default group, for an interface created without groups.
+    fn default_groups_for(&self, c: &Caller, subnet: &Subnet) -> Result<Vec<String>> {
+        let vpc = &self.vpcs[&subnet.vpc_id];
+        let g = &self.groups[&vpc.default_group_id];
+        if !self.may_attach_group(c, g) {
+            return Err(Error::invalid_value(format!(
+                "You must specify a security group for a network interface in VPC {} that you do not own.",
+                vpc.id
+            )));
+        }
+        Ok(vec![g.id.clone()])
+    }
+
+    fn launchable_subnet(&self, c: &Caller, id: &str) -> Result<&Subnet> {
+        let s = self.visible_subnet(c, id)?;
+        if !self.may_launch_into(c, s) {
+            return Err(Error::subnet_not_found(id));
+        }
+        Ok(s)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn create_interface(
+        &mut self,
+        c: &Caller,
+        ids: &mut Ids,
+        subnet_id: &str,
+        groups: &[String],
+        description: Option<String>,
+        private_ip: Option<Ipv4Addr>,
+        interface_type: Option<String>,
+        tags: &[Tag],
+    ) -> Result<Outcome> {
+        let subnet = self.launchable_subnet(c, subnet_id)?;
+        let groups = if groups.is_empty() {
+            self.default_groups_for(c, subnet)?
+        } else {
+            self.check_interface_groups(
+                c,
+                subnet,
+                groups,
+                "SecurityGroupsPerInterfaceLimitExceeded",
+            )?
+        };
+        let interface_type = interface_type.unwrap_or_else(|| "interface".into());
+        if !matches!(
+            interface_type.as_str(),
+            "interface" | "efa" | "efa-only" | "trunk" | "branch"
+        ) {
+            return Err(Error::invalid_value(format!(
+                "Value ({interface_type}) for parameter interfaceType is invalid."
+            )));
+        }
+        let ip = self.pick_address(subnet, private_ip)?;
+        let id = ids.id("eni");
+        let eni = NetworkInterface {
+            id: id.clone(),
+            owner: c.account.clone(),
+            region: c.region.clone(),
+            subnet_id: subnet.id.clone(),
+            vpc_id: subnet.vpc_id.clone(),
+            availability_zone: subnet.availability_zone.clone(),
+            availability_zone_id: subnet.availability_zone_id.clone(),
+            description: description.unwrap_or_default(),
+            private_ip: ip,
+            mac: ids.mac(),
+            groups,
+            source_dest_check: true,
+            interface_type,
+            requester_managed: false,
+            attachment: None,
+            tags: tags.to_vec(),
+        };
+        self.insert_interface(eni);
+        Ok(Outcome::Id(id))
+    }
+
+    fn insert_interface(&mut self, eni: NetworkInterface) {
+        if let Some(s) = self.subnets.get_mut(&eni.subnet_id) {
+            s.used.insert(eni.private_ip);
+        }
+        self.scope_mut(&eni.owner, &eni.region)
+            .interfaces
+            .insert(eni.id.clone());
+        self.interfaces.insert(eni.id.clone(), eni);
+    }
+
+    fn remove_interface(&mut self, id: &str) {
+        if let Some(eni) = self.interfaces.remove(id) {
+            if let Some(s) = self.subnets.get_mut(&eni.subnet_id) {
+                s.used.remove(&eni.private_ip);
+            }
+            self.scope_mut(&eni.owner, &eni.region).interfaces.remove(id);
+        }
+    }
+
+    pub(crate) fn modify_interface(
+        &mut self,
+        c: &Caller,
+        id: &str,
+        change: &EniChange,
+    ) -> Result<Outcome> {
+        let eni = self.owned_interface(c, id)?;
+        let change = match change {
+            EniChange::Groups(groups) => {
+                if groups.is_empty() {
+                    return Err(Error::missing("SecurityGroupId"));
+                }
+                let subnet = &self.subnets[&eni.subnet_id];
+                EniChange::Groups(self.check_interface_groups(
+                    c,
+                    subnet,
+                    groups,
+                    "SecurityGroupsPerInterfaceLimitExceeded",
+                )?)
+            }
+            EniChange::DeleteOnTermination {
+                attachment_id,
+                value,
+            } => {
+                if eni.attachment.as_ref().map(|a| &a.id) != Some(attachment_id) {
+                    return Err(Error::new(
+                        "InvalidAttachmentID.NotFound",
+                        format!("The attachment ID '{attachment_id}' does not exist"),
+                    ));
+                }
+                EniChange::DeleteOnTermination {
+                    attachment_id: attachment_id.clone(),
+                    value: *value,
+                }
+            }
+            other => other.clone(),
+        };
+        let eni = self.interfaces.get_mut(id).expect("checked above");
+        match change {
+            EniChange::Groups(g) => eni.groups = g,
+            EniChange::Description(d) => eni.description = d,
+            EniChange::SourceDestCheck(v) => eni.source_dest_check = v,
+            EniChange::DeleteOnTermination { value, .. } => {
+                if let Some(a) = eni.attachment.as_mut() {
+                    a.delete_on_termination = value;
+                }
+            }
+        }
+        Ok(Outcome::Done)
+    }
+
+    pub(crate) fn delete_interface(&mut self, c: &Caller, id: &str) -> Result<Outcome> {
+        let eni = self.owned_interface(c, id)?;
+        if eni.attachment.is_some() {
+            return Err(Error::new(
+                "InvalidNetworkInterface.InUse",
+                format!("Network interface '{id}' is currently in use."),
+            ));
+        }
+        self.remove_interface(id);
+        Ok(Outcome::Done)
+    }
+
+    pub(crate) fn run_instances(
+        &mut self,
+        c: &Caller,
+        ids: &mut Ids,
+        at: Millis,
+        spec: &LaunchSpec,
+    ) -> Result<Outcome> {
+        if spec.min_count < 1 || spec.max_count < spec.min_count {
+            return Err(Error::invalid_value(format!(
+                "Value ({}) for parameter minCount is invalid. Expected a value between 1 and maxCount ({}).",
+                spec.min_count, spec.max_count
+            )));
+        }
+        if spec.max_count > MAX_LAUNCH {
+            return Err(Error::new(
+                "InstanceLimitExceeded",
+                format!("You have requested more instances ({}) than your current instance limit of {MAX_LAUNCH} allows for the specified instance type.", spec.max_count),
+            ));
+        }
+        if !spec.image_id.starts_with("ami-") {
+            return Err(Error::new(
+                "InvalidAMIID.Malformed",
+                format!("Invalid id: \"{}\" (expecting \"ami-...\")", spec.image_id),
+            ));
+        }
+        if !spec.interfaces.is_empty() && spec.subnet_id.is_some() {
+            return Err(Error::new(
+                "InvalidParameterCombination",
+                "Network interfaces and an instance-level subnet ID may not be specified on the same request",
+            ));
+        }
+        if !spec.interfaces.is_empty() && (!spec.group_ids.is_empty() || !spec.group_names.is_empty()) {
+            return Err(Error::new(
+                "InvalidParameterCombination",
+                "Network interfaces and an instance-level security groups may not be specified on the same request",
+            ));
+        }
+        if !spec.group_names.is_empty() && spec.subnet_id.is_some() {
+            return Err(Error::new(
+                "InvalidParameterCombination",
+                "The parameter groupName cannot be used with the parameter subnet",
+            ));
+        }
+        let primary = spec.interfaces.iter().find(|i| i.device_index == 0);
+        let subnet_id = match (&spec.subnet_id, primary.and_then(|p| p.subnet_id.clone())) {
+            (Some(s), _) => s.clone(),
+            (None, Some(s)) => s,
+            (None, None) => {
+                let vpc = self.default_vpc(c).ok_or_else(|| {
+                    Error::new("VPCIdNotSpecified", "No default VPC for this user")
+                })?;
+                let mut defaults: Vec<&Subnet> = self
+                    .subnets
+                    .values()
+                    .filter(|s| s.vpc_id == vpc.id && s.default_for_az)
+                    .collect();
+                defaults.sort_by(|a, b| a.availability_zone.cmp(&b.availability_zone));
+                defaults
+                    .first()
+                    .map(|s| s.id.clone())
+                    .ok_or_else(|| Error::new("MissingInput", "No subnets found for the default VPC"))?
+            }
+        };
+        let subnet = self.launchable_subnet(c, &subnet_id)?;
+        let mut requested: Vec<String> = match primary {
+            Some(p) => p.groups.clone(),
+            None => spec.group_ids.clone(),
+        };
+        for name in &spec.group_names {
+            requested.push(self.resolve_group(c, &GroupRef::Name(name.clone()))?.id.clone());
+        }
+        let groups = if requested.is_empty() {
+            self.default_groups_for(c, subnet)?
+        } else {
+            self.check_interface_groups(
+                c,
+                subnet,
+                &requested,
+                "SecurityGroupsPerInstanceLimitExceeded",
+            )?
+        };
+        let private_ip = spec.private_ip.or(primary.and_then(|p| p.private_ip));
+        if private_ip.is_some() && spec.max_count > 1 {
+            return Err(Error::new(
+                "InvalidParameterCombination",
+                "Cannot specify a private IP address when launching more than one instance",
+            ));
+        }
+        // Check every address before creating anything, so a launch is all or nothing.
+        let mut planned: Vec<Ipv4Addr> = Vec::new();
+        let mut probe = subnet.clone();
+        for _ in 0..spec.max_count {
+            match self.pick_address(&probe, private_ip) {
+                Ok(ip) => {
+                    probe.used.insert(ip);
+                    planned.push(ip);
+                }
+                Err(e) if planned.len() < spec.min_count as usize => return Err(e),
+                Err(_) => break,
+            }
+        }
+        let subnet = subnet.clone();
+        let reservation = ids.id("r");
+        let description = primary.and_then(|p| p.description.clone()).unwrap_or_default();
+        for (index, ip) in planned.into_iter().enumerate() {
+            let instance_id = ids.id("i");
+            let eni_id = ids.id("eni");
+            let attachment = Attachment {
+                id: ids.id("eni-attach"),
+                instance_id: instance_id.clone(),
+                instance_owner: c.account.clone(),
+                device_index: 0,
+                attached_at: at,
+                delete_on_termination: true,
+                status: "attached".into(),
+            };
+            self.insert_interface(NetworkInterface {
+                id: eni_id.clone(),
+                owner: c.account.clone(),
+                region: c.region.clone(),
+                subnet_id: subnet.id.clone(),
+                vpc_id: subnet.vpc_id.clone(),
+                availability_zone: subnet.availability_zone.clone(),
+                availability_zone_id: subnet.availability_zone_id.clone(),
+                description: description.clone(),
+                private_ip: ip,
+                mac: ids.mac(),
+                groups: groups.clone(),
+                source_dest_check: true,
+                interface_type: "interface".into(),
+                requester_managed: false,
+                attachment: Some(attachment),
+                tags: spec.interface_tags.clone(),
+            });
+            self.scope_mut(&c.account, &c.region)
+                .instances
+                .insert(instance_id.clone());
+            self.instances.insert(
+                instance_id.clone(),
+                Instance {
+                    id: instance_id,
+                    owner: c.account.clone(),
+                    region: c.region.clone(),
+                    reservation_id: reservation.clone(),
+                    image_id: spec.image_id.clone(),
+                    instance_type: spec.instance_type.clone(),
+                    subnet_id: subnet.id.clone(),
+                    vpc_id: subnet.vpc_id.clone(),
+                    availability_zone: subnet.availability_zone.clone(),
+                    private_ip: ip,
+                    network_interface_ids: vec![eni_id],
+                    state: InstanceState::Running,
+                    launched_at: at,
+                    ami_launch_index: index as i32,
+                    client_token: spec.client_token.clone(),
+                    tags: spec.instance_tags.clone(),
+                },
+            );
+        }
+        Ok(Outcome::Reservation(reservation))
+    }
+
+    pub(crate) fn terminate_instances(&mut self, c: &Caller, ids: &[String]) -> Result<Outcome> {
+        for id in ids {
+            let i = self.visible_instance(c, id)?;
+            if !self.may_modify(c, &i.owner, &i.region) {
+                return Err(Error::unauthorized());
+            }
+        }
+        let mut changes = Vec::new();
+        for id in ids {
+            let i = self.instances.get_mut(id).expect("checked above");
+            let previous = i.state;
+            i.state = InstanceState::Terminated;
+            let enis = std::mem::take(&mut i.network_interface_ids);
+            changes.push((id.clone(), previous, InstanceState::Terminated));
+            for eni_id in enis {
+                let delete = self
+                    .interfaces
+                    .get(&eni_id)
+                    .and_then(|e| e.attachment.as_ref())
+                    .is_some_and(|a| a.delete_on_termination);
+                if delete {
+                    self.remove_interface(&eni_id);
+                } else if let Some(e) = self.interfaces.get_mut(&eni_id) {
+                    e.attachment = None;
+                }
+            }
+        }
+        Ok(Outcome::Terminated(changes))
+    }
+
+    fn interface_values(&self, e: &NetworkInterface, name: &str) -> Option<Vec<String>> {
+        let a = e.attachment.as_ref();
+        Some(match name {
+            "network-interface-id" => vec![e.id.clone()],
+            "subnet-id" => vec![e.subnet_id.clone()],
+            "vpc-id" => vec![e.vpc_id.clone()],
+            "owner-id" => vec![e.owner.clone()],
+            "status" => vec![e.status().into()],
+            "group-id" => e.groups.clone(),
+            "group-name" => e
+                .groups
+                .iter()
+                .filter_map(|g| self.groups.get(g))
+                .map(|g| g.name.clone())
+                .collect(),
+            "description" => vec![e.description.clone()],
+            "availability-zone" => vec![e.availability_zone.clone()],
+            "private-ip-address" | "addresses.private-ip-address" => {
+                vec![e.private_ip.to_string()]
+            }
+            "private-dns-name" => vec![private_dns_name(&e.region, e.private_ip)],
+            "mac-address" => vec![e.mac.clone()],
+            "interface-type" => vec![e.interface_type.clone()],
+            "requester-managed" => vec![e.requester_managed.to_string()],
+            "source-dest-check" => vec![e.source_dest_check.to_string()],
+            "attachment.instance-id" => a.map(|a| a.instance_id.clone()).into_iter().collect(),
+            "attachment.attachment-id" => a.map(|a| a.id.clone()).into_iter().collect(),
+            "attachment.status" => a.map(|a| a.status.clone()).into_iter().collect(),
+            "attachment.device-index" => a.map(|a| a.device_index.to_string()).into_iter().collect(),
+            "attachment.instance-owner-id" => {
+                a.map(|a| a.instance_owner.clone()).into_iter().collect()
+            }
+            "attachment.delete-on-termination" => a
+                .map(|a| a.delete_on_termination.to_string())
+                .into_iter()
+                .collect(),
+            _ => return None,
+        })
+    }
+
+    pub fn describe_interfaces(
+        &self,
+        c: &Caller,
+        ids: &[String],
+        filters: &[Filter],
+        page: &Page,
+    ) -> Result<(Vec<&NetworkInterface>, Option<String>)> {
+        filter::validate(filters, INTERFACE_FILTERS)?;
+        let found: Vec<&NetworkInterface> = if ids.is_empty() {
+            self.candidates(
+                c,
+                |s| &s.interfaces,
+                &self.interfaces,
+                filter::exact_ids(filters, "network-interface-id"),
+            )
+        } else {
+            let mut v = ids
+                .iter()
+                .map(|id| self.visible_interface(c, id))
+                .collect::<Result<Vec<_>>>()?;
+            v.sort_by(|a, b| a.id.cmp(&b.id));
+            v.dedup_by(|a, b| a.id == b.id);
+            v
+        };
+        let found = found.into_iter().filter(|e| {
+            self.sees_interface(c, e)
+                && filter::matches_with(&e.tags, filters, |n| self.interface_values(e, n))
+        });
+        page.apply(found, |e| &e.id)
+    }
+
+    /// The groups an instance carries: those of its primary interface.
+    pub fn instance_groups(&self, i: &Instance) -> Vec<&SecurityGroup> {
+        i.network_interface_ids
+            .first()
+            .and_then(|id| self.interfaces.get(id))
+            .map(|e| e.groups.iter().filter_map(|g| self.groups.get(g)).collect())
+            .unwrap_or_default()
+    }
+
+    fn instance_values(&self, i: &Instance, name: &str) -> Option<Vec<String>> {
+        let enis: Vec<&NetworkInterface> = i
+            .network_interface_ids
+            .iter()
+            .filter_map(|id| self.interfaces.get(id))
+            .collect();
+        let groups = self.instance_groups(i);
+        Some(match name {
+            "instance-id" => vec![i.id.clone()],
+            "instance-state-name" => vec![i.state.name().into()],
+            "instance-state-code" => vec![i.state.code().to_string()],
+            "subnet-id" | "network-interface.subnet-id" => vec![i.subnet_id.clone()],
+            "vpc-id" | "network-interface.vpc-id" => vec![i.vpc_id.clone()],
+            "instance.group-id" | "network-interface.group-id" => {
+                groups.iter().map(|g| g.id.clone()).collect()
+            }
+            "instance.group-name" | "network-interface.group-name" => {
+                groups.iter().map(|g| g.name.clone()).collect()
+            }
+            "network-interface.network-interface-id" => enis.iter().map(|e| e.id.clone()).collect(),
+            "private-ip-address" => vec![i.private_ip.to_string()],
+            "availability-zone" => vec![i.availability_zone.clone()],
+            "instance-type" => vec![i.instance_type.clone()],
+            "image-id" => vec![i.image_id.clone()],
+            "owner-id" => vec![i.owner.clone()],
+            "reservation-id" => vec![i.reservation_id.clone()],
+            "client-token" => i.client_token.clone().into_iter().collect(),
+            _ => return None,
+        })
+    }
+
+    pub fn describe_instances(
+        &self,
+        c: &Caller,
+        ids: &[String],
+        filters: &[Filter],
+        page: &Page,
+    ) -> Result<(Vec<&Instance>, Option<String>)> {
+        filter::validate(filters, INSTANCE_FILTERS)?;
+        let found: Vec<&Instance> = if ids.is_empty() {
+            self.candidates(
+                c,
+                |s| &s.instances,
+                &self.instances,
+                filter::exact_ids(filters, "instance-id"),
+            )
+        } else {
+            let mut v = ids
+                .iter()
+                .map(|id| self.visible_instance(c, id))
+                .collect::<Result<Vec<_>>>()?;
+            v.sort_by(|a, b| a.id.cmp(&b.id));
+            v.dedup_by(|a, b| a.id == b.id);
+            v
+        };
+        let found = found.into_iter().filter(|i| {
+            self.sees_instance(c, i)
+                && filter::matches_with(&i.tags, filters, |n| self.instance_values(i, n))
+        });
+        page.apply(found, |i| &i.id)
+    }
+
+    /// Zones of the caller's Region (every account sees the same names and ids).
+    pub fn zones(&self, c: &Caller) -> Vec<(String, String)> {
+        regions::zones(&c.region)
+    }
+}

@@ -1,0 +1,646 @@
+//! Security groups and their rules.
+
+use crate::error::{Error, Result};
+use crate::filter::{self, Filter, Filterable};
+use crate::model::*;
+use crate::rules::{self, RuleSpec};
+use crate::{Caller, Cloud, Ids, Outcome, Page};
+use serde::{Deserialize, Serialize};
+
+/// How a request names a group: by id anywhere, by name only in the default VPC.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum GroupRef {
+    Id(String),
+    Name(String),
+}
+
+/// What to revoke: rules by id, or rules matching these definitions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RuleRevoke {
+    Ids(Vec<String>),
+    Matching(Vec<RuleSpec>),
+}
+
+impl RuleSpec {
+    pub fn into_rule(self, id: String, egress: bool, tags: Vec<Tag>) -> Rule {
+        Rule {
+            id,
+            egress,
+            protocol: self.protocol,
+            from_port: self.from_port,
+            to_port: self.to_port,
+            peer: self.peer,
+            description: self.description,
+            tags,
+        }
+    }
+
+    /// Whether an existing rule is this one (descriptions do not count; a group peer given
+    /// without an owner matches whoever owns the group).
+    pub fn matches(&self, r: &Rule) -> bool {
+        let peer = match (&self.peer, &r.peer) {
+            (
+                Peer::Group {
+                    group_id: a,
+                    user_id: ua,
+                    ..
+                },
+                Peer::Group {
+                    group_id: b,
+                    user_id: ub,
+                    ..
+                },
+            ) => a == b && (ua.is_empty() || ua == ub),
+            (a, b) => a == b,
+        };
+        peer && self.protocol == r.protocol
+            && self.from_port == r.from_port
+            && self.to_port == r.to_port
+    }
+}
+
+impl SecurityGroup {
+    pub fn arn(&self) -> String {
+        format!(
+            "arn:aws:ec2:{}:{}:security-group/{}",
+            self.region, self.owner, self.id
+        )
+    }
+
+    /// Rules of one direction grouped as `IpPermission`s: one per (protocol, ports), in order
+    /// of first appearance.
+    pub fn permissions(&self, egress: bool) -> Vec<Permission<'_>> {
+        let rules = if egress { &self.egress } else { &self.ingress };
+        let mut out: Vec<Permission> = Vec::new();
+        for r in rules {
+            match out.iter_mut().find(|p| {
+                p.protocol == r.protocol && p.from_port == r.from_port && p.to_port == r.to_port
+            }) {
+                Some(p) => p.rules.push(r),
+                None => out.push(Permission {
+                    protocol: &r.protocol,
+                    from_port: r.from_port,
+                    to_port: r.to_port,
+                    rules: vec![r],
+                }),
+            }
+        }
+        out
+    }
+
+    fn rule_values(&self, egress: bool, what: &str) -> Vec<String> {
+        let rules = if egress { &self.egress } else { &self.ingress };
+        rules
+            .iter()
+            .filter_map(|r| match (what, &r.peer) {
+                ("cidr", Peer::Cidr4(n)) => Some(n.to_string()),
+                ("ipv6-cidr", Peer::Cidr6(n)) => Some(n.to_string()),
+                ("prefix-list-id", Peer::PrefixList(p)) => Some(p.clone()),
+                ("group-id", Peer::Group { group_id, .. }) => Some(group_id.clone()),
+                ("user-id", Peer::Group { user_id, .. }) => Some(user_id.clone()),
+                ("protocol", _) => Some(r.protocol.clone()),
+                ("from-port", _) => r.from_port.map(|p| p.to_string()),
+                ("to-port", _) => r.to_port.map(|p| p.to_string()),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// One `IpPermission`: a protocol and port range with every peer that has a rule for it.
+pub struct Permission<'a> {
+    pub protocol: &'a str,
+    pub from_port: Option<i32>,
+    pub to_port: Option<i32>,
+    pub rules: Vec<&'a Rule>,
+}
+
+const RULE_FIELDS: &[&str] = &[
+    "cidr",
+    "from-port",
+    "group-id",
+    "group-name",
+    "ipv6-cidr",
+    "prefix-list-id",
+    "protocol",
+    "to-port",
+    "user-id",
+];
+
+impl Filterable for SecurityGroup {
+    fn filter_values(&self, name: &str) -> Option<Vec<String>> {
+        if let Some(what) = name.strip_prefix("egress.ip-permission.") {
+            return RULE_FIELDS
+                .contains(&what)
+                .then(|| self.rule_values(true, what));
+        }
+        if let Some(what) = name.strip_prefix("ip-permission.") {
+            return RULE_FIELDS
+                .contains(&what)
+                .then(|| self.rule_values(false, what));
+        }
+        Some(match name {
+            "group-id" => vec![self.id.clone()],
+            "group-name" => vec![self.name.clone()],
+            "description" => vec![self.description.clone()],
+            "owner-id" => vec![self.owner.clone()],
+            "vpc-id" => vec![self.vpc_id.clone()],
+            _ => return None,
+        })
+    }
+    fn tags(&self) -> &[Tag] {
+        &self.tags
+    }
+}
+
+fn group_filter_names() -> Vec<String> {
+    let mut names: Vec<String> = ["group-id", "group-name", "description", "owner-id", "vpc-id"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    for f in RULE_FIELDS {
+        names.push(format!("ip-permission.{f}"));
+        names.push(format!("egress.ip-permission.{f}"));
+    }
+    names
+}
+
+pub const RULE_FILTERS: &[&str] = &["group-id", "security-group-rule-id"];
+
+fn check_name(what: &str, value: &str) -> Result<()> {
+    let ok_chars = value.chars().all(|ch| {
+        ch.is_ascii_alphanumeric() || " ._-:/()#,@[]+=&;{}!$*".contains(ch)
+    });
+    if value.is_empty() || value.chars().count() > 255 || !ok_chars {
+        return Err(Error::invalid_value(format!(
+            "Value ({value}) for parameter {what} is invalid. Character sets beyond ASCII are not supported; up to 255 characters from a-zA-Z0-9 ._-:/()#,@[]+=&;{{}}!$* are allowed."
+        )));
+    }
+    Ok(())
+}
+
+fn duplicate(spec: &RuleSpec, egress: bool) -> Error {
+    Error::new(
+        "InvalidPermission.Duplicate",
+        format!(
+            "the specified rule \"{}\" already exists",
+            rules::describe(spec, egress)
+        ),
+    )
+}
+
+fn counts_as_ipv6(peer: &Peer) -> bool {
+    matches!(peer, Peer::Cidr6(_))
+}
+
+impl Cloud {
+    pub(crate) fn insert_group(&mut self, g: SecurityGroup) {
+        for r in g.rules() {
+            self.rule_index.insert(r.id.clone(), g.id.clone());
+        }
+        self.scope_mut(&g.owner, &g.region).groups.insert(g.id.clone());
+        self.groups.insert(g.id.clone(), g);
+    }
+
+    pub(crate) fn remove_group(&mut self, id: &str) {
+        if let Some(g) = self.groups.remove(id) {
+            for r in g.rules() {
+                self.rule_index.remove(&r.id);
+            }
+            self.scope_mut(&g.owner, &g.region).groups.remove(id);
+        }
+    }
+
+    /// The group a request names, as the caller sees it.
+    pub fn resolve_group(&self, c: &Caller, group: &GroupRef) -> Result<&SecurityGroup> {
+        match group {
+            GroupRef::Id(id) => self.visible_group(c, id),
+            GroupRef::Name(name) => {
+                let Some(vpc) = self.default_vpc(c) else {
+                    return Err(Error::group_not_found(name));
+                };
+                self.scope(&c.account, &c.region)
+                    .into_iter()
+                    .flat_map(|s| s.groups.iter())
+                    .filter_map(|id| self.groups.get(id))
+                    .find(|g| g.vpc_id == vpc.id && g.name == *name)
+                    .ok_or_else(|| {
+                        Error::new(
+                            "InvalidGroup.NotFound",
+                            format!(
+                                "The security group '{name}' does not exist in default VPC '{}'",
+                                vpc.id
+                            ),
+                        )
+                    })
+            }
+        }
+    }
+
+    fn owned_group_ref(&self, c: &Caller, group: &GroupRef) -> Result<&SecurityGroup> {
+        let g = self.resolve_group(c, group)?;
+        if self.may_modify(c, &g.owner, &g.region) {
+            Ok(g)
+        } else {
+            Err(Error::unauthorized())
+        }
+    }
+
+    pub(crate) fn create_group(
+        &mut self,
+        c: &Caller,
+        ids: &mut Ids,
+        name: &str,
+        description: &str,
+        vpc_id: Option<&str>,
+        tags: &[Tag],
+    ) -> Result<Outcome> {
+        check_name("GroupName", name)?;
+        check_name("GroupDescription", description)?;
+        if name.to_ascii_lowercase().starts_with("sg-") {
+            return Err(Error::invalid_value(
+                "Group names may not be in the format sg-*.",
+            ));
+        }
+        if name.eq_ignore_ascii_case("default") {
+            return Err(Error::new(
+                "InvalidGroup.Reserved",
+                "The security group 'default' is reserved",
+            ));
+        }
+        let vpc = match vpc_id {
+            Some(id) => self.visible_vpc(c, id)?,
+            None => self.default_vpc(c).ok_or_else(|| {
+                Error::new("VPCIdNotSpecified", "No default VPC for this user")
+            })?,
+        };
+        if !self.may_create_group_in(c, vpc) {
+            return Err(Error::vpc_not_found(&vpc.id));
+        }
+        let vpc_id = vpc.id.clone();
+        let scope_groups = self.scope(&c.account, &c.region).map_or(0, |s| s.groups.len());
+        let taken = self
+            .scope(&c.account, &c.region)
+            .into_iter()
+            .flat_map(|s| s.groups.iter())
+            .filter_map(|id| self.groups.get(id))
+            .any(|g| g.vpc_id == vpc_id && g.name.eq_ignore_ascii_case(name));
+        if taken {
+            return Err(Error::new(
+                "InvalidGroup.Duplicate",
+                format!("The security group '{name}' already exists for VPC '{vpc_id}'"),
+            ));
+        }
+        if scope_groups >= self.limits.groups_per_region {
+            return Err(Error::new(
+                "SecurityGroupLimitExceeded",
+                "You have reached the maximum number of security groups allowed.",
+            ));
+        }
+        let id = ids.id("sg");
+        let egress = vec![RuleSpec {
+            protocol: "-1".into(),
+            from_port: None,
+            to_port: None,
+            peer: Peer::Cidr4("0.0.0.0/0".parse().expect("constant")),
+            description: None,
+        }
+        .into_rule(ids.id("sgr"), true, vec![])];
+        self.insert_group(SecurityGroup {
+            id: id.clone(),
+            owner: c.account.clone(),
+            region: c.region.clone(),
+            vpc_id,
+            name: name.to_string(),
+            description: description.to_string(),
+            ingress: vec![],
+            egress,
+            tags: tags.to_vec(),
+        });
+        Ok(Outcome::Id(id))
+    }
+
+    pub(crate) fn delete_group(&mut self, c: &Caller, group: &GroupRef) -> Result<Outcome> {
+        let g = self.owned_group_ref(c, group)?;
+        let id = g.id.clone();
+        if g.is_default() {
+            return Err(Error::new(
+                "CannotDelete",
+                format!(
+                    "the specified group: \"{id}\" name: \"default\" cannot be deleted by a user"
+                ),
+            ));
+        }
+        if self.interfaces.values().any(|e| e.groups.contains(&id)) {
+            return Err(Error::dependency(format!(
+                "resource {id} has a dependent object"
+            )));
+        }
+        let referenced = self.groups.values().any(|other| {
+            other.id != id
+                && other.vpc_id == g.vpc_id
+                && other
+                    .rules()
+                    .any(|r| matches!(&r.peer, Peer::Group { group_id, .. } if *group_id == id))
+        });
+        if referenced {
+            return Err(Error::dependency(format!(
+                "resource {id} has a dependent object"
+            )));
+        }
+        self.remove_group(&id);
+        Ok(Outcome::Id(id))
+    }
+
+    /// Check a rule's peer against the group it goes in, filling in the owner of a referenced
+    /// group. A referenced group must live in the same VPC.
+    fn settle_peer(&self, c: &Caller, home: &SecurityGroup, spec: &RuleSpec) -> Result<RuleSpec> {
+        let mut spec = spec.clone();
+        if let Peer::Group {
+            group_id, user_id, ..
+        } = &mut spec.peer
+        {
+            let target = self
+                .groups
+                .get(group_id.as_str())
+                .filter(|t| t.region == c.region && t.vpc_id == home.vpc_id)
+                .filter(|t| user_id.is_empty() || *user_id == t.owner)
+                .filter(|t| t.owner == c.account || self.sees_vpc(c, &self.vpcs[&t.vpc_id]))
+                .ok_or_else(|| Error::group_not_found(group_id))?;
+            *user_id = target.owner.clone();
+        }
+        Ok(spec)
+    }
+
+    fn check_rule_quota(&self, rules: &[Rule], adding: &[RuleSpec]) -> Result<()> {
+        for v6 in [false, true] {
+            let have = rules.iter().filter(|r| counts_as_ipv6(&r.peer) == v6).count();
+            let add = adding.iter().filter(|s| counts_as_ipv6(&s.peer) == v6).count();
+            if have + add > self.limits.rules_per_group {
+                return Err(Error::new(
+                    "RulesPerSecurityGroupLimitExceeded",
+                    "The maximum number of rules per security group has been reached.",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn authorize(
+        &mut self,
+        c: &Caller,
+        ids: &mut Ids,
+        group: &GroupRef,
+        egress: bool,
+        specs: &[RuleSpec],
+        tags: &[Tag],
+    ) -> Result<Outcome> {
+        let g = self.owned_group_ref(c, group)?;
+        let existing = if egress { &g.egress } else { &g.ingress };
+        let mut settled: Vec<RuleSpec> = Vec::with_capacity(specs.len());
+        for spec in specs {
+            let spec = self.settle_peer(c, g, spec)?;
+            if existing.iter().any(|r| spec.matches(r))
+                || settled.iter().any(|s| {
+                    s.protocol == spec.protocol
+                        && s.from_port == spec.from_port
+                        && s.to_port == spec.to_port
+                        && s.peer == spec.peer
+                })
+            {
+                return Err(duplicate(&spec, egress));
+            }
+            settled.push(spec);
+        }
+        self.check_rule_quota(existing, &settled)?;
+        let gid = g.id.clone();
+        let new: Vec<Rule> = settled
+            .into_iter()
+            .map(|s| s.into_rule(ids.id("sgr"), egress, tags.to_vec()))
+            .collect();
+        for r in &new {
+            self.rule_index.insert(r.id.clone(), gid.clone());
+        }
+        let g = self.groups.get_mut(&gid).expect("checked above");
+        if egress {
+            g.egress.extend(new.iter().cloned());
+        } else {
+            g.ingress.extend(new.iter().cloned());
+        }
+        Ok(Outcome::Rules(new))
+    }
+
+    pub(crate) fn revoke(
+        &mut self,
+        c: &Caller,
+        group: &GroupRef,
+        egress: bool,
+        revoke: &RuleRevoke,
+    ) -> Result<Outcome> {
+        let g = self.owned_group_ref(c, group)?;
+        let rules = if egress { &g.egress } else { &g.ingress };
+        let in_default_vpc = self.vpcs.get(&g.vpc_id).is_some_and(|v| v.is_default);
+        let mut doomed: Vec<String> = Vec::new();
+        let mut unknown = Vec::new();
+        match revoke {
+            RuleRevoke::Ids(rule_ids) => {
+                for id in rule_ids {
+                    if !rules.iter().any(|r| r.id == *id) {
+                        return Err(Error::rule_not_found(id));
+                    }
+                    doomed.push(id.clone());
+                }
+            }
+            RuleRevoke::Matching(specs) => {
+                for spec in specs {
+                    match rules.iter().find(|r| spec.matches(r)) {
+                        Some(r) => doomed.push(r.id.clone()),
+                        None if in_default_vpc => unknown.push(spec.clone()),
+                        None => {
+                            return Err(Error::new(
+                                "InvalidPermission.NotFound",
+                                "The specified rule does not exist in this security group.",
+                            ))
+                        }
+                    }
+                }
+            }
+        }
+        let gid = g.id.clone();
+        let g = self.groups.get_mut(&gid).expect("checked above");
+        let list = if egress { &mut g.egress } else { &mut g.ingress };
+        let (gone, kept): (Vec<Rule>, Vec<Rule>) =
+            list.drain(..).partition(|r| doomed.contains(&r.id));
+        *list = kept;
+        for r in &gone {
+            self.rule_index.remove(&r.id);
+        }
+        Ok(Outcome::Revoked {
+            rules: gone,
+            unknown,
+        })
+    }
+
+    pub(crate) fn modify_rules(
+        &mut self,
+        c: &Caller,
+        group_id: &str,
+        changes: &[(String, RuleSpec)],
+    ) -> Result<Outcome> {
+        let g = self.owned_group(c, group_id)?;
+        let mut settled = Vec::new();
+        for (rule_id, spec) in changes {
+            let Some(rule) = g.rules().find(|r| r.id == *rule_id) else {
+                return Err(Error::rule_not_found(rule_id));
+            };
+            let spec = self.settle_peer(c, g, spec)?;
+            let siblings = if rule.egress { &g.egress } else { &g.ingress };
+            if siblings
+                .iter()
+                .any(|r| r.id != *rule_id && spec.matches(r))
+            {
+                return Err(duplicate(&spec, rule.egress));
+            }
+            settled.push((rule_id.clone(), spec));
+        }
+        let g = self.groups.get_mut(group_id).expect("checked above");
+        for (rule_id, spec) in settled {
+            for r in g.ingress.iter_mut().chain(g.egress.iter_mut()) {
+                if r.id == rule_id {
+                    r.protocol = spec.protocol.clone();
+                    r.from_port = spec.from_port;
+                    r.to_port = spec.to_port;
+                    r.peer = spec.peer.clone();
+                    r.description = spec.description.clone();
+                }
+            }
+        }
+        Ok(Outcome::Done)
+    }
+
+    pub(crate) fn update_rule_descriptions(
+        &mut self,
+        c: &Caller,
+        group: &GroupRef,
+        egress: bool,
+        by_id: &[(String, Option<String>)],
+        by_rule: &[RuleSpec],
+    ) -> Result<Outcome> {
+        let g = self.owned_group_ref(c, group)?;
+        let rules = if egress { &g.egress } else { &g.ingress };
+        let mut updates: Vec<(String, Option<String>)> = Vec::new();
+        for (id, description) in by_id {
+            if !rules.iter().any(|r| r.id == *id) {
+                return Err(Error::rule_not_found(id));
+            }
+            updates.push((id.clone(), description.clone()));
+        }
+        for spec in by_rule {
+            let r = rules.iter().find(|r| spec.matches(r)).ok_or_else(|| {
+                Error::new(
+                    "InvalidPermission.NotFound",
+                    "The specified rule does not exist in this security group.",
+                )
+            })?;
+            updates.push((r.id.clone(), spec.description.clone()));
+        }
+        let gid = g.id.clone();
+        let g = self.groups.get_mut(&gid).expect("checked above");
+        for (id, description) in updates {
+            if let Some(r) = g.ingress.iter_mut().chain(g.egress.iter_mut()).find(|r| r.id == id) {
+                r.description = description;
+            }
+        }
+        Ok(Outcome::Done)
+    }
+
+    pub fn describe_groups(
+        &self,
+        c: &Caller,
+        ids: &[String],
+        names: &[String],
+        filters: &[Filter],
+        page: &Page,
+    ) -> Result<(Vec<&SecurityGroup>, Option<String>)> {
+        let known = group_filter_names();
+        let known: Vec<&str> = known.iter().map(String::as_str).collect();
+        filter::validate(filters, &known)?;
+        let mut found: Vec<&SecurityGroup> = Vec::new();
+        for id in ids {
+            found.push(self.visible_group(c, id)?);
+        }
+        for name in names {
+            found.push(self.resolve_group(c, &GroupRef::Name(name.clone()))?);
+        }
+        if ids.is_empty() && names.is_empty() {
+            found = self.candidates(
+                c,
+                |s| &s.groups,
+                &self.groups,
+                filter::exact_ids(filters, "group-id"),
+            );
+        } else {
+            found.sort_by(|a, b| a.id.cmp(&b.id));
+            found.dedup_by(|a, b| a.id == b.id);
+        }
+        let found = found
+            .into_iter()
+            .filter(|g| self.sees_group(c, g) && filter::matches(*g, filters));
+        page.apply(found, |g| &g.id)
+    }
+
+    /// Rules, each with its group, in (group, rule) order.
+    pub fn describe_rules(
+        &self,
+        c: &Caller,
+        rule_ids: &[String],
+        filters: &[Filter],
+        page: &Page,
+    ) -> Result<(Vec<(&SecurityGroup, &Rule)>, Option<String>)> {
+        filter::validate(filters, RULE_FILTERS)?;
+        let mut pairs: Vec<(&SecurityGroup, &Rule)> = Vec::new();
+        if !rule_ids.is_empty() {
+            for id in rule_ids {
+                let g = self
+                    .rule_index
+                    .get(id)
+                    .and_then(|gid| self.groups.get(gid))
+                    .filter(|g| self.sees_group(c, g))
+                    .ok_or_else(|| Error::rule_not_found(id))?;
+                let r = g.rules().find(|r| r.id == *id).expect("indexed rule");
+                pairs.push((g, r));
+            }
+        } else {
+            let groups = self.candidates(
+                c,
+                |s| &s.groups,
+                &self.groups,
+                filter::exact_ids(filters, "group-id"),
+            );
+            for g in groups.into_iter().filter(|g| self.sees_group(c, g)) {
+                pairs.extend(g.rules().map(|r| (g, r)));
+            }
+        }
+        pairs.retain(|(g, r)| {
+            filters.iter().all(|f| {
+                let values: Vec<String> = if let Some(key) = f.name.strip_prefix("tag:") {
+                    r.tags.iter().filter(|t| t.key == key).map(|t| t.value.clone()).collect()
+                } else {
+                    match f.name.as_str() {
+                        "group-id" => vec![g.id.clone()],
+                        "security-group-rule-id" => vec![r.id.clone()],
+                        "tag-key" => r.tags.iter().map(|t| t.key.clone()).collect(),
+                        "tag-value" => r.tags.iter().map(|t| t.value.clone()).collect(),
+                        _ => vec![],
+                    }
+                };
+                values
+                    .iter()
+                    .any(|v| f.values.iter().any(|p| filter::wildcard(p, v)))
+            })
+        });
+        pairs.sort_by(|a, b| a.1.id.cmp(&b.1.id));
+        let (page_items, next) = page.apply(pairs.iter(), |(_, r)| &r.id)?;
+        Ok((page_items.into_iter().copied().collect(), next))
+    }
+}

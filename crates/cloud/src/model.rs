@@ -1,0 +1,243 @@
+//! The objects of the cloud. Every resource records its owner account and Region; ids are
+//! globally unique, so the maps in [`crate::Cloud`] are keyed by id alone.
+
+use ipnet::{Ipv4Net, Ipv6Net};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::net::Ipv4Addr;
+
+pub type AccountId = String;
+pub type Region = String;
+
+/// Milliseconds since the Unix epoch.
+pub type Millis = i64;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tag {
+    pub key: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Vpc {
+    pub id: String,
+    pub owner: AccountId,
+    pub region: Region,
+    pub cidr: Ipv4Net,
+    pub cidr_association_id: String,
+    pub is_default: bool,
+    pub instance_tenancy: String,
+    pub dhcp_options_id: String,
+    pub enable_dns_support: bool,
+    pub enable_dns_hostnames: bool,
+    pub enable_network_address_usage_metrics: bool,
+    pub default_group_id: String,
+    pub main_route_table_id: String,
+    pub default_acl_id: String,
+    pub tags: Vec<Tag>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subnet {
+    pub id: String,
+    pub owner: AccountId,
+    pub region: Region,
+    pub vpc_id: String,
+    pub cidr: Ipv4Net,
+    pub availability_zone: String,
+    pub availability_zone_id: String,
+    pub default_for_az: bool,
+    pub map_public_ip_on_launch: bool,
+    pub assign_ipv6_address_on_creation: bool,
+    pub enable_dns64: bool,
+    pub enable_resource_name_dns_a_record: bool,
+    pub hostname_type: String,
+    /// Host addresses in use by ENIs, for allocation and the available-address count.
+    pub used: BTreeSet<Ipv4Addr>,
+    pub tags: Vec<Tag>,
+}
+
+impl Subnet {
+    /// AWS reserves the network address, the next three and the broadcast address.
+    pub fn available_ip_count(&self) -> i64 {
+        let total = 1i64 << (32 - self.cidr.prefix_len());
+        total - 5 - self.used.len() as i64
+    }
+}
+
+/// Where a rule lets traffic come from (ingress) or go to (egress): exactly one of these.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Peer {
+    Cidr4(Ipv4Net),
+    Cidr6(Ipv6Net),
+    PrefixList(String),
+    Group {
+        group_id: String,
+        /// Owner of the referenced group.
+        user_id: String,
+        vpc_peering_connection_id: Option<String>,
+    },
+}
+
+/// One rule: a direction, a protocol, a port range and a single peer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rule {
+    pub id: String,
+    pub egress: bool,
+    /// `-1`, `tcp`, `udp`, `icmp`, `icmpv6`, or another protocol number as text.
+    pub protocol: String,
+    /// Absent for protocols without ports (`-1`, and numbers other than tcp/udp/icmp).
+    pub from_port: Option<i32>,
+    pub to_port: Option<i32>,
+    pub peer: Peer,
+    pub description: Option<String>,
+    pub tags: Vec<Tag>,
+}
+
+impl Rule {
+    /// What makes two rules the same rule: everything but the id, description and tags.
+    pub fn same_as(&self, other: &Rule) -> bool {
+        self.egress == other.egress
+            && self.protocol == other.protocol
+            && self.from_port == other.from_port
+            && self.to_port == other.to_port
+            && self.peer == other.peer
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityGroup {
+    pub id: String,
+    pub owner: AccountId,
+    pub region: Region,
+    pub vpc_id: String,
+    pub name: String,
+    pub description: String,
+    pub ingress: Vec<Rule>,
+    pub egress: Vec<Rule>,
+    pub tags: Vec<Tag>,
+}
+
+impl SecurityGroup {
+    pub fn is_default(&self) -> bool {
+        self.name == "default"
+    }
+
+    pub fn rules(&self) -> impl Iterator<Item = &Rule> {
+        self.ingress.iter().chain(self.egress.iter())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub id: String,
+    pub instance_id: String,
+    pub instance_owner: AccountId,
+    pub device_index: i32,
+    pub attached_at: Millis,
+    pub delete_on_termination: bool,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkInterface {
+    pub id: String,
+    pub owner: AccountId,
+    pub region: Region,
+    pub subnet_id: String,
+    pub vpc_id: String,
+    pub availability_zone: String,
+    pub availability_zone_id: String,
+    pub description: String,
+    pub private_ip: Ipv4Addr,
+    pub mac: String,
+    pub groups: Vec<String>,
+    pub source_dest_check: bool,
+    pub interface_type: String,
+    pub requester_managed: bool,
+    pub attachment: Option<Attachment>,
+    pub tags: Vec<Tag>,
+}
+
+impl NetworkInterface {
+    pub fn status(&self) -> &'static str {
+        if self.attachment.is_some() {
+            "in-use"
+        } else {
+            "available"
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InstanceState {
+    Pending,
+    Running,
+    ShuttingDown,
+    Terminated,
+    Stopping,
+    Stopped,
+}
+
+impl InstanceState {
+    pub fn code(self) -> i32 {
+        match self {
+            InstanceState::Pending => 0,
+            InstanceState::Running => 16,
+            InstanceState::ShuttingDown => 32,
+            InstanceState::Terminated => 48,
+            InstanceState::Stopping => 64,
+            InstanceState::Stopped => 80,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            InstanceState::Pending => "pending",
+            InstanceState::Running => "running",
+            InstanceState::ShuttingDown => "shutting-down",
+            InstanceState::Terminated => "terminated",
+            InstanceState::Stopping => "stopping",
+            InstanceState::Stopped => "stopped",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Instance {
+    pub id: String,
+    pub owner: AccountId,
+    pub region: Region,
+    pub reservation_id: String,
+    pub image_id: String,
+    pub instance_type: String,
+    pub subnet_id: String,
+    pub vpc_id: String,
+    pub availability_zone: String,
+    pub private_ip: Ipv4Addr,
+    pub network_interface_ids: Vec<String>,
+    pub state: InstanceState,
+    pub launched_at: Millis,
+    pub ami_launch_index: i32,
+    pub client_token: Option<String>,
+    pub tags: Vec<Tag>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteTable {
+    pub id: String,
+    pub owner: AccountId,
+    pub region: Region,
+    pub vpc_id: String,
+    pub main_association_id: String,
+    pub tags: Vec<Tag>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkAcl {
+    pub id: String,
+    pub owner: AccountId,
+    pub region: Region,
+    pub vpc_id: String,
+    pub tags: Vec<Tag>,
+}

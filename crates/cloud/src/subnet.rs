@@ -1,0 +1,252 @@
+//! Subnets: CIDR rules, zones, attributes and private-address allocation.
+
+use crate::error::{Error, Result};
+use crate::filter::{self, Filter, Filterable};
+use crate::model::*;
+use crate::{regions, Caller, Cloud, Ids, Outcome, Page, SubnetAttribute};
+use ipnet::Ipv4Net;
+use std::net::Ipv4Addr;
+
+impl Subnet {
+    pub fn arn(&self) -> String {
+        format!("arn:aws:ec2:{}:{}:subnet/{}", self.region, self.owner, self.id)
+    }
+}
+
+impl Filterable for Subnet {
+    fn filter_values(&self, name: &str) -> Option<Vec<String>> {
+        Some(match name {
+            "subnet-id" => vec![self.id.clone()],
+            "subnet-arn" => vec![self.arn()],
+            "vpc-id" => vec![self.vpc_id.clone()],
+            "owner-id" => vec![self.owner.clone()],
+            "state" => vec!["available".into()],
+            "cidr-block" | "cidr" | "cidrBlock" => vec![self.cidr.to_string()],
+            "availability-zone" | "availabilityZone" => vec![self.availability_zone.clone()],
+            "availability-zone-id" | "availabilityZoneId" => {
+                vec![self.availability_zone_id.clone()]
+            }
+            "available-ip-address-count" => vec![self.available_ip_count().to_string()],
+            "default-for-az" | "defaultForAz" => vec![self.default_for_az.to_string()],
+            "map-public-ip-on-launch" => vec![self.map_public_ip_on_launch.to_string()],
+            "ipv6-native" | "enable-dns64" => vec!["false".into()],
+            "ipv6-cidr-block-association.ipv6-cidr-block"
+            | "ipv6-cidr-block-association.association-id"
+            | "ipv6-cidr-block-association.state" => vec![],
+            _ => return None,
+        })
+    }
+    fn tags(&self) -> &[Tag] {
+        &self.tags
+    }
+}
+
+pub const SUBNET_FILTERS: &[&str] = &[
+    "subnet-id",
+    "subnet-arn",
+    "vpc-id",
+    "owner-id",
+    "state",
+    "cidr-block",
+    "cidr",
+    "cidrBlock",
+    "availability-zone",
+    "availabilityZone",
+    "availability-zone-id",
+    "availabilityZoneId",
+    "available-ip-address-count",
+    "default-for-az",
+    "defaultForAz",
+    "map-public-ip-on-launch",
+    "ipv6-native",
+    "enable-dns64",
+    "ipv6-cidr-block-association.ipv6-cidr-block",
+    "ipv6-cidr-block-association.association-id",
+    "ipv6-cidr-block-association.state",
+];
+
+impl Cloud {
+    pub(crate) fn insert_subnet(&mut self, s: Subnet) {
+        self.scope_mut(&s.owner, &s.region).subnets.insert(s.id.clone());
+        self.subnets.insert(s.id.clone(), s);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn create_subnet(
+        &mut self,
+        c: &Caller,
+        ids: &mut Ids,
+        vpc_id: &str,
+        cidr: Ipv4Net,
+        zone_name: Option<&str>,
+        zone_id: Option<&str>,
+        tags: &[Tag],
+    ) -> Result<Outcome> {
+        let vpc = self.owned_vpc(c, vpc_id)?;
+        if !(16..=28).contains(&cidr.prefix_len()) {
+            return Err(Error::new(
+                "InvalidSubnet.Range",
+                format!("The CIDR '{cidr}' is invalid."),
+            ));
+        }
+        if !vpc.cidr.contains(&cidr) {
+            return Err(Error::new(
+                "InvalidSubnet.Range",
+                format!("The CIDR '{cidr}' is invalid."),
+            ));
+        }
+        let siblings: Vec<&Subnet> = self.subnets.values().filter(|s| s.vpc_id == vpc_id).collect();
+        if siblings
+            .iter()
+            .any(|s| s.cidr.contains(&cidr) || cidr.contains(&s.cidr))
+        {
+            return Err(Error::new(
+                "InvalidSubnet.Conflict",
+                format!("The CIDR '{cidr}' conflicts with another subnet"),
+            ));
+        }
+        if siblings.len() >= self.limits.subnets_per_vpc {
+            return Err(Error::new(
+                "SubnetLimitExceeded",
+                "The maximum number of subnets has been reached.",
+            ));
+        }
+        let (zone, zone_id) = match (zone_name, zone_id) {
+            (None, None) => regions::zones(&c.region)
+                .into_iter()
+                .next()
+                .expect("every Region has zones"),
+            (name, id) => regions::zone(&c.region, name, id).ok_or_else(|| {
+                Error::invalid_value(format!(
+                    "Value ({}) for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: {}.",
+                    name.or(id).unwrap_or_default(),
+                    regions::zones(&c.region)
+                        .into_iter()
+                        .map(|(n, _)| n)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })?,
+        };
+        let id = ids.id("subnet");
+        self.insert_subnet(Subnet {
+            id: id.clone(),
+            owner: c.account.clone(),
+            region: c.region.clone(),
+            vpc_id: vpc_id.to_string(),
+            cidr,
+            availability_zone: zone,
+            availability_zone_id: zone_id,
+            default_for_az: false,
+            map_public_ip_on_launch: false,
+            assign_ipv6_address_on_creation: false,
+            enable_dns64: false,
+            enable_resource_name_dns_a_record: false,
+            hostname_type: "ip-name".into(),
+            used: Default::default(),
+            tags: tags.to_vec(),
+        });
+        Ok(Outcome::Id(id))
+    }
+
+    pub(crate) fn delete_subnet(&mut self, c: &Caller, id: &str) -> Result<Outcome> {
+        let s = self.owned_subnet(c, id)?;
+        if self.interfaces.values().any(|e| e.subnet_id == id) {
+            return Err(Error::dependency(format!(
+                "The subnet '{id}' has dependencies and cannot be deleted."
+            )));
+        }
+        let (owner, region) = (s.owner.clone(), s.region.clone());
+        self.subnets.remove(id);
+        self.scope_mut(&owner, &region).subnets.remove(id);
+        Ok(Outcome::Done)
+    }
+
+    pub(crate) fn modify_subnet_attribute(
+        &mut self,
+        c: &Caller,
+        id: &str,
+        attribute: SubnetAttribute,
+        value: bool,
+    ) -> Result<Outcome> {
+        self.owned_subnet(c, id)?;
+        let s = self.subnets.get_mut(id).expect("checked above");
+        match attribute {
+            SubnetAttribute::MapPublicIpOnLaunch => s.map_public_ip_on_launch = value,
+            SubnetAttribute::AssignIpv6AddressOnCreation => {
+                if value {
+                    return Err(Error::invalid_value(format!(
+                        "Invalid value for subnet {id}: the subnet has no IPv6 CIDR block."
+                    )));
+                }
+                s.assign_ipv6_address_on_creation = value
+            }
+            SubnetAttribute::EnableDns64 => s.enable_dns64 = value,
+            SubnetAttribute::EnableResourceNameDnsARecordOnLaunch => {
+                s.enable_resource_name_dns_a_record = value
+            }
+        }
+        Ok(Outcome::Done)
+    }
+
+    /// Pick (or check) a private address in the subnet: the first free one from the fifth
+    /// address on, since AWS reserves the first four and the last.
+    pub(crate) fn pick_address(&self, s: &Subnet, wanted: Option<Ipv4Addr>) -> Result<Ipv4Addr> {
+        let first = u32::from(s.cidr.network()) + 4;
+        let last = u32::from(s.cidr.broadcast()) - 1;
+        if let Some(ip) = wanted {
+            let n = u32::from(ip);
+            if !s.cidr.contains(&ip) || n < first || n > last {
+                return Err(Error::invalid_value(format!(
+                    "Address {ip} does not fall within the subnet's address range"
+                )));
+            }
+            if s.used.contains(&ip) {
+                return Err(Error::new(
+                    "InvalidIPAddress.InUse",
+                    format!("Address {ip} is in use."),
+                ));
+            }
+            return Ok(ip);
+        }
+        (first..=last)
+            .map(Ipv4Addr::from)
+            .find(|ip| !s.used.contains(ip))
+            .ok_or_else(|| {
+                Error::new(
+                    "InsufficientFreeAddressesInSubnet",
+                    format!("There are not enough free addresses in subnet '{}' to satisfy the requested number of instances.", s.id),
+                )
+            })
+    }
+
+    pub fn describe_subnets(
+        &self,
+        c: &Caller,
+        ids: &[String],
+        filters: &[Filter],
+        page: &Page,
+    ) -> Result<(Vec<&Subnet>, Option<String>)> {
+        filter::validate(filters, SUBNET_FILTERS)?;
+        let found: Vec<&Subnet> = if ids.is_empty() {
+            self.candidates(
+                c,
+                |s| &s.subnets,
+                &self.subnets,
+                filter::exact_ids(filters, "subnet-id"),
+            )
+        } else {
+            let mut v = ids
+                .iter()
+                .map(|id| self.visible_subnet(c, id))
+                .collect::<Result<Vec<_>>>()?;
+            v.sort_by(|a, b| a.id.cmp(&b.id));
+            v.dedup_by(|a, b| a.id == b.id);
+            v
+        };
+        let found = found
+            .into_iter()
+            .filter(|s| self.sees_subnet(c, s) && filter::matches(*s, filters));
+        page.apply(found, |s| &s.id)
+    }
+}

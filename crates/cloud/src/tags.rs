@@ -1,0 +1,283 @@
+//! Tags on any EC2 resource, found by the id's prefix.
+
+use crate::error::{Error, Result};
+use crate::filter::{self, Filter};
+use crate::model::*;
+use crate::{Caller, Cloud, Outcome, Page};
+
+pub const TAG_FILTERS: &[&str] = &["key", "resource-id", "resource-type", "value"];
+const MAX_TAGS: usize = 50;
+
+/// EC2's resource type name for an id, from its prefix.
+pub fn resource_type(id: &str) -> Option<&'static str> {
+    let prefix = id.rsplit_once('-').map(|(p, _)| p)?;
+    Some(match prefix {
+        "vpc" => "vpc",
+        "subnet" => "subnet",
+        "sg" => "security-group",
+        "sgr" => "security-group-rule",
+        "eni" => "network-interface",
+        "i" => "instance",
+        "rtb" => "route-table",
+        "acl" => "network-acl",
+        _ => return None,
+    })
+}
+
+/// One tag of one resource, as DescribeTags lists it.
+pub struct TagEntry<'a> {
+    pub resource_id: &'a str,
+    pub resource_type: &'static str,
+    pub tag: &'a Tag,
+}
+
+pub fn validate_tags(tags: &[Tag]) -> Result<()> {
+    for t in tags {
+        if t.key.is_empty() || t.key.chars().count() > 128 {
+            return Err(Error::invalid_value(format!(
+                "Tag key '{}' must be between 1 and 128 characters.",
+                t.key
+            )));
+        }
+        if t.value.chars().count() > 256 {
+            return Err(Error::invalid_value(format!(
+                "Tag value for key '{}' exceeds 256 characters.",
+                t.key
+            )));
+        }
+        if t.key.to_ascii_lowercase().starts_with("aws:") {
+            return Err(Error::invalid_value(
+                "Tag keys starting with 'aws:' are reserved for internal use",
+            ));
+        }
+    }
+    Ok(())
+}
+
+impl Cloud {
+    /// The tags of a resource the caller sees, with whether the caller may change them.
+    fn visible_tags(&self, c: &Caller, id: &str) -> Result<(&Vec<Tag>, bool)> {
+        let kind = resource_type(id).ok_or_else(|| {
+            Error::new("InvalidID", format!("The ID '{id}' is not valid"))
+        })?;
+        let (tags, owner, region) = match kind {
+            "vpc" => {
+                let v = self.visible_vpc(c, id)?;
+                (&v.tags, &v.owner, &v.region)
+            }
+            "subnet" => {
+                let s = self.visible_subnet(c, id)?;
+                (&s.tags, &s.owner, &s.region)
+            }
+            "security-group" => {
+                let g = self.visible_group(c, id)?;
+                (&g.tags, &g.owner, &g.region)
+            }
+            "security-group-rule" => {
+                let g = self
+                    .rule_index
+                    .get(id)
+                    .and_then(|gid| self.groups.get(gid))
+                    .filter(|g| self.sees_group(c, g))
+                    .ok_or_else(|| Error::rule_not_found(id))?;
+                let r = g.rules().find(|r| r.id == id).expect("indexed rule");
+                (&r.tags, &g.owner, &g.region)
+            }
+            "network-interface" => {
+                let e = self.visible_interface(c, id)?;
+                (&e.tags, &e.owner, &e.region)
+            }
+            "instance" => {
+                let i = self.visible_instance(c, id)?;
+                (&i.tags, &i.owner, &i.region)
+            }
+            "route-table" => {
+                let r = self
+                    .route_tables
+                    .get(id)
+                    .filter(|r| self.sees_route_table(c, r))
+                    .ok_or_else(|| {
+                        Error::new(
+                            "InvalidRouteTableID.NotFound",
+                            format!("The routeTable ID '{id}' does not exist"),
+                        )
+                    })?;
+                (&r.tags, &r.owner, &r.region)
+            }
+            _ => {
+                let a = self
+                    .network_acls
+                    .get(id)
+                    .filter(|a| self.sees_network_acl(c, a))
+                    .ok_or_else(|| {
+                        Error::new(
+                            "InvalidNetworkAclID.NotFound",
+                            format!("The networkAcl ID '{id}' does not exist"),
+                        )
+                    })?;
+                (&a.tags, &a.owner, &a.region)
+            }
+        };
+        Ok((tags, self.may_modify(c, owner, region)))
+    }
+
+    fn tags_mut(&mut self, id: &str) -> Option<&mut Vec<Tag>> {
+        match resource_type(id)? {
+            "vpc" => self.vpcs.get_mut(id).map(|x| &mut x.tags),
+            "subnet" => self.subnets.get_mut(id).map(|x| &mut x.tags),
+            "security-group" => self.groups.get_mut(id).map(|x| &mut x.tags),
+            "security-group-rule" => {
+                let gid = self.rule_index.get(id)?.clone();
+                let g = self.groups.get_mut(&gid)?;
+                g.ingress
+                    .iter_mut()
+                    .chain(g.egress.iter_mut())
+                    .find(|r| r.id == id)
+                    .map(|r| &mut r.tags)
+            }
+            "network-interface" => self.interfaces.get_mut(id).map(|x| &mut x.tags),
+            "instance" => self.instances.get_mut(id).map(|x| &mut x.tags),
+            "route-table" => self.route_tables.get_mut(id).map(|x| &mut x.tags),
+            "network-acl" => self.network_acls.get_mut(id).map(|x| &mut x.tags),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn create_tags(
+        &mut self,
+        c: &Caller,
+        resources: &[String],
+        tags: &[Tag],
+    ) -> Result<Outcome> {
+        validate_tags(tags)?;
+        for id in resources {
+            let (existing, may) = self.visible_tags(c, id)?;
+            if !may {
+                return Err(Error::unauthorized());
+            }
+            let mut keys: Vec<&str> = existing.iter().map(|t| t.key.as_str()).collect();
+            for t in tags {
+                if !keys.contains(&t.key.as_str()) {
+                    keys.push(&t.key);
+                }
+            }
+            if keys.len() > MAX_TAGS {
+                return Err(Error::new(
+                    "TagLimitExceeded",
+                    format!("Tag limit exceeded for resource {id}"),
+                ));
+            }
+        }
+        for id in resources {
+            let list = self.tags_mut(id).expect("checked above");
+            for t in tags {
+                match list.iter_mut().find(|x| x.key == t.key) {
+                    Some(x) => x.value = t.value.clone(),
+                    None => list.push(t.clone()),
+                }
+            }
+        }
+        Ok(Outcome::Done)
+    }
+
+    pub(crate) fn delete_tags(
+        &mut self,
+        c: &Caller,
+        resources: &[String],
+        tags: &[(String, Option<String>)],
+    ) -> Result<Outcome> {
+        for id in resources {
+            let (_, may) = self.visible_tags(c, id)?;
+            if !may {
+                return Err(Error::unauthorized());
+            }
+        }
+        for id in resources {
+            let list = self.tags_mut(id).expect("checked above");
+            if tags.is_empty() {
+                list.clear();
+            } else {
+                list.retain(|t| {
+                    !tags
+                        .iter()
+                        .any(|(k, v)| *k == t.key && v.as_ref().is_none_or(|v| *v == t.value))
+                });
+            }
+        }
+        Ok(Outcome::Done)
+    }
+
+    pub fn describe_tags(
+        &self,
+        c: &Caller,
+        filters: &[Filter],
+        page: &Page,
+    ) -> Result<(Vec<TagEntry<'_>>, Option<String>)> {
+        filter::validate(filters, TAG_FILTERS)?;
+        fn add<'a>(
+            entries: &mut Vec<(String, TagEntry<'a>)>,
+            id: &'a str,
+            resource_type: &'static str,
+            tags: &'a [Tag],
+        ) {
+            for tag in tags {
+                let key = format!("{id}\u{0}{}", tag.key);
+                entries.push((key, TagEntry { resource_id: id, resource_type, tag }));
+            }
+        }
+        let mut entries: Vec<(String, TagEntry)> = Vec::new();
+        let mut push = |id, kind, tags| add(&mut entries, id, kind, tags);
+        for v in self.vpcs.values().filter(|v| self.sees_vpc(c, v)) {
+            push(&v.id, "vpc", &v.tags);
+        }
+        for s in self.subnets.values().filter(|s| self.sees_subnet(c, s)) {
+            push(&s.id, "subnet", &s.tags);
+        }
+        for g in self.groups.values().filter(|g| self.sees_group(c, g)) {
+            push(&g.id, "security-group", &g.tags);
+            for r in g.rules() {
+                push(&r.id, "security-group-rule", &r.tags);
+            }
+        }
+        for e in self.interfaces.values().filter(|e| self.sees_interface(c, e)) {
+            push(&e.id, "network-interface", &e.tags);
+        }
+        for i in self.instances.values().filter(|i| self.sees_instance(c, i)) {
+            push(&i.id, "instance", &i.tags);
+        }
+        for r in self.route_tables.values().filter(|r| self.sees_route_table(c, r)) {
+            push(&r.id, "route-table", &r.tags);
+        }
+        for a in self.network_acls.values().filter(|a| self.sees_network_acl(c, a)) {
+            push(&a.id, "network-acl", &a.tags);
+        }
+        entries.retain(|(_, e)| {
+            filters.iter().all(|f| {
+                let value = match f.name.as_str() {
+                    "key" => e.tag.key.as_str(),
+                    "value" => e.tag.value.as_str(),
+                    "resource-id" => e.resource_id,
+                    "resource-type" => e.resource_type,
+                    name => match name.strip_prefix("tag:") {
+                        Some(k) if k == e.tag.key => e.tag.value.as_str(),
+                        Some(_) => return false,
+                        None if name == "tag-key" => e.tag.key.as_str(),
+                        None => e.tag.value.as_str(),
+                    },
+                };
+                f.values.iter().any(|p| filter::wildcard(p, value))
+            })
+        });
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        let (page_items, next) = page.apply(entries.iter(), |(k, _)| k)?;
+        let first = page_items.first().map(|(k, _)| k.clone());
+        let count = page_items.len();
+        let out = entries
+            .into_iter()
+            .skip_while(|(k, _)| Some(k) != first.as_ref())
+            .take(count)
+            .map(|(_, e)| e)
+            .collect();
+        Ok((out, next))
+    }
+}

@@ -1,0 +1,419 @@
+//! VPCs with what comes with each (default security group, main route table, default network
+//! ACL), the lazily created default VPC, and the route-table and ACL reads Terraform makes.
+
+use crate::error::{Error, Result};
+use crate::filter::{self, Filter, Filterable};
+use crate::model::*;
+use crate::rules::RuleSpec;
+use crate::{regions, Caller, Cloud, Ids, Outcome, Page, VpcAttribute};
+use ipnet::Ipv4Net;
+
+const DEFAULT_VPC_CIDR: &str = "172.31.0.0/16";
+
+impl Filterable for Vpc {
+    fn filter_values(&self, name: &str) -> Option<Vec<String>> {
+        Some(match name {
+            "vpc-id" => vec![self.id.clone()],
+            "cidr" | "cidr-block-association.cidr-block" => vec![self.cidr.to_string()],
+            "cidr-block-association.association-id" => vec![self.cidr_association_id.clone()],
+            "cidr-block-association.state" | "state" => vec!["available".into()],
+            "dhcp-options-id" => vec![self.dhcp_options_id.clone()],
+            "is-default" => vec![self.is_default.to_string()],
+            "owner-id" => vec![self.owner.clone()],
+            _ => return None,
+        })
+    }
+    fn tags(&self) -> &[Tag] {
+        &self.tags
+    }
+}
+
+pub const VPC_FILTERS: &[&str] = &[
+    "vpc-id",
+    "cidr",
+    "cidr-block-association.cidr-block",
+    "cidr-block-association.association-id",
+    "cidr-block-association.state",
+    "state",
+    "dhcp-options-id",
+    "is-default",
+    "owner-id",
+    "ipv6-cidr-block-association.ipv6-cidr-block",
+    "ipv6-cidr-block-association.association-id",
+    "ipv6-cidr-block-association.state",
+    "ipv6-cidr-block-association.ipv6-pool",
+];
+
+impl Filterable for RouteTable {
+    fn filter_values(&self, name: &str) -> Option<Vec<String>> {
+        Some(match name {
+            "route-table-id" => vec![self.id.clone()],
+            "vpc-id" => vec![self.vpc_id.clone()],
+            "owner-id" => vec![self.owner.clone()],
+            "association.main" => vec!["true".into()],
+            "association.route-table-association-id" => vec![self.main_association_id.clone()],
+            "association.route-table-id" => vec![self.id.clone()],
+            "association.subnet-id" | "association.gateway-id" => vec![],
+            "route.destination-cidr-block" => vec![],
+            _ => return None,
+        })
+    }
+    fn tags(&self) -> &[Tag] {
+        &self.tags
+    }
+}
+
+pub const ROUTE_TABLE_FILTERS: &[&str] = &[
+    "route-table-id",
+    "vpc-id",
+    "owner-id",
+    "association.main",
+    "association.route-table-association-id",
+    "association.route-table-id",
+    "association.subnet-id",
+    "association.gateway-id",
+    "route.destination-cidr-block",
+];
+
+impl Filterable for NetworkAcl {
+    fn filter_values(&self, name: &str) -> Option<Vec<String>> {
+        Some(match name {
+            "network-acl-id" => vec![self.id.clone()],
+            "vpc-id" => vec![self.vpc_id.clone()],
+            "owner-id" => vec![self.owner.clone()],
+            "default" => vec!["true".into()],
+            "association.subnet-id" => vec![],
+            _ => return None,
+        })
+    }
+    fn tags(&self) -> &[Tag] {
+        &self.tags
+    }
+}
+
+pub const NETWORK_ACL_FILTERS: &[&str] = &[
+    "network-acl-id",
+    "vpc-id",
+    "owner-id",
+    "default",
+    "association.subnet-id",
+];
+
+impl Cloud {
+    pub(crate) fn open_region(&mut self, c: &Caller, ids: &mut Ids) -> Result<Outcome> {
+        if self.region_opened(&c.account, &c.region) {
+            return Ok(Outcome::Done);
+        }
+        self.scope_mut(&c.account, &c.region).opened = true;
+        self.build_default_vpc(c, ids)
+    }
+
+    pub(crate) fn create_default_vpc(&mut self, c: &Caller, ids: &mut Ids) -> Result<Outcome> {
+        if let Some(id) = self
+            .scope(&c.account, &c.region)
+            .and_then(|s| s.default_vpc.clone())
+        {
+            return Err(Error::new(
+                "DefaultVpcAlreadyExists",
+                format!("A Default VPC already exists for this account in this region: {id}"),
+            ));
+        }
+        self.check_vpc_quota(c)?;
+        self.build_default_vpc(c, ids)
+    }
+
+    fn build_default_vpc(&mut self, c: &Caller, ids: &mut Ids) -> Result<Outcome> {
+        let cidr: Ipv4Net = DEFAULT_VPC_CIDR.parse().expect("constant CIDR");
+        let vpc_id = self.insert_vpc(c, ids, cidr, true, "default".into(), &[]);
+        let subnets = cidr.subnets(20).expect("/16 splits into /20s");
+        for ((zone, zone_id), block) in regions::zones(&c.region).into_iter().zip(subnets) {
+            let id = ids.id("subnet");
+            self.insert_subnet(Subnet {
+                id,
+                owner: c.account.clone(),
+                region: c.region.clone(),
+                vpc_id: vpc_id.clone(),
+                cidr: block,
+                availability_zone: zone,
+                availability_zone_id: zone_id,
+                default_for_az: true,
+                map_public_ip_on_launch: true,
+                assign_ipv6_address_on_creation: false,
+                enable_dns64: false,
+                enable_resource_name_dns_a_record: false,
+                hostname_type: "ip-name".into(),
+                used: Default::default(),
+                tags: vec![],
+            });
+        }
+        self.scope_mut(&c.account, &c.region).default_vpc = Some(vpc_id.clone());
+        Ok(Outcome::Id(vpc_id))
+    }
+
+    fn check_vpc_quota(&self, c: &Caller) -> Result<()> {
+        let count = self
+            .scope(&c.account, &c.region)
+            .map_or(0, |s| s.vpcs.len());
+        if count >= self.limits.vpcs_per_region {
+            return Err(Error::new(
+                "VpcLimitExceeded",
+                "The maximum number of VPCs has been reached.",
+            ));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn create_vpc(
+        &mut self,
+        c: &Caller,
+        ids: &mut Ids,
+        cidr: Ipv4Net,
+        tenancy: Option<String>,
+        tags: &[Tag],
+    ) -> Result<Outcome> {
+        if !(16..=28).contains(&cidr.prefix_len()) {
+            return Err(Error::new(
+                "InvalidVpc.Range",
+                format!("The CIDR '{cidr}' is invalid."),
+            ));
+        }
+        let tenancy = tenancy.unwrap_or_else(|| "default".into());
+        if !matches!(tenancy.as_str(), "default" | "dedicated") {
+            return Err(Error::invalid_value(format!(
+                "Value ({tenancy}) for parameter instanceTenancy is invalid."
+            )));
+        }
+        self.check_vpc_quota(c)?;
+        let id = self.insert_vpc(c, ids, cidr, false, tenancy, tags);
+        Ok(Outcome::Id(id))
+    }
+
+    fn insert_vpc(
+        &mut self,
+        c: &Caller,
+        ids: &mut Ids,
+        cidr: Ipv4Net,
+        is_default: bool,
+        tenancy: String,
+        tags: &[Tag],
+    ) -> String {
+        let vpc_id = ids.id("vpc");
+        let group_id = ids.id("sg");
+        let rt_id = ids.id("rtb");
+        let acl_id = ids.id("acl");
+        let vpc = Vpc {
+            id: vpc_id.clone(),
+            owner: c.account.clone(),
+            region: c.region.clone(),
+            cidr,
+            cidr_association_id: ids.id("vpc-cidr-assoc"),
+            is_default,
+            instance_tenancy: tenancy,
+            dhcp_options_id: format!("dopt-{}", ids.hex(17)),
+            enable_dns_support: true,
+            enable_dns_hostnames: is_default,
+            enable_network_address_usage_metrics: false,
+            default_group_id: group_id.clone(),
+            main_route_table_id: rt_id.clone(),
+            default_acl_id: acl_id.clone(),
+            tags: tags.to_vec(),
+        };
+        self.vpcs.insert(vpc_id.clone(), vpc);
+        self.scope_mut(&c.account, &c.region)
+            .vpcs
+            .insert(vpc_id.clone());
+        self.route_tables.insert(
+            rt_id.clone(),
+            RouteTable {
+                id: rt_id,
+                owner: c.account.clone(),
+                region: c.region.clone(),
+                vpc_id: vpc_id.clone(),
+                main_association_id: ids.id("rtbassoc"),
+                tags: vec![],
+            },
+        );
+        self.network_acls.insert(
+            acl_id.clone(),
+            NetworkAcl {
+                id: acl_id,
+                owner: c.account.clone(),
+                region: c.region.clone(),
+                vpc_id: vpc_id.clone(),
+                tags: vec![],
+            },
+        );
+        // The default group lets members talk to each other and anything out.
+        let self_peer = Peer::Group {
+            group_id: group_id.clone(),
+            user_id: c.account.clone(),
+            vpc_peering_connection_id: None,
+        };
+        let all = |peer: Peer| RuleSpec {
+            protocol: "-1".into(),
+            from_port: None,
+            to_port: None,
+            peer,
+            description: None,
+        };
+        let ingress = vec![all(self_peer).into_rule(ids.id("sgr"), false, vec![])];
+        let egress = vec![all(Peer::Cidr4("0.0.0.0/0".parse().expect("constant")))
+            .into_rule(ids.id("sgr"), true, vec![])];
+        self.insert_group(SecurityGroup {
+            id: group_id,
+            owner: c.account.clone(),
+            region: c.region.clone(),
+            vpc_id: vpc_id.clone(),
+            name: "default".into(),
+            description: "default VPC security group".into(),
+            ingress,
+            egress,
+            tags: vec![],
+        });
+        vpc_id
+    }
+
+    pub(crate) fn delete_vpc(&mut self, c: &Caller, id: &str) -> Result<Outcome> {
+        let vpc = self.owned_vpc(c, id)?.clone();
+        let has_subnets = self.subnets.values().any(|s| s.vpc_id == vpc.id);
+        let has_groups = self
+            .groups
+            .values()
+            .any(|g| g.vpc_id == vpc.id && g.id != vpc.default_group_id);
+        let has_interfaces = self.interfaces.values().any(|e| e.vpc_id == vpc.id);
+        if has_subnets || has_groups || has_interfaces {
+            return Err(Error::dependency(format!(
+                "The vpc '{id}' has dependencies and cannot be deleted."
+            )));
+        }
+        self.remove_group(&vpc.default_group_id);
+        self.route_tables.remove(&vpc.main_route_table_id);
+        self.network_acls.remove(&vpc.default_acl_id);
+        self.vpcs.remove(id);
+        let scope = self.scope_mut(&vpc.owner, &vpc.region);
+        scope.vpcs.remove(id);
+        if scope.default_vpc.as_deref() == Some(id) {
+            scope.default_vpc = None;
+        }
+        Ok(Outcome::Done)
+    }
+
+    pub(crate) fn modify_vpc_attribute(
+        &mut self,
+        c: &Caller,
+        id: &str,
+        attribute: VpcAttribute,
+        value: bool,
+    ) -> Result<Outcome> {
+        let vpc = self.owned_vpc(c, id)?;
+        if attribute == VpcAttribute::EnableDnsHostnames && value && !vpc.enable_dns_support {
+            return Err(Error::invalid_value(
+                "Cannot enable DNS hostnames without DNS support.",
+            ));
+        }
+        if attribute == VpcAttribute::EnableDnsSupport && !value && vpc.enable_dns_hostnames {
+            return Err(Error::invalid_value(
+                "Cannot disable DNS support while DNS hostnames are enabled.",
+            ));
+        }
+        let vpc = self.vpcs.get_mut(id).expect("checked above");
+        match attribute {
+            VpcAttribute::EnableDnsSupport => vpc.enable_dns_support = value,
+            VpcAttribute::EnableDnsHostnames => vpc.enable_dns_hostnames = value,
+            VpcAttribute::EnableNetworkAddressUsageMetrics => {
+                vpc.enable_network_address_usage_metrics = value
+            }
+        }
+        Ok(Outcome::Done)
+    }
+
+    /// The default VPC of the caller's Region, if it has one.
+    pub fn default_vpc(&self, c: &Caller) -> Option<&Vpc> {
+        self.scope(&c.account, &c.region)
+            .and_then(|s| s.default_vpc.as_ref())
+            .and_then(|id| self.vpcs.get(id))
+    }
+
+    pub fn describe_vpcs(
+        &self,
+        c: &Caller,
+        ids: &[String],
+        filters: &[Filter],
+        page: &Page,
+    ) -> Result<(Vec<&Vpc>, Option<String>)> {
+        filter::validate(filters, VPC_FILTERS)?;
+        let found: Vec<&Vpc> = if ids.is_empty() {
+            self.candidates(c, |s| &s.vpcs, &self.vpcs, filter::exact_ids(filters, "vpc-id"))
+        } else {
+            ids.iter()
+                .map(|id| self.visible_vpc(c, id))
+                .collect::<Result<_>>()?
+        };
+        let found = found
+            .into_iter()
+            .filter(|v| self.sees_vpc(c, v) && filter::matches(*v, filters));
+        page.apply(found, |v| &v.id)
+    }
+
+    pub fn describe_route_tables(
+        &self,
+        c: &Caller,
+        ids: &[String],
+        filters: &[Filter],
+        page: &Page,
+    ) -> Result<(Vec<&RouteTable>, Option<String>)> {
+        filter::validate(filters, ROUTE_TABLE_FILTERS)?;
+        for id in ids {
+            if !self
+                .route_tables
+                .get(id)
+                .is_some_and(|r| self.sees_route_table(c, r))
+            {
+                return Err(Error::new(
+                    "InvalidRouteTableID.NotFound",
+                    format!("The routeTable ID '{id}' does not exist"),
+                ));
+            }
+        }
+        let mut found: Vec<&RouteTable> = self
+            .route_tables
+            .values()
+            .filter(|r| self.sees_route_table(c, r))
+            .filter(|r| ids.is_empty() || ids.contains(&r.id))
+            .filter(|r| filter::matches(*r, filters))
+            .collect();
+        found.sort_by(|a, b| a.id.cmp(&b.id));
+        page.apply(found.into_iter(), |r| &r.id)
+    }
+
+    pub fn describe_network_acls(
+        &self,
+        c: &Caller,
+        ids: &[String],
+        filters: &[Filter],
+        page: &Page,
+    ) -> Result<(Vec<&NetworkAcl>, Option<String>)> {
+        filter::validate(filters, NETWORK_ACL_FILTERS)?;
+        for id in ids {
+            if !self
+                .network_acls
+                .get(id)
+                .is_some_and(|a| self.sees_network_acl(c, a))
+            {
+                return Err(Error::new(
+                    "InvalidNetworkAclID.NotFound",
+                    format!("The networkAcl ID '{id}' does not exist"),
+                ));
+            }
+        }
+        let mut found: Vec<&NetworkAcl> = self
+            .network_acls
+            .values()
+            .filter(|a| self.sees_network_acl(c, a))
+            .filter(|a| ids.is_empty() || ids.contains(&a.id))
+            .filter(|a| filter::matches(*a, filters))
+            .collect();
+        found.sort_by(|a, b| a.id.cmp(&b.id));
+        page.apply(found.into_iter(), |a| &a.id)
+    }
+}
