@@ -1,0 +1,239 @@
+//! Durability for ramparts: an ordered log of opaque records.
+//!
+//! Records are appended in the order the domain applied them and become durable in batches:
+//! one writer thread takes every record waiting, writes them, syncs the file once and then
+//! answers each record's [`Ticket`]. A response is sent only after its ticket resolves, so a
+//! crash loses nothing that was acknowledged; a torn record at the end of the file (a crash
+//! mid-write) is cut off when the log is opened again.
+//!
+//! Frame: `len: u32 LE | crc32(payload): u32 LE | payload`.
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::thread;
+
+use tokio::sync::oneshot;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the log writer has stopped")]
+    WriterGone,
+    #[error("write failed: {0}")]
+    Write(String),
+}
+
+/// Resolves once the record it was issued for is durable.
+pub struct Ticket(Option<oneshot::Receiver<Result<(), String>>>);
+
+impl Ticket {
+    /// A ticket for a record that needs no waiting (memory-only stores).
+    pub fn ready() -> Ticket {
+        Ticket(None)
+    }
+
+    pub async fn durable(self) -> Result<(), StoreError> {
+        match self.0 {
+            None => Ok(()),
+            Some(rx) => match rx.await {
+                Ok(Ok(())) => Ok(()),
+                Ok(Err(e)) => Err(StoreError::Write(e)),
+                Err(_) => Err(StoreError::WriterGone),
+            },
+        }
+    }
+}
+
+/// Where records go. `append` is called with the domain's lock held, so the log order is the
+/// order in which changes were applied.
+pub trait CommandLog: Send + Sync {
+    fn append(&self, record: Vec<u8>) -> Ticket;
+    fn describe(&self) -> String;
+}
+
+/// Keeps nothing: for `--ephemeral`.
+pub struct MemoryLog;
+
+impl CommandLog for MemoryLog {
+    fn append(&self, _record: Vec<u8>) -> Ticket {
+        Ticket::ready()
+    }
+    fn describe(&self) -> String {
+        "memory".into()
+    }
+}
+
+struct Pending {
+    record: Vec<u8>,
+    done: oneshot::Sender<Result<(), String>>,
+}
+
+/// An append-only file with group commit.
+pub struct FileLog {
+    path: PathBuf,
+    tx: mpsc::Sender<Pending>,
+}
+
+/// Largest record accepted when reading a log back (a corrupt length must not allocate GBs).
+const MAX_RECORD: usize = 64 << 20;
+
+impl FileLog {
+    /// Open (or create) `dir/commands.log` and return the log with every intact record in it.
+    pub fn open(dir: &Path) -> Result<(FileLog, Vec<Vec<u8>>), StoreError> {
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| StoreError::Io { path, source }
+        };
+        std::fs::create_dir_all(dir).map_err(io(dir))?;
+        let path = dir.join("commands.log");
+        let mut file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create(true)
+            .open(&path)
+            .map_err(io(&path))?;
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).map_err(io(&path))?;
+        let (records, good) = parse(&bytes);
+        if good < bytes.len() {
+            tracing::warn!(
+                path = %path.display(),
+                dropped = bytes.len() - good,
+                "cutting off a torn record at the end of the log"
+            );
+            file.set_len(good as u64).map_err(io(&path))?;
+            file.sync_all().map_err(io(&path))?;
+        }
+        file.seek(SeekFrom::End(0)).map_err(io(&path))?;
+        let (tx, rx) = mpsc::channel::<Pending>();
+        thread::Builder::new()
+            .name("ramparts-log".into())
+            .spawn(move || writer(file, rx))
+            .map_err(io(&path))?;
+        Ok((FileLog { path, tx }, records))
+    }
+}
+
+impl CommandLog for FileLog {
+    fn append(&self, record: Vec<u8>) -> Ticket {
+        let (done, rx) = oneshot::channel();
+        // If the writer is gone the receiver sees a closed channel: WriterGone.
+        let _ = self.tx.send(Pending { record, done });
+        Ticket(Some(rx))
+    }
+
+    fn describe(&self) -> String {
+        format!("file:{}", self.path.display())
+    }
+}
+
+fn frame(out: &mut Vec<u8>, record: &[u8]) {
+    out.extend_from_slice(&(record.len() as u32).to_le_bytes());
+    out.extend_from_slice(&crc32fast::hash(record).to_le_bytes());
+    out.extend_from_slice(record);
+}
+
+/// Intact records, and the length of the intact prefix.
+fn parse(bytes: &[u8]) -> (Vec<Vec<u8>>, usize) {
+    let mut records = Vec::new();
+    let mut at = 0;
+    while bytes.len() - at >= 8 {
+        let len = u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes")) as usize;
+        let crc = u32::from_le_bytes(bytes[at + 4..at + 8].try_into().expect("4 bytes"));
+        if len > MAX_RECORD || bytes.len() - at - 8 < len {
+            break;
+        }
+        let payload = &bytes[at + 8..at + 8 + len];
+        if crc32fast::hash(payload) != crc {
+            break;
+        }
+        records.push(payload.to_vec());
+        at += 8 + len;
+    }
+    (records, at)
+}
+
+/// Write whatever is waiting, sync once, answer everyone; repeat.
+fn writer(mut file: File, rx: mpsc::Receiver<Pending>) {
+    let mut buf = Vec::new();
+    while let Ok(first) = rx.recv() {
+        let mut batch = vec![first];
+        while let Ok(more) = rx.try_recv() {
+            batch.push(more);
+        }
+        buf.clear();
+        for p in &batch {
+            frame(&mut buf, &p.record);
+        }
+        let result = file
+            .write_all(&buf)
+            .and_then(|()| file.sync_data())
+            .map_err(|e| e.to_string());
+        if let Err(e) = &result {
+            tracing::error!(error = %e, "log write failed");
+        }
+        for p in batch {
+            let _ = p.done.send(result.clone());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn records_survive_reopen_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let (log, old) = FileLog::open(dir.path()).unwrap();
+            assert!(old.is_empty());
+            let tickets: Vec<Ticket> = (0..100).map(|i| log.append(format!("r{i}").into_bytes())).collect();
+            for t in tickets {
+                t.durable().await.unwrap();
+            }
+        }
+        let (_, records) = FileLog::open(dir.path()).unwrap();
+        assert_eq!(records.len(), 100);
+        assert_eq!(records[0], b"r0");
+        assert_eq!(records[99], b"r99");
+    }
+
+    #[tokio::test]
+    async fn a_torn_tail_is_cut_off() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let (log, _) = FileLog::open(dir.path()).unwrap();
+            log.append(b"one".to_vec()).durable().await.unwrap();
+            log.append(b"two".to_vec()).durable().await.unwrap();
+        }
+        let path = dir.path().join("commands.log");
+        let len = std::fs::metadata(&path).unwrap().len();
+        let f = OpenOptions::new().write(true).open(&path).unwrap();
+        f.set_len(len - 2).unwrap();
+        let (log, records) = FileLog::open(dir.path()).unwrap();
+        assert_eq!(records, vec![b"one".to_vec()]);
+        log.append(b"three".to_vec()).durable().await.unwrap();
+        drop(log);
+        let (_, records) = FileLog::open(dir.path()).unwrap();
+        assert_eq!(records, vec![b"one".to_vec(), b"three".to_vec()]);
+    }
+
+    #[test]
+    fn corrupt_bytes_stop_the_replay() {
+        let mut bytes = Vec::new();
+        frame(&mut bytes, b"ok");
+        frame(&mut bytes, b"bad");
+        let n = bytes.len();
+        bytes[n - 1] ^= 0xff;
+        let (records, good) = parse(&bytes);
+        assert_eq!(records, vec![b"ok".to_vec()]);
+        assert_eq!(good, 10);
+    }
+}
