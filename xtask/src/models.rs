@@ -106,7 +106,11 @@ fn reach(shapes: &Map<String, Value>, name: &str, seen: &mut BTreeSet<String>) {
         }
     }
     for k in ["member", "key", "value"] {
-        if let Some(s) = shape.get(k).and_then(|m| m.get("shape")).and_then(Value::as_str) {
+        if let Some(s) = shape
+            .get(k)
+            .and_then(|m| m.get("shape"))
+            .and_then(Value::as_str)
+        {
             reach(shapes, s, seen);
         }
     }
@@ -131,7 +135,11 @@ fn trim(model: &Value, allowed: &[String]) -> Result<Value, String> {
         let mut out = Map::new();
         out.insert("http".into(), op["http"].clone());
         for k in ["input", "output"] {
-            if let Some(s) = op.get(k).and_then(|v| v.get("shape")).and_then(Value::as_str) {
+            if let Some(s) = op
+                .get(k)
+                .and_then(|v| v.get("shape"))
+                .and_then(Value::as_str)
+            {
                 out.insert(k.into(), json!(s));
                 reach(shapes, s, &mut seen);
             }
@@ -166,7 +174,10 @@ fn trim(model: &Value, allowed: &[String]) -> Result<Value, String> {
         }
         trimmed.insert(name.clone(), Value::Object(out));
     }
-    let others: Vec<&String> = ops.keys().filter(|k| !operations.contains_key(*k)).collect();
+    let others: Vec<&String> = ops
+        .keys()
+        .filter(|k| !operations.contains_key(*k))
+        .collect();
     let meta = pick(
         &model["metadata"],
         &[

@@ -235,7 +235,9 @@ impl Cloud {
             if let Some(s) = self.subnets.get_mut(&eni.subnet_id) {
                 s.used.remove(&eni.private_ip);
             }
-            self.scope_mut(&eni.owner, &eni.region).interfaces.remove(id);
+            self.scope_mut(&eni.owner, &eni.region)
+                .interfaces
+                .remove(id);
         }
     }
 
@@ -333,7 +335,9 @@ impl Cloud {
                 "Network interfaces and an instance-level subnet ID may not be specified on the same request",
             ));
         }
-        if !spec.interfaces.is_empty() && (!spec.group_ids.is_empty() || !spec.group_names.is_empty()) {
+        if !spec.interfaces.is_empty()
+            && (!spec.group_ids.is_empty() || !spec.group_names.is_empty())
+        {
             return Err(Error::new(
                 "InvalidParameterCombination",
                 "Network interfaces and an instance-level security groups may not be specified on the same request",
@@ -359,10 +363,9 @@ impl Cloud {
                     .filter(|s| s.vpc_id == vpc.id && s.default_for_az)
                     .collect();
                 defaults.sort_by(|a, b| a.availability_zone.cmp(&b.availability_zone));
-                defaults
-                    .first()
-                    .map(|s| s.id.clone())
-                    .ok_or_else(|| Error::new("MissingInput", "No subnets found for the default VPC"))?
+                defaults.first().map(|s| s.id.clone()).ok_or_else(|| {
+                    Error::new("MissingInput", "No subnets found for the default VPC")
+                })?
             }
         };
         let subnet = self.launchable_subnet(c, &subnet_id)?;
@@ -371,7 +374,11 @@ impl Cloud {
             None => spec.group_ids.clone(),
         };
         for name in &spec.group_names {
-            requested.push(self.resolve_group(c, &GroupRef::Name(name.clone()))?.id.clone());
+            requested.push(
+                self.resolve_group(c, &GroupRef::Name(name.clone()))?
+                    .id
+                    .clone(),
+            );
         }
         let groups = if requested.is_empty() {
             self.default_groups_for(c, subnet)?
@@ -405,7 +412,9 @@ impl Cloud {
         }
         let subnet = subnet.clone();
         let reservation = ids.id("r");
-        let description = primary.and_then(|p| p.description.clone()).unwrap_or_default();
+        let description = primary
+            .and_then(|p| p.description.clone())
+            .unwrap_or_default();
         for (index, ip) in planned.into_iter().enumerate() {
             let instance_id = ids.id("i");
             let eni_id = ids.id("eni");
@@ -522,7 +531,9 @@ impl Cloud {
             "attachment.instance-id" => a.map(|a| a.instance_id.clone()).into_iter().collect(),
             "attachment.attachment-id" => a.map(|a| a.id.clone()).into_iter().collect(),
             "attachment.status" => a.map(|a| a.status.clone()).into_iter().collect(),
-            "attachment.device-index" => a.map(|a| a.device_index.to_string()).into_iter().collect(),
+            "attachment.device-index" => {
+                a.map(|a| a.device_index.to_string()).into_iter().collect()
+            }
             "attachment.instance-owner-id" => {
                 a.map(|a| a.instance_owner.clone()).into_iter().collect()
             }

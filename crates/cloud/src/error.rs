@@ -96,7 +96,10 @@ impl Error {
 
     /// `Invalid<Thing>Id.Malformed` for an id without the expected prefix.
     pub fn malformed(code: &'static str, id: &str, prefix: &str) -> Self {
-        Error::new(code, format!("Invalid id: \"{id}\" (expecting \"{prefix}-...\")"))
+        Error::new(
+            code,
+            format!("Invalid id: \"{id}\" (expecting \"{prefix}-...\")"),
+        )
     }
 }
 

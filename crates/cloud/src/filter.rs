@@ -79,7 +79,9 @@ pub fn validate(filters: &[Filter], known: &[&str]) -> Result<()> {
 }
 
 pub fn matches<R: Filterable + ?Sized>(resource: &R, filters: &[Filter]) -> bool {
-    matches_with(resource.tags(), filters, |name| resource.filter_values(name))
+    matches_with(resource.tags(), filters, |name| {
+        resource.filter_values(name)
+    })
 }
 
 /// [`matches`] for resources whose filter values need more than the resource itself.

@@ -154,10 +154,16 @@ impl Filterable for SecurityGroup {
 }
 
 fn group_filter_names() -> Vec<String> {
-    let mut names: Vec<String> = ["group-id", "group-name", "description", "owner-id", "vpc-id"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let mut names: Vec<String> = [
+        "group-id",
+        "group-name",
+        "description",
+        "owner-id",
+        "vpc-id",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     for f in RULE_FIELDS {
         names.push(format!("ip-permission.{f}"));
         names.push(format!("egress.ip-permission.{f}"));
@@ -168,9 +174,9 @@ fn group_filter_names() -> Vec<String> {
 pub const RULE_FILTERS: &[&str] = &["group-id", "security-group-rule-id"];
 
 fn check_name(what: &str, value: &str) -> Result<()> {
-    let ok_chars = value.chars().all(|ch| {
-        ch.is_ascii_alphanumeric() || " ._-:/()#,@[]+=&;{}!$*".contains(ch)
-    });
+    let ok_chars = value
+        .chars()
+        .all(|ch| ch.is_ascii_alphanumeric() || " ._-:/()#,@[]+=&;{}!$*".contains(ch));
     if value.is_empty() || value.chars().count() > 255 || !ok_chars {
         return Err(Error::invalid_value(format!(
             "Value ({value}) for parameter {what} is invalid. Character sets beyond ASCII are not supported; up to 255 characters from a-zA-Z0-9 ._-:/()#,@[]+=&;{{}}!$* are allowed."
@@ -198,7 +204,9 @@ impl Cloud {
         for r in g.rules() {
             self.rule_index.insert(r.id.clone(), g.id.clone());
         }
-        self.scope_mut(&g.owner, &g.region).groups.insert(g.id.clone());
+        self.scope_mut(&g.owner, &g.region)
+            .groups
+            .insert(g.id.clone());
         self.groups.insert(g.id.clone(), g);
     }
 
@@ -270,15 +278,17 @@ impl Cloud {
         }
         let vpc = match vpc_id {
             Some(id) => self.visible_vpc(c, id)?,
-            None => self.default_vpc(c).ok_or_else(|| {
-                Error::new("VPCIdNotSpecified", "No default VPC for this user")
-            })?,
+            None => self
+                .default_vpc(c)
+                .ok_or_else(|| Error::new("VPCIdNotSpecified", "No default VPC for this user"))?,
         };
         if !self.may_create_group_in(c, vpc) {
             return Err(Error::vpc_not_found(&vpc.id));
         }
         let vpc_id = vpc.id.clone();
-        let scope_groups = self.scope(&c.account, &c.region).map_or(0, |s| s.groups.len());
+        let scope_groups = self
+            .scope(&c.account, &c.region)
+            .map_or(0, |s| s.groups.len());
         let taken = self
             .scope(&c.account, &c.region)
             .into_iter()
@@ -374,8 +384,14 @@ impl Cloud {
 
     fn check_rule_quota(&self, rules: &[Rule], adding: &[RuleSpec]) -> Result<()> {
         for v6 in [false, true] {
-            let have = rules.iter().filter(|r| counts_as_ipv6(&r.peer) == v6).count();
-            let add = adding.iter().filter(|s| counts_as_ipv6(&s.peer) == v6).count();
+            let have = rules
+                .iter()
+                .filter(|r| counts_as_ipv6(&r.peer) == v6)
+                .count();
+            let add = adding
+                .iter()
+                .filter(|s| counts_as_ipv6(&s.peer) == v6)
+                .count();
             if have + add > self.limits.rules_per_group {
                 return Err(Error::new(
                     "RulesPerSecurityGroupLimitExceeded",
@@ -468,7 +484,11 @@ impl Cloud {
         }
         let gid = g.id.clone();
         let g = self.groups.get_mut(&gid).expect("checked above");
-        let list = if egress { &mut g.egress } else { &mut g.ingress };
+        let list = if egress {
+            &mut g.egress
+        } else {
+            &mut g.ingress
+        };
         let (gone, kept): (Vec<Rule>, Vec<Rule>) =
             list.drain(..).partition(|r| doomed.contains(&r.id));
         *list = kept;
@@ -476,6 +496,7 @@ impl Cloud {
             self.rule_index.remove(&r.id);
         }
         Ok(Outcome::Revoked {
+            group_id: gid,
             rules: gone,
             unknown,
         })
@@ -495,10 +516,7 @@ impl Cloud {
             };
             let spec = self.settle_peer(c, g, spec)?;
             let siblings = if rule.egress { &g.egress } else { &g.ingress };
-            if siblings
-                .iter()
-                .any(|r| r.id != *rule_id && spec.matches(r))
-            {
+            if siblings.iter().any(|r| r.id != *rule_id && spec.matches(r)) {
                 return Err(duplicate(&spec, rule.egress));
             }
             settled.push((rule_id.clone(), spec));
@@ -547,7 +565,12 @@ impl Cloud {
         let gid = g.id.clone();
         let g = self.groups.get_mut(&gid).expect("checked above");
         for (id, description) in updates {
-            if let Some(r) = g.ingress.iter_mut().chain(g.egress.iter_mut()).find(|r| r.id == id) {
+            if let Some(r) = g
+                .ingress
+                .iter_mut()
+                .chain(g.egress.iter_mut())
+                .find(|r| r.id == id)
+            {
                 r.description = description;
             }
         }
@@ -624,7 +647,11 @@ impl Cloud {
         pairs.retain(|(g, r)| {
             filters.iter().all(|f| {
                 let values: Vec<String> = if let Some(key) = f.name.strip_prefix("tag:") {
-                    r.tags.iter().filter(|t| t.key == key).map(|t| t.value.clone()).collect()
+                    r.tags
+                        .iter()
+                        .filter(|t| t.key == key)
+                        .map(|t| t.value.clone())
+                        .collect()
                 } else {
                     match f.name.as_str() {
                         "group-id" => vec![g.id.clone()],

@@ -51,7 +51,10 @@ mod tests {
 
     #[test]
     fn same_seed_and_sequence_give_same_ids() {
-        let a: Vec<String> = (0..3).map(|_| Ids::new(7, 1)).map(|mut i| i.id("sg")).collect();
+        let a: Vec<String> = (0..3)
+            .map(|_| Ids::new(7, 1))
+            .map(|mut i| i.id("sg"))
+            .collect();
         assert!(a.iter().all(|x| x == &a[0]));
         let mut i = Ids::new(7, 1);
         assert_ne!(i.id("sg"), i.id("sg"));

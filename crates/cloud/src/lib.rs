@@ -19,14 +19,14 @@ mod subnet;
 mod tags;
 mod vpc;
 
-pub use error::{Error, Result};
-pub use eni::{EniChange, LaunchSpec};
-pub use group::{GroupRef, Permission, RuleRevoke};
-pub use tags::{resource_type, validate_tags, TagEntry};
 pub use eni::private_dns_name;
+pub use eni::{EniChange, LaunchInterface, LaunchSpec};
+pub use error::{Error, Result};
+pub use group::{GroupRef, Permission, RuleRevoke};
 pub use ids::Ids;
 pub use model::*;
 pub use rules::RuleSpec;
+pub use tags::{resource_type, validate_tags, TagEntry};
 pub use visibility::Caller;
 
 use serde::{Deserialize, Serialize};
@@ -200,6 +200,7 @@ pub enum Outcome {
     Id(String),
     Rules(Vec<Rule>),
     Revoked {
+        group_id: String,
         rules: Vec<Rule>,
         unknown: Vec<RuleSpec>,
     },

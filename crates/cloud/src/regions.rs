@@ -79,8 +79,14 @@ mod tests {
     fn zone_ids_follow_aws_naming() {
         assert_eq!(short_code("us-east-1"), "use1");
         assert_eq!(short_code("ap-northeast-2"), "apne2");
-        assert_eq!(zones("us-east-1")[0], ("us-east-1a".into(), "use1-az1".into()));
-        assert_eq!(zone("eu-west-1", None, Some("euw1-az2")).unwrap().0, "eu-west-1b");
+        assert_eq!(
+            zones("us-east-1")[0],
+            ("us-east-1a".into(), "use1-az1".into())
+        );
+        assert_eq!(
+            zone("eu-west-1", None, Some("euw1-az2")).unwrap().0,
+            "eu-west-1b"
+        );
         assert!(zone("eu-west-1", Some("us-east-1a"), None).is_none());
     }
 }

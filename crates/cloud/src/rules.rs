@@ -130,7 +130,10 @@ mod tests {
     #[test]
     fn ports_follow_the_protocol() {
         assert_eq!(ports("-1", Some(0), Some(0)).unwrap(), (None, None));
-        assert_eq!(ports("tcp", Some(22), Some(25)).unwrap(), (Some(22), Some(25)));
+        assert_eq!(
+            ports("tcp", Some(22), Some(25)).unwrap(),
+            (Some(22), Some(25))
+        );
         assert!(ports("tcp", Some(25), Some(22)).is_err());
         assert!(ports("tcp", None, Some(22)).is_err());
         assert!(ports("udp", Some(0), Some(70000)).is_err());
@@ -141,8 +144,14 @@ mod tests {
 
     #[test]
     fn cidrs_are_truncated_to_the_network() {
-        assert_eq!(cidr4("100.68.0.18/18").unwrap().to_string(), "100.68.0.0/18");
-        assert_eq!(cidr6("2001:db8::1/32").unwrap().to_string(), "2001:db8::/32");
+        assert_eq!(
+            cidr4("100.68.0.18/18").unwrap().to_string(),
+            "100.68.0.0/18"
+        );
+        assert_eq!(
+            cidr6("2001:db8::1/32").unwrap().to_string(),
+            "2001:db8::/32"
+        );
         assert!(cidr4("10.0.0/16").is_err());
         assert!(cidr4("10.0.0.0/33").is_err());
     }

@@ -9,7 +9,10 @@ use std::net::Ipv4Addr;
 
 impl Subnet {
     pub fn arn(&self) -> String {
-        format!("arn:aws:ec2:{}:{}:subnet/{}", self.region, self.owner, self.id)
+        format!(
+            "arn:aws:ec2:{}:{}:subnet/{}",
+            self.region, self.owner, self.id
+        )
     }
 }
 
@@ -67,7 +70,9 @@ pub const SUBNET_FILTERS: &[&str] = &[
 
 impl Cloud {
     pub(crate) fn insert_subnet(&mut self, s: Subnet) {
-        self.scope_mut(&s.owner, &s.region).subnets.insert(s.id.clone());
+        self.scope_mut(&s.owner, &s.region)
+            .subnets
+            .insert(s.id.clone());
         self.subnets.insert(s.id.clone(), s);
     }
 
@@ -95,7 +100,11 @@ impl Cloud {
                 format!("The CIDR '{cidr}' is invalid."),
             ));
         }
-        let siblings: Vec<&Subnet> = self.subnets.values().filter(|s| s.vpc_id == vpc_id).collect();
+        let siblings: Vec<&Subnet> = self
+            .subnets
+            .values()
+            .filter(|s| s.vpc_id == vpc_id)
+            .collect();
         if siblings
             .iter()
             .any(|s| s.cidr.contains(&cidr) || cidr.contains(&s.cidr))

@@ -57,9 +57,8 @@ pub fn validate_tags(tags: &[Tag]) -> Result<()> {
 impl Cloud {
     /// The tags of a resource the caller sees, with whether the caller may change them.
     fn visible_tags(&self, c: &Caller, id: &str) -> Result<(&Vec<Tag>, bool)> {
-        let kind = resource_type(id).ok_or_else(|| {
-            Error::new("InvalidID", format!("The ID '{id}' is not valid"))
-        })?;
+        let kind = resource_type(id)
+            .ok_or_else(|| Error::new("InvalidID", format!("The ID '{id}' is not valid")))?;
         let (tags, owner, region) = match kind {
             "vpc" => {
                 let v = self.visible_vpc(c, id)?;
@@ -222,7 +221,14 @@ impl Cloud {
         ) {
             for tag in tags {
                 let key = format!("{id}\u{0}{}", tag.key);
-                entries.push((key, TagEntry { resource_id: id, resource_type, tag }));
+                entries.push((
+                    key,
+                    TagEntry {
+                        resource_id: id,
+                        resource_type,
+                        tag,
+                    },
+                ));
             }
         }
         let mut entries: Vec<(String, TagEntry)> = Vec::new();
@@ -239,16 +245,28 @@ impl Cloud {
                 push(&r.id, "security-group-rule", &r.tags);
             }
         }
-        for e in self.interfaces.values().filter(|e| self.sees_interface(c, e)) {
+        for e in self
+            .interfaces
+            .values()
+            .filter(|e| self.sees_interface(c, e))
+        {
             push(&e.id, "network-interface", &e.tags);
         }
         for i in self.instances.values().filter(|i| self.sees_instance(c, i)) {
             push(&i.id, "instance", &i.tags);
         }
-        for r in self.route_tables.values().filter(|r| self.sees_route_table(c, r)) {
+        for r in self
+            .route_tables
+            .values()
+            .filter(|r| self.sees_route_table(c, r))
+        {
             push(&r.id, "route-table", &r.tags);
         }
-        for a in self.network_acls.values().filter(|a| self.sees_network_acl(c, a)) {
+        for a in self
+            .network_acls
+            .values()
+            .filter(|a| self.sees_network_acl(c, a))
+        {
             push(&a.id, "network-acl", &a.tags);
         }
         entries.retain(|(_, e)| {

@@ -257,8 +257,13 @@ impl Cloud {
             description: None,
         };
         let ingress = vec![all(self_peer).into_rule(ids.id("sgr"), false, vec![])];
-        let egress = vec![all(Peer::Cidr4("0.0.0.0/0".parse().expect("constant")))
-            .into_rule(ids.id("sgr"), true, vec![])];
+        let egress = vec![
+            all(Peer::Cidr4("0.0.0.0/0".parse().expect("constant"))).into_rule(
+                ids.id("sgr"),
+                true,
+                vec![],
+            ),
+        ];
         self.insert_group(SecurityGroup {
             id: group_id,
             owner: c.account.clone(),
@@ -343,7 +348,12 @@ impl Cloud {
     ) -> Result<(Vec<&Vpc>, Option<String>)> {
         filter::validate(filters, VPC_FILTERS)?;
         let found: Vec<&Vpc> = if ids.is_empty() {
-            self.candidates(c, |s| &s.vpcs, &self.vpcs, filter::exact_ids(filters, "vpc-id"))
+            self.candidates(
+                c,
+                |s| &s.vpcs,
+                &self.vpcs,
+                filter::exact_ids(filters, "vpc-id"),
+            )
         } else {
             ids.iter()
                 .map(|id| self.visible_vpc(c, id))

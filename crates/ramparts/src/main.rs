@@ -1,1 +1,148 @@
-fn main() {}
+//! `ramparts`: a local multi-account AWS for networking, sharing and permissions.
+
+use api::{Engine, EngineConfig, Services};
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(
+    name = "ramparts",
+    version,
+    about = "A local multi-account AWS: EC2 networking, RAM, Organizations, IAM and STS on one port."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Commands,
+}
+
+#[derive(Subcommand)]
+enum Commands {
+    /// Answer the AWS APIs on one HTTP port until interrupted.
+    Serve(ServeArgs),
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, default_value = "127.0.0.1:4566", env = "RAMPARTS_LISTEN")]
+    listen: SocketAddr,
+
+    /// Directory of the embedded store; created if missing. Every acknowledged change is in
+    /// it before the response is sent.
+    #[arg(long, default_value = "ramparts-data", env = "RAMPARTS_DATA_DIR")]
+    data_dir: PathBuf,
+
+    /// Keep everything in memory: nothing is written, everything is lost on exit.
+    #[arg(long, conflicts_with = "data_dir")]
+    ephemeral: bool,
+
+    /// Account for access keys that are not 12-digit account ids (nor keys ramparts issued).
+    #[arg(long, default_value = "000000000000", env = "RAMPARTS_DEFAULT_ACCOUNT", value_parser = account_id)]
+    default_account: String,
+
+    /// Derive every id (and the clock) from this seed, for reproducible runs. A data
+    /// directory keeps the seed it was created with.
+    #[arg(long)]
+    seed: Option<u64>,
+
+    /// VPCs per account and Region (AWS's default quota is 5).
+    #[arg(long, default_value_t = 5)]
+    vpcs_per_region: usize,
+
+    /// Security groups per account and Region.
+    #[arg(long, default_value_t = 2500)]
+    groups_per_region: usize,
+}
+
+fn account_id(s: &str) -> Result<String, String> {
+    if s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(s.to_string())
+    } else {
+        Err("an account id is 12 digits".into())
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}
+
+async fn serve(args: ServeArgs) -> Result<(), String> {
+    let limits = cloud_limits(&args);
+    let engine = Engine::open(EngineConfig {
+        data_dir: (!args.ephemeral).then_some(args.data_dir.as_path()),
+        seed: args.seed,
+        limits,
+    })
+    .map_err(|e| e.to_string())?;
+    let state = server::AppState {
+        services: Services::new(Arc::new(engine)),
+        default_account: args.default_account,
+    };
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+    let bound = listener.local_addr().map_err(|e| e.to_string())?;
+    tracing::info!(address = %bound, "ramparts listening");
+    server::serve_on(listener, state, shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())
+}
+
+fn cloud_limits(args: &ServeArgs) -> api::Limits {
+    api::Limits {
+        vpcs_per_region: args.vpcs_per_region,
+        groups_per_region: args.groups_per_region,
+        ..api::Limits::default()
+    }
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("ramparts: cannot start the runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let result = match cli.command {
+        Commands::Serve(args) => runtime.block_on(serve(args)),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ramparts: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

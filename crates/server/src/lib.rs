@@ -1,0 +1,180 @@
+//! The HTTP front of ramparts: one port for EC2, IAM, STS, RAM and Organizations.
+//!
+//! A request travels one way: route (which service and operation), authenticate (which
+//! account and Region), decode and execute (the generated `dispatch` of the service), wait
+//! until what it changed is durable, encode. Every refusal leaves in the protocol's own
+//! error envelope.
+
+mod protocol;
+
+use api::{Ctx, Principal, Services};
+use axum::body::{to_bytes, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use protocol::Service;
+use std::sync::Arc;
+use std::time::Instant;
+use wire::ApiError;
+
+/// Largest request body accepted; AWS's own limits are far below this for these APIs.
+pub const MAX_BODY: usize = 4 << 20;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub services: Services,
+    pub default_account: String,
+}
+
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/_ramparts/health", get(health))
+        .route("/_ramparts/reset", post(reset))
+        .route("/moto-api/reset", post(reset))
+        .fallback(handle)
+        .with_state(Arc::new(state))
+}
+
+async fn health(State(state): State<Arc<AppState>>) -> Response {
+    let engine = &state.services.engine;
+    let body = serde_json::json!({
+        "status": "ok",
+        "version": env!("CARGO_PKG_VERSION"),
+        "uptime_seconds": engine.uptime().as_secs_f64(),
+        "store": engine.store(),
+    });
+    json_response(StatusCode::OK, body.to_string())
+}
+
+async fn reset(State(state): State<Arc<AppState>>) -> Response {
+    match state.services.engine.reset().durable().await {
+        Ok(()) => json_response(StatusCode::OK, r#"{"status":"ok","reset":true}"#.into()),
+        Err(e) => json_response(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            serde_json::json!({ "status": "error", "message": e.to_string() }).to_string(),
+        ),
+    }
+}
+
+fn json_response(status: StatusCode, body: String) -> Response {
+    (status, [("content-type", "application/json")], body).into_response()
+}
+
+async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Response {
+    let started = Instant::now();
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let (parts, body) = req.into_parts();
+    let guess = protocol::guess(&parts.method, &parts.uri, &parts.headers, None);
+    let body = match to_bytes(body, MAX_BODY).await {
+        Ok(b) => b,
+        Err(_) => {
+            let e = ApiError::new(
+                "RequestEntityTooLarge",
+                413,
+                format!("Request body larger than {MAX_BODY} bytes"),
+            );
+            return protocol::error_response(guess, &e, &request_id);
+        }
+    };
+    let service = protocol::guess(&parts.method, &parts.uri, &parts.headers, Some(&body));
+    let outcome = serve(
+        &state,
+        service,
+        &parts.method,
+        &parts.uri,
+        &parts.headers,
+        &body,
+        &request_id,
+    )
+    .await;
+    let (status, operation, account, response) = match outcome {
+        Ok(done) => (200, done.operation, done.account, done.response),
+        Err(failed) => (
+            failed.error.status,
+            failed.operation,
+            failed.account,
+            protocol::error_response(service, &failed.error, &request_id),
+        ),
+    };
+    tracing::info!(
+        service = service.name(),
+        operation = %operation,
+        account = %account,
+        status,
+        micros = started.elapsed().as_micros() as u64,
+        "request"
+    );
+    response
+}
+
+struct Done {
+    operation: String,
+    account: String,
+    response: Response,
+}
+
+struct Failed {
+    operation: String,
+    account: String,
+    error: ApiError,
+}
+
+async fn serve(
+    state: &AppState,
+    service: Service,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &Bytes,
+    request_id: &str,
+) -> Result<Done, Failed> {
+    let fail = |operation: &str, account: &str, error: ApiError| Failed {
+        operation: operation.to_string(),
+        account: account.to_string(),
+        error,
+    };
+    let request =
+        protocol::decode(service, method, uri, headers, body).map_err(|e| fail("-", "-", e))?;
+    let op = request.operation.clone();
+    let credential = protocol::credential(service, headers, uri).map_err(|e| fail(&op, "-", e))?;
+    let account = auth::account_of_key(&credential.access_key_id)
+        .unwrap_or(&state.default_account)
+        .to_string();
+    let principal = Principal::root(&account);
+    let mut ctx = Ctx::new(principal, &credential.region, request_id);
+    let result = protocol::dispatch(&state.services, &mut ctx, service, &request, request_id);
+    // Answer only once what this request changed is durable.
+    for ticket in std::mem::take(&mut ctx.tickets) {
+        ticket.durable().await.map_err(|e| {
+            tracing::error!(error = %e, "durability failed");
+            fail(
+                &op,
+                &account,
+                ApiError::new(
+                    "InternalError",
+                    500,
+                    "The change could not be made durable.",
+                ),
+            )
+        })?;
+    }
+    let body = result.map_err(|e| fail(&op, &account, e))?;
+    Ok(Done {
+        operation: op,
+        account,
+        response: protocol::success_response(service, body, request_id),
+    })
+}
+
+/// Serve until the future resolves (ctrl-c or SIGTERM in the binary).
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -194,7 +194,9 @@ mod tests {
         {
             let (log, old) = FileLog::open(dir.path()).unwrap();
             assert!(old.is_empty());
-            let tickets: Vec<Ticket> = (0..100).map(|i| log.append(format!("r{i}").into_bytes())).collect();
+            let tickets: Vec<Ticket> = (0..100)
+                .map(|i| log.append(format!("r{i}").into_bytes()))
+                .collect();
             for t in tickets {
                 t.durable().await.unwrap();
             }

@@ -100,7 +100,11 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(code: impl Into<Cow<'static, str>>, status: u16, message: impl Into<String>) -> Self {
+    pub fn new(
+        code: impl Into<Cow<'static, str>>,
+        status: u16,
+        message: impl Into<String>,
+    ) -> Self {
         ApiError {
             code: code.into(),
             message: message.into(),
@@ -223,7 +227,9 @@ impl QueryNode {
         for (k, v) in &self.children {
             match k.parse::<u64>() {
                 Ok(i) if i >= 1 && !k.starts_with('+') => items.push((i, v)),
-                _ => return Err(DecodeError::invalid(format!("'{k}' is not a list index")).within(k)),
+                _ => {
+                    return Err(DecodeError::invalid(format!("'{k}' is not a list index")).within(k))
+                }
             }
         }
         items.sort_by_key(|(i, _)| *i);
@@ -265,7 +271,8 @@ impl FromScalar for bool {
 
 impl FromScalar for DateTime {
     fn from_text(text: &str) -> Result<Self, DecodeError> {
-        DateTime::parse(text).ok_or_else(|| DecodeError::invalid(format!("'{text}' is not a timestamp")))
+        DateTime::parse(text)
+            .ok_or_else(|| DecodeError::invalid(format!("'{text}' is not a timestamp")))
     }
 }
 
@@ -314,7 +321,9 @@ pub fn query_list<T>(
             // `Key=` with no members is how botocore sends an empty list.
             None if n.children.is_empty() => return Ok(Vec::new()),
             None => {
-                return Err(DecodeError::invalid(format!("expected '{name}' list items")));
+                return Err(DecodeError::invalid(format!(
+                    "expected '{name}' list items"
+                )));
             }
         },
     };
@@ -337,7 +346,10 @@ pub fn query_map<K, V>(
     };
     let mut out = Vec::new();
     for entry in entries.indexed()? {
-        out.push((query_req(entry, key_name, &key)?, query_req(entry, value_name, &value)?));
+        out.push((
+            query_req(entry, key_name, &key)?,
+            query_req(entry, value_name, &value)?,
+        ));
     }
     Ok(out)
 }
@@ -379,19 +391,22 @@ impl FromJsonScalar for i32 {
 
 impl FromJsonScalar for i64 {
     fn from_json_value(v: &Value) -> Result<Self, DecodeError> {
-        v.as_i64().ok_or_else(|| DecodeError::invalid("expected an integer"))
+        v.as_i64()
+            .ok_or_else(|| DecodeError::invalid("expected an integer"))
     }
 }
 
 impl FromJsonScalar for f64 {
     fn from_json_value(v: &Value) -> Result<Self, DecodeError> {
-        v.as_f64().ok_or_else(|| DecodeError::invalid("expected a number"))
+        v.as_f64()
+            .ok_or_else(|| DecodeError::invalid("expected a number"))
     }
 }
 
 impl FromJsonScalar for bool {
     fn from_json_value(v: &Value) -> Result<Self, DecodeError> {
-        v.as_bool().ok_or_else(|| DecodeError::invalid("expected a boolean"))
+        v.as_bool()
+            .ok_or_else(|| DecodeError::invalid("expected a boolean"))
     }
 }
 
@@ -699,7 +714,11 @@ pub fn ec2_error(e: &ApiError, request_id: &str) -> String {
 
 /// The query protocol's error body.
 pub fn query_error(e: &ApiError, namespace: &str, request_id: &str) -> String {
-    let kind = if e.status >= 500 { "Receiver" } else { "Sender" };
+    let kind = if e.status >= 500 {
+        "Receiver"
+    } else {
+        "Sender"
+    };
     let mut out = String::with_capacity(256);
     let _ = write!(
         out,
@@ -719,7 +738,11 @@ pub fn query_error(e: &ApiError, namespace: &str, request_id: &str) -> String {
 pub fn json_error(e: &ApiError, capital_message: bool) -> String {
     let mut o = Map::new();
     o.insert("__type".into(), Value::String(e.code.to_string()));
-    let key = if capital_message { "Message" } else { "message" };
+    let key = if capital_message {
+        "Message"
+    } else {
+        "message"
+    };
     o.insert(key.into(), Value::String(e.message.clone()));
     if let Some(r) = &e.reason {
         o.insert("Reason".into(), Value::String(r.clone()));

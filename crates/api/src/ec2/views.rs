@@ -1,0 +1,288 @@
+//! Domain objects as EC2 shows them.
+
+use super::convert::{owned, tags_out};
+use cloud::{
+    private_dns_name, Caller, Cloud, Instance, NetworkAcl, NetworkInterface, RouteTable, Subnet,
+    Vpc,
+};
+use wire::ec2 as w;
+use wire::DateTime;
+
+pub fn vpc_out(v: &Vpc) -> w::Vpc {
+    w::Vpc {
+        owner_id: owned(&v.owner),
+        instance_tenancy: owned(&v.instance_tenancy),
+        ipv6_cidr_block_association_set: None,
+        cidr_block_association_set: Some(vec![w::VpcCidrBlockAssociation {
+            association_id: owned(&v.cidr_association_id),
+            cidr_block: Some(v.cidr.to_string()),
+            cidr_block_state: Some(w::VpcCidrBlockState {
+                state: owned("associated"),
+                status_message: None,
+            }),
+        }]),
+        is_default: Some(v.is_default),
+        tags: tags_out(&v.tags),
+        block_public_access_states: Some(w::BlockPublicAccessStates {
+            internet_gateway_block_mode: owned("off"),
+        }),
+        vpc_id: owned(&v.id),
+        state: owned("available"),
+        cidr_block: Some(v.cidr.to_string()),
+        dhcp_options_id: owned(&v.dhcp_options_id),
+        encryption_control: None,
+    }
+}
+
+/// A VPC as this caller sees it: tags are the owner's own and are not shown to others.
+pub fn vpc_for(who: &Caller, v: &Vpc) -> w::Vpc {
+    let mut out = vpc_out(v);
+    if who.account != v.owner {
+        out.tags = Some(vec![]);
+    }
+    out
+}
+
+pub fn subnet_out(s: &Subnet) -> w::Subnet {
+    w::Subnet {
+        availability_zone_id: owned(&s.availability_zone_id),
+        map_customer_owned_ip_on_launch: Some(false),
+        owner_id: owned(&s.owner),
+        assign_ipv6_address_on_creation: Some(s.assign_ipv6_address_on_creation),
+        ipv6_cidr_block_association_set: Some(vec![]),
+        tags: tags_out(&s.tags),
+        subnet_arn: Some(s.arn()),
+        enable_dns64: Some(s.enable_dns64),
+        ipv6_native: Some(false),
+        private_dns_name_options_on_launch: Some(w::PrivateDnsNameOptionsOnLaunch {
+            hostname_type: owned(&s.hostname_type),
+            enable_resource_name_dns_a_record: Some(s.enable_resource_name_dns_a_record),
+            enable_resource_name_dns_aaaa_record: Some(false),
+        }),
+        block_public_access_states: Some(w::BlockPublicAccessStates {
+            internet_gateway_block_mode: owned("off"),
+        }),
+        subnet_id: owned(&s.id),
+        state: owned("available"),
+        vpc_id: owned(&s.vpc_id),
+        cidr_block: Some(s.cidr.to_string()),
+        available_ip_address_count: Some(s.available_ip_count() as i32),
+        availability_zone: owned(&s.availability_zone),
+        default_for_az: Some(s.default_for_az),
+        map_public_ip_on_launch: Some(s.map_public_ip_on_launch),
+        ..Default::default()
+    }
+}
+
+pub fn subnet_for(who: &Caller, s: &Subnet) -> w::Subnet {
+    let mut out = subnet_out(s);
+    if who.account != s.owner {
+        out.tags = Some(vec![]);
+    }
+    out
+}
+
+fn group_ids(c: &Cloud, ids: &[String]) -> Vec<w::GroupIdentifier> {
+    ids.iter()
+        .map(|id| w::GroupIdentifier {
+            group_id: Some(id.clone()),
+            group_name: c.groups.get(id).map(|g| g.name.clone()),
+        })
+        .collect()
+}
+
+pub fn interface_out(c: &Cloud, e: &NetworkInterface) -> w::NetworkInterface {
+    let dns = private_dns_name(&e.region, e.private_ip);
+    w::NetworkInterface {
+        attachment: e
+            .attachment
+            .as_ref()
+            .map(|a| w::NetworkInterfaceAttachment {
+                attach_time: Some(DateTime(a.attached_at)),
+                attachment_id: owned(&a.id),
+                delete_on_termination: Some(a.delete_on_termination),
+                device_index: Some(a.device_index),
+                network_card_index: Some(0),
+                instance_id: owned(&a.instance_id),
+                instance_owner_id: owned(&a.instance_owner),
+                status: owned(&a.status),
+                ..Default::default()
+            }),
+        availability_zone: owned(&e.availability_zone),
+        availability_zone_id: owned(&e.availability_zone_id),
+        description: owned(&e.description),
+        groups: Some(group_ids(c, &e.groups)),
+        interface_type: owned(&e.interface_type),
+        ipv6_addresses: Some(vec![]),
+        mac_address: owned(&e.mac),
+        network_interface_id: owned(&e.id),
+        owner_id: owned(&e.owner),
+        private_dns_name: Some(dns.clone()),
+        private_ip_address: Some(e.private_ip.to_string()),
+        private_ip_addresses: Some(vec![w::NetworkInterfacePrivateIpAddress {
+            association: None,
+            primary: Some(true),
+            private_dns_name: Some(dns),
+            private_ip_address: Some(e.private_ip.to_string()),
+        }]),
+        requester_managed: Some(e.requester_managed),
+        source_dest_check: Some(e.source_dest_check),
+        status: owned(e.status()),
+        subnet_id: owned(&e.subnet_id),
+        tag_set: tags_out(&e.tags),
+        vpc_id: owned(&e.vpc_id),
+        ..Default::default()
+    }
+}
+
+pub fn instance_out(c: &Cloud, i: &Instance) -> w::Instance {
+    let enis: Vec<&NetworkInterface> = i
+        .network_interface_ids
+        .iter()
+        .filter_map(|id| c.interfaces.get(id))
+        .collect();
+    let groups: Vec<String> = enis.first().map(|e| e.groups.clone()).unwrap_or_default();
+    let terminated = i.state == cloud::InstanceState::Terminated;
+    let dns = private_dns_name(&i.region, i.private_ip);
+    w::Instance {
+        architecture: owned("x86_64"),
+        block_device_mappings: Some(vec![]),
+        client_token: i.client_token.clone().or_else(|| Some(String::new())),
+        ebs_optimized: Some(false),
+        ena_support: Some(true),
+        hypervisor: owned("xen"),
+        network_interfaces: Some(
+            enis.iter()
+                .map(|e| w::InstanceNetworkInterface {
+                    attachment: e.attachment.as_ref().map(|a| {
+                        w::InstanceNetworkInterfaceAttachment {
+                            attach_time: Some(DateTime(a.attached_at)),
+                            attachment_id: owned(&a.id),
+                            delete_on_termination: Some(a.delete_on_termination),
+                            device_index: Some(a.device_index),
+                            status: owned(&a.status),
+                            network_card_index: Some(0),
+                            ..Default::default()
+                        }
+                    }),
+                    description: owned(&e.description),
+                    groups: Some(group_ids(c, &e.groups)),
+                    ipv6_addresses: Some(vec![]),
+                    mac_address: owned(&e.mac),
+                    network_interface_id: owned(&e.id),
+                    owner_id: owned(&e.owner),
+                    private_dns_name: Some(private_dns_name(&e.region, e.private_ip)),
+                    private_ip_address: Some(e.private_ip.to_string()),
+                    private_ip_addresses: Some(vec![w::InstancePrivateIpAddress {
+                        association: None,
+                        primary: Some(true),
+                        private_dns_name: Some(private_dns_name(&e.region, e.private_ip)),
+                        private_ip_address: Some(e.private_ip.to_string()),
+                    }]),
+                    source_dest_check: Some(e.source_dest_check),
+                    status: owned(e.status()),
+                    subnet_id: owned(&e.subnet_id),
+                    vpc_id: owned(&e.vpc_id),
+                    interface_type: owned(&e.interface_type),
+                    ..Default::default()
+                })
+                .collect(),
+        ),
+        root_device_name: owned("/dev/xvda"),
+        root_device_type: owned("ebs"),
+        security_groups: Some(group_ids(c, &groups)),
+        source_dest_check: Some(enis.first().is_none_or(|e| e.source_dest_check)),
+        tags: tags_out(&i.tags),
+        virtualization_type: owned("hvm"),
+        instance_id: owned(&i.id),
+        image_id: owned(&i.image_id),
+        state: Some(w::InstanceState {
+            code: Some(i.state.code()),
+            name: owned(i.state.name()),
+        }),
+        private_dns_name: Some(if terminated { String::new() } else { dns }),
+        public_dns_name: Some(String::new()),
+        state_transition_reason: Some(String::new()),
+        ami_launch_index: Some(i.ami_launch_index),
+        product_codes: Some(vec![]),
+        instance_type: owned(&i.instance_type),
+        launch_time: Some(DateTime(i.launched_at)),
+        placement: Some(w::Placement {
+            availability_zone: owned(&i.availability_zone),
+            group_name: Some(String::new()),
+            tenancy: owned("default"),
+            ..Default::default()
+        }),
+        monitoring: Some(w::Monitoring {
+            state: owned("disabled"),
+        }),
+        subnet_id: (!terminated).then(|| i.subnet_id.clone()),
+        vpc_id: (!terminated).then(|| i.vpc_id.clone()),
+        private_ip_address: (!terminated).then(|| i.private_ip.to_string()),
+        ..Default::default()
+    }
+}
+
+pub fn reservation_out(c: &Cloud, instances: &[&Instance]) -> w::Reservation {
+    let first = instances.first();
+    w::Reservation {
+        reservation_id: first.map(|i| i.reservation_id.clone()),
+        owner_id: first.map(|i| i.owner.clone()),
+        requester_id: None,
+        groups: Some(vec![]),
+        instances: Some(instances.iter().map(|i| instance_out(c, i)).collect()),
+    }
+}
+
+pub fn route_table_out(c: &Cloud, r: &RouteTable) -> w::RouteTable {
+    let cidr = c.vpcs.get(&r.vpc_id).map(|v| v.cidr.to_string());
+    w::RouteTable {
+        associations: Some(vec![w::RouteTableAssociation {
+            main: Some(true),
+            route_table_association_id: owned(&r.main_association_id),
+            route_table_id: owned(&r.id),
+            association_state: Some(w::RouteTableAssociationState {
+                state: owned("associated"),
+                status_message: None,
+            }),
+            ..Default::default()
+        }]),
+        propagating_vgws: Some(vec![]),
+        route_table_id: owned(&r.id),
+        routes: Some(vec![w::Route {
+            destination_cidr_block: cidr,
+            gateway_id: owned("local"),
+            origin: owned("CreateRouteTable"),
+            state: owned("active"),
+            ..Default::default()
+        }]),
+        tags: tags_out(&r.tags),
+        vpc_id: owned(&r.vpc_id),
+        owner_id: owned(&r.owner),
+    }
+}
+
+pub fn network_acl_out(a: &NetworkAcl) -> w::NetworkAcl {
+    let entry = |egress: bool, number: i32, action: &str| w::NetworkAclEntry {
+        cidr_block: owned("0.0.0.0/0"),
+        egress: Some(egress),
+        protocol: owned("-1"),
+        rule_action: owned(action),
+        rule_number: Some(number),
+        ..Default::default()
+    };
+    w::NetworkAcl {
+        associations: Some(vec![]),
+        entries: Some(vec![
+            entry(true, 100, "allow"),
+            entry(true, 32767, "deny"),
+            entry(false, 100, "allow"),
+            entry(false, 32767, "deny"),
+        ]),
+        is_default: Some(true),
+        network_acl_id: owned(&a.id),
+        tags: tags_out(&a.tags),
+        vpc_id: owned(&a.vpc_id),
+        owner_id: owned(&a.owner),
+    }
+}
