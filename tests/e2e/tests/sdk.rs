@@ -1,0 +1,185 @@
+//! The official Rust SDK, unmodified, against ramparts.
+
+use aws_credential_types::Credentials;
+use aws_sdk_ec2::types::{Filter, IpPermission, IpRange};
+
+async fn config(endpoint: &str, account: &str, region: &str) -> aws_config::SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(endpoint)
+        .region(aws_config::Region::new(region.to_string()))
+        .credentials_provider(Credentials::new(account, "secret", None, None, "test"))
+        .load()
+        .await
+}
+
+async fn ec2(endpoint: &str, account: &str) -> aws_sdk_ec2::Client {
+    aws_sdk_ec2::Client::new(&config(endpoint, account, "us-east-1").await)
+}
+
+#[tokio::test]
+async fn caller_identity_names_the_account_root() {
+    let server = e2e::start().await;
+    let sts =
+        aws_sdk_sts::Client::new(&config(&server.endpoint(), "123456789012", "eu-west-1").await);
+    let me = sts.get_caller_identity().send().await.unwrap();
+    assert_eq!(me.account(), Some("123456789012"));
+    assert_eq!(me.arn(), Some("arn:aws:iam::123456789012:root"));
+}
+
+#[tokio::test]
+async fn the_guides_security_group_walkthrough() {
+    let server = e2e::start().await;
+    let ec2 = ec2(&server.endpoint(), "111111111111").await;
+    let vpc = ec2
+        .create_vpc()
+        .cidr_block("10.0.0.0/16")
+        .send()
+        .await
+        .unwrap();
+    let vpc_id = vpc.vpc().and_then(|v| v.vpc_id()).unwrap().to_string();
+    let group = ec2
+        .create_security_group()
+        .group_name("web")
+        .description("web")
+        .vpc_id(&vpc_id)
+        .send()
+        .await
+        .unwrap();
+    let group_id = group.group_id().unwrap().to_string();
+    let authorized = ec2
+        .authorize_security_group_ingress()
+        .group_id(&group_id)
+        .ip_permissions(
+            IpPermission::builder()
+                .ip_protocol("tcp")
+                .from_port(443)
+                .to_port(443)
+                .ip_ranges(IpRange::builder().cidr_ip("10.0.0.7/16").build())
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let rule = &authorized.security_group_rules()[0];
+    assert!(rule.security_group_rule_id().unwrap().starts_with("sgr-"));
+    assert_eq!(rule.cidr_ipv4(), Some("10.0.0.0/16"));
+
+    let found = ec2
+        .describe_security_groups()
+        .filters(Filter::builder().name("group-id").values(&group_id).build())
+        .send()
+        .await
+        .unwrap();
+    let groups = found.security_groups();
+    assert_eq!(groups.len(), 1);
+    let g = &groups[0];
+    assert_eq!(g.group_name(), Some("web"));
+    assert_eq!(g.owner_id(), Some("111111111111"));
+    assert_eq!(g.vpc_id(), Some(vpc_id.as_str()));
+    let ingress = g.ip_permissions();
+    assert_eq!(ingress.len(), 1);
+    assert_eq!(ingress[0].from_port(), Some(443));
+    assert_eq!(ingress[0].ip_ranges()[0].cidr_ip(), Some("10.0.0.0/16"));
+    let egress = g.ip_permissions_egress();
+    assert_eq!(egress[0].ip_protocol(), Some("-1"));
+    assert_eq!(egress[0].from_port(), None);
+
+    let dup = ec2
+        .authorize_security_group_ingress()
+        .group_id(&group_id)
+        .ip_permissions(
+            IpPermission::builder()
+                .ip_protocol("6")
+                .from_port(443)
+                .to_port(443)
+                .ip_ranges(IpRange::builder().cidr_ip("10.0.0.0/16").build())
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        dup.into_service_error().meta().code(),
+        Some("InvalidPermission.Duplicate")
+    );
+}
+
+#[tokio::test]
+async fn accounts_and_regions_are_separate() {
+    let server = e2e::start().await;
+    let a = ec2(&server.endpoint(), "111111111111").await;
+    let b = ec2(&server.endpoint(), "222222222222").await;
+    let vpc = a
+        .create_vpc()
+        .cidr_block("10.1.0.0/16")
+        .send()
+        .await
+        .unwrap();
+    let vpc_id = vpc.vpc().and_then(|v| v.vpc_id()).unwrap().to_string();
+    let err = b.describe_vpcs().vpc_ids(&vpc_id).send().await.unwrap_err();
+    assert_eq!(
+        err.into_service_error().meta().code(),
+        Some("InvalidVpcID.NotFound")
+    );
+    let err = b.delete_vpc().vpc_id(&vpc_id).send().await.unwrap_err();
+    assert_eq!(
+        err.into_service_error().meta().code(),
+        Some("InvalidVpcID.NotFound")
+    );
+    let other_region =
+        aws_sdk_ec2::Client::new(&config(&server.endpoint(), "111111111111", "eu-west-1").await);
+    let seen = other_region.describe_vpcs().send().await.unwrap();
+    assert!(seen
+        .vpcs()
+        .iter()
+        .all(|v| v.vpc_id() != Some(vpc_id.as_str())));
+    assert_eq!(seen.vpcs().len(), 1, "only the default VPC of eu-west-1");
+}
+
+#[tokio::test]
+async fn interfaces_take_addresses_from_the_subnet_and_carry_groups() {
+    let server = e2e::start().await;
+    let ec2 = ec2(&server.endpoint(), "111111111111").await;
+    let vpc = ec2
+        .create_vpc()
+        .cidr_block("10.2.0.0/16")
+        .send()
+        .await
+        .unwrap();
+    let vpc_id = vpc.vpc().and_then(|v| v.vpc_id()).unwrap().to_string();
+    let subnet = ec2
+        .create_subnet()
+        .vpc_id(&vpc_id)
+        .cidr_block("10.2.1.0/24")
+        .send()
+        .await
+        .unwrap();
+    let subnet = subnet.subnet().unwrap();
+    assert_eq!(subnet.available_ip_address_count(), Some(251));
+    let subnet_id = subnet.subnet_id().unwrap().to_string();
+    let g = ec2
+        .create_security_group()
+        .group_name("app")
+        .description("app")
+        .vpc_id(&vpc_id)
+        .send()
+        .await
+        .unwrap();
+    let eni = ec2
+        .create_network_interface()
+        .subnet_id(&subnet_id)
+        .groups(g.group_id().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let eni = eni.network_interface().unwrap();
+    assert_eq!(eni.private_ip_address(), Some("10.2.1.4"));
+    assert_eq!(eni.groups()[0].group_name(), Some("app"));
+    let after = ec2
+        .describe_subnets()
+        .subnet_ids(&subnet_id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(after.subnets()[0].available_ip_address_count(), Some(250));
+}

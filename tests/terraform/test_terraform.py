@@ -1,0 +1,434 @@
+"""End-to-end: the real Terraform CLI + hashicorp/aws 5.100.0 provider against a ramparts process.
+
+Runs `terraform init`, `apply`, a `plan -detailed-exitcode` that must report no drift, verifies the
+result independently through boto3, then `destroy` and checks that nothing but the default VPC's
+resources is left.
+
+The test skips only when the terraform binary or the offline provider mirror is missing; every
+other problem is a failure. Each terraform command writes a TF_LOG=DEBUG log next to its working
+directory (the path is part of any failure message), and the ramparts log (RUST_LOG=info, one line
+per request) is appended to failure messages too.
+"""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import boto3
+import botocore.config
+import botocore.exceptions
+import pytest
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+BINARY = Path(os.environ.get("RAMPARTS_BIN", ROOT / "target" / "release" / "ramparts"))
+ACCOUNT = "111111111111"
+REGION = "us-east-1"
+PROVIDER_VERSION = "5.100.0"
+TF_TIMEOUT = 600  # seconds per terraform command; a hang is a failure, not a wait
+
+
+# --------------------------------------------------------------------------------------------
+# Environment discovery
+
+
+def find_terraform():
+    return os.environ.get("TERRAFORM_BIN") or shutil.which("terraform")
+
+
+def find_provider_mirror():
+    """Return the filesystem-mirror root that holds hashicorp/aws PROVIDER_VERSION, or None."""
+    rel = Path("registry.terraform.io/hashicorp/aws") / PROVIDER_VERSION
+    candidates = [os.environ.get("TF_PROVIDER_MIRROR"), "/opt/tf-plugins"]
+    for c in candidates:
+        if c and (Path(c) / rel).is_dir() and any((Path(c) / rel).glob("*/terraform-provider-aws*")):
+            return Path(c)
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# ramparts process (same pattern as tests/conformance/conftest.py)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, tmp: Path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = tmp / "ramparts.log"
+        self.proc = None
+
+    def start(self):
+        if not BINARY.exists():
+            raise RuntimeError(f"ramparts binary not found at {BINARY}")
+        args = [str(BINARY), "serve", "--listen", f"127.0.0.1:{self.port}", "--ephemeral"]
+        env = dict(os.environ, RUST_LOG=os.environ.get("RUST_LOG", "info"))
+        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=open(self.log, "ab"), env=env)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"ramparts exited: {self.log.read_text()}")
+            try:
+                with urllib.request.urlopen(self.url + "/_ramparts/health", timeout=1) as r:
+                    if r.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.02)  # readiness poll of a freshly spawned process, not test synchronisation
+        raise RuntimeError("ramparts did not become healthy")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def log_tail(self, lines=80):
+        try:
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no ramparts log)"
+
+
+# --------------------------------------------------------------------------------------------
+# Terraform runner
+
+
+class Terraform:
+    def __init__(self, binary, mirror: Path, workdir: Path, server: Server):
+        self.binary = binary
+        self.workdir = workdir
+        self.server = server
+        self.logdir = workdir / "tf-logs"
+        self.logdir.mkdir()
+        cli_config = workdir / "terraformrc"
+        cli_config.write_text(
+            "provider_installation {\n"
+            "  filesystem_mirror {\n"
+            f'    path    = "{mirror}"\n'
+            '    include = ["registry.terraform.io/hashicorp/*"]\n'
+            "  }\n"
+            "  direct {\n"
+            '    exclude = ["registry.terraform.io/hashicorp/*"]\n'
+            "  }\n"
+            "}\n"
+        )
+        self.env = {
+            k: v
+            for k, v in os.environ.items()
+            # Never let the caller's AWS/TF settings leak into the run.
+            if not k.startswith(("AWS_", "TF_")) and k not in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")
+        }
+        self.env.update(
+            TF_CLI_CONFIG_FILE=str(cli_config),
+            TF_IN_AUTOMATION="1",
+            TF_INPUT="0",
+            TF_DATA_DIR=str(workdir / ".terraform"),
+            TF_VAR_endpoint=server.url,
+            CHECKPOINT_DISABLE="1",
+            TF_LOG="DEBUG",
+            NO_PROXY="127.0.0.1,localhost",
+            no_proxy="127.0.0.1,localhost",
+            # Keep the provider's SDK from looking for credentials/config anywhere else.
+            AWS_CONFIG_FILE=str(workdir / "aws-config-none"),
+            AWS_SHARED_CREDENTIALS_FILE=str(workdir / "aws-credentials-none"),
+            AWS_EC2_METADATA_DISABLED="true",
+        )
+        self.step = 0
+
+    def run(self, *args, ok_codes=(0,)):
+        self.step += 1
+        log_path = self.logdir / f"{self.step:02d}-{args[0]}.log"
+        env = dict(self.env, TF_LOG_PATH=str(log_path))
+        cmd = [self.binary, *args]
+        try:
+            p = subprocess.run(
+                cmd, cwd=self.workdir, env=env, capture_output=True, text=True, timeout=TF_TIMEOUT
+            )
+        except subprocess.TimeoutExpired as e:
+            pytest.fail(
+                f"`terraform {' '.join(args)}` timed out after {TF_TIMEOUT}s\n"
+                f"stdout:\n{e.stdout}\nstderr:\n{e.stderr}\n"
+                f"TF debug log: {log_path}\nramparts log ({self.server.log}):\n{self.server.log_tail()}"
+            )
+        if p.returncode not in ok_codes:
+            pytest.fail(
+                f"`terraform {' '.join(args)}` exited {p.returncode} (expected {ok_codes})\n"
+                f"--- stdout ---\n{p.stdout[-12000:]}\n--- stderr ---\n{p.stderr[-12000:]}\n"
+                f"TF debug log: {log_path}\n"
+                f"--- ramparts log tail ({self.server.log}) ---\n{self.server.log_tail()}"
+            )
+        return p
+
+    def outputs(self):
+        p = self.run("output", "-json")
+        return {k: v["value"] for k, v in json.loads(p.stdout).items()}
+
+
+# --------------------------------------------------------------------------------------------
+# Fixtures
+
+
+@pytest.fixture(scope="module")
+def terraform_bin():
+    tf = find_terraform()
+    if not tf:
+        pytest.skip("terraform binary not found on PATH")
+    return tf
+
+
+@pytest.fixture(scope="module")
+def provider_mirror():
+    mirror = find_provider_mirror()
+    if mirror is None:
+        pytest.skip(f"hashicorp/aws {PROVIDER_VERSION} filesystem mirror not found (set TF_PROVIDER_MIRROR)")
+    return mirror
+
+
+@pytest.fixture
+def server(tmp_path):
+    s = Server(tmp_path).start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def ec2(server):
+    return boto3.client(
+        "ec2",
+        endpoint_url=server.url,
+        region_name=REGION,
+        aws_access_key_id=ACCOUNT,
+        aws_secret_access_key="x",
+        config=botocore.config.Config(retries={"max_attempts": 1, "mode": "standard"}),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+
+
+def tags_of(obj):
+    # Most EC2 shapes call the member "Tags"; NetworkInterface calls it "TagSet".
+    return {t["Key"]: t["Value"] for t in obj.get("Tags", obj.get("TagSet", []))}
+
+
+def not_found(call, code, **kwargs):
+    """Assert that `call(**kwargs)` fails with `code` (a *.NotFound id lookup)."""
+    with pytest.raises(botocore.exceptions.ClientError) as ei:
+        call(**kwargs)
+    assert ei.value.response["Error"]["Code"] == code, ei.value.response
+
+
+def snapshot(ec2):
+    """Everything the account currently has in the Region, as id sets (default VPC included)."""
+    vpcs = ec2.describe_vpcs()["Vpcs"]
+    return {
+        "vpcs": vpcs,
+        "subnets": ec2.describe_subnets()["Subnets"],
+        "sgs": ec2.describe_security_groups()["SecurityGroups"],
+        "enis": ec2.describe_network_interfaces()["NetworkInterfaces"],
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# The test
+
+
+def test_basic_apply_plan_destroy(terraform_bin, provider_mirror, server, ec2, tmp_path):
+    workdir = tmp_path / "basic"
+    shutil.copytree(HERE / "basic", workdir, ignore=shutil.ignore_patterns(".terraform*", "terraform.tfstate*"))
+    tf = Terraform(terraform_bin, provider_mirror, workdir, server)
+
+    before = snapshot(ec2)
+    assert all(v["IsDefault"] for v in before["vpcs"]), f"fresh server has non-default VPCs: {before['vpcs']}"
+
+    tf.run("init", "-no-color", "-input=false")
+    tf.run("apply", "-auto-approve", "-no-color", "-input=false")
+
+    # A second plan straight after apply must see no changes at all (exit code 0; 2 = drift).
+    plan = tf.run("plan", "-detailed-exitcode", "-no-color", "-input=false", ok_codes=(0, 2))
+    assert plan.returncode == 0, f"plan after apply shows drift:\n{plan.stdout}"
+
+    out = tf.outputs()
+    vpc_id, sub_a, sub_b = out["vpc_id"], out["subnet_a_id"], out["subnet_b_id"]
+    web, app, eni_id = out["web_sg_id"], out["app_sg_id"], out["eni_id"]
+    rule_https, rule_ref, rule_egress = out["app_https_rule_id"], out["app_from_web_rule_id"], out["app_egress_rule_id"]
+
+    # --- VPC ---
+    [vpc] = ec2.describe_vpcs(VpcIds=[vpc_id])["Vpcs"]
+    assert vpc["CidrBlock"] == "10.20.0.0/16"
+    assert vpc["OwnerId"] == ACCOUNT
+    assert vpc["IsDefault"] is False
+    assert vpc["State"] == "available"
+    assert tags_of(vpc) == {"Name": "ramparts-tf-basic", "Env": "test"}
+    attr = ec2.describe_vpc_attribute(VpcId=vpc_id, Attribute="enableDnsHostnames")
+    assert attr["EnableDnsHostnames"]["Value"] is True
+    attr = ec2.describe_vpc_attribute(VpcId=vpc_id, Attribute="enableDnsSupport")
+    assert attr["EnableDnsSupport"]["Value"] is True
+
+    # --- Subnets ---
+    subnets = {s["SubnetId"]: s for s in ec2.describe_subnets(SubnetIds=[sub_a, sub_b])["Subnets"]}
+    assert set(subnets) == {sub_a, sub_b}
+    assert subnets[sub_a]["CidrBlock"] == "10.20.1.0/24"
+    assert subnets[sub_a]["AvailabilityZone"] == "us-east-1a"
+    assert subnets[sub_b]["CidrBlock"] == "10.20.2.0/24"
+    assert subnets[sub_b]["AvailabilityZone"] == "us-east-1b"
+    for s in subnets.values():
+        assert s["VpcId"] == vpc_id
+        assert s["OwnerId"] == ACCOUNT
+    assert tags_of(subnets[sub_a]) == {"Name": "ramparts-tf-a"}
+    assert tags_of(subnets[sub_b]) == {"Name": "ramparts-tf-b"}
+    vpc_subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]
+    assert {s["SubnetId"] for s in vpc_subnets} == {sub_a, sub_b}
+
+    # --- Security groups ---
+    groups = {g["GroupId"]: g for g in ec2.describe_security_groups(GroupIds=[web, app])["SecurityGroups"]}
+    assert set(groups) == {web, app}
+    g_web, g_app = groups[web], groups[app]
+
+    assert g_web["GroupName"] == "ramparts-tf-web"
+    assert g_web["Description"] == "web tier"
+    assert g_web["VpcId"] == vpc_id
+    assert g_web["OwnerId"] == ACCOUNT
+    assert tags_of(g_web) == {"Name": "ramparts-tf-web", "Tier": "web"}
+    assert g_web["IpPermissions"] == [
+        {
+            "IpProtocol": "tcp",
+            "FromPort": 22,
+            "ToPort": 22,
+            "IpRanges": [{"CidrIp": "10.20.0.0/16", "Description": "ssh from the vpc"}],
+            "Ipv6Ranges": [],
+            "PrefixListIds": [],
+            "UserIdGroupPairs": [],
+        }
+    ]
+    assert g_web["IpPermissionsEgress"] == [
+        {
+            "IpProtocol": "-1",
+            "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+            "Ipv6Ranges": [],
+            "PrefixListIds": [],
+            "UserIdGroupPairs": [],
+        }
+    ]
+
+    assert g_app["GroupName"] == "ramparts-tf-app"
+    assert g_app["Description"] == "app tier"
+    assert g_app["VpcId"] == vpc_id
+    assert tags_of(g_app) == {"Name": "ramparts-tf-app", "Tier": "app"}
+    ingress = sorted(g_app["IpPermissions"], key=lambda p: p.get("FromPort", -1))
+    assert ingress == [
+        {
+            "IpProtocol": "tcp",
+            "FromPort": 443,
+            "ToPort": 443,
+            "IpRanges": [{"CidrIp": "10.0.0.0/8", "Description": "https from anywhere in 10/8"}],
+            "Ipv6Ranges": [],
+            "PrefixListIds": [],
+            "UserIdGroupPairs": [],
+        },
+        {
+            "IpProtocol": "tcp",
+            "FromPort": 8080,
+            "ToPort": 8080,
+            "IpRanges": [],
+            "Ipv6Ranges": [],
+            "PrefixListIds": [],
+            "UserIdGroupPairs": [
+                {"UserId": ACCOUNT, "GroupId": web, "Description": "app port from the web tier"}
+            ],
+        },
+    ]
+    # Terraform revoked the implicit allow-all egress at create time and re-added it as a
+    # standalone rule, so exactly one egress rule exists and it is the managed one.
+    assert g_app["IpPermissionsEgress"] == [
+        {
+            "IpProtocol": "-1",
+            "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+            "Ipv6Ranges": [],
+            "PrefixListIds": [],
+            "UserIdGroupPairs": [],
+        }
+    ]
+
+    # --- Security group rules (the standalone resources) ---
+    rules = {
+        r["SecurityGroupRuleId"]: r
+        for r in ec2.describe_security_group_rules(SecurityGroupRuleIds=[rule_https, rule_ref, rule_egress])[
+            "SecurityGroupRules"
+        ]
+    }
+    assert set(rules) == {rule_https, rule_ref, rule_egress}
+    r = rules[rule_https]
+    assert (r["GroupId"], r["IsEgress"], r["IpProtocol"], r["FromPort"], r["ToPort"], r["CidrIpv4"]) == (
+        app, False, "tcp", 443, 443, "10.0.0.0/8"
+    )
+    assert r["Description"] == "https from anywhere in 10/8"
+    assert tags_of(r) == {"Name": "app-https"}
+    r = rules[rule_ref]
+    assert (r["GroupId"], r["IsEgress"], r["IpProtocol"], r["FromPort"], r["ToPort"]) == (app, False, "tcp", 8080, 8080)
+    assert r["ReferencedGroupInfo"]["GroupId"] == web
+    assert "CidrIpv4" not in r
+    r = rules[rule_egress]
+    assert (r["GroupId"], r["IsEgress"], r["IpProtocol"], r["FromPort"], r["ToPort"], r["CidrIpv4"]) == (
+        app, True, "-1", -1, -1, "0.0.0.0/0"
+    )
+    app_rules = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [app]}])["SecurityGroupRules"]
+    assert {r["SecurityGroupRuleId"] for r in app_rules} == {rule_https, rule_ref, rule_egress}
+
+    # --- Network interface ---
+    [eni] = ec2.describe_network_interfaces(NetworkInterfaceIds=[eni_id])["NetworkInterfaces"]
+    assert eni["SubnetId"] == sub_a
+    assert eni["VpcId"] == vpc_id
+    assert eni["AvailabilityZone"] == "us-east-1a"
+    assert eni["OwnerId"] == ACCOUNT
+    assert eni["Description"] == "ramparts tf eni"
+    assert eni["Status"] == "available"
+    assert {g["GroupId"] for g in eni["Groups"]} == {web, app}
+    assert tags_of(eni) == {"Name": "ramparts-tf-eni"}
+    assert eni["PrivateIpAddress"] == out["eni_private_ip"]
+    assert eni["PrivateIpAddress"].startswith("10.20.1.")
+    by_group = ec2.describe_network_interfaces(Filters=[{"Name": "group-id", "Values": [app]}])["NetworkInterfaces"]
+    assert [e["NetworkInterfaceId"] for e in by_group] == [eni_id]
+
+    # --- Data sources ---
+    assert out["data_app_sg_arn"] == f"arn:aws:ec2:{REGION}:{ACCOUNT}:security-group/{app}"
+    assert out["data_app_sg_name"] == "ramparts-tf-app"
+    assert out["data_tier_sg_ids"] == sorted([web, app])
+
+    # --- Destroy: everything Terraform made is gone; only the default VPC (and its defaults) remain ---
+    tf.run("destroy", "-auto-approve", "-no-color", "-input=false")
+
+    not_found(ec2.describe_vpcs, "InvalidVpcID.NotFound", VpcIds=[vpc_id])
+    not_found(ec2.describe_subnets, "InvalidSubnetID.NotFound", SubnetIds=[sub_a])
+    not_found(ec2.describe_subnets, "InvalidSubnetID.NotFound", SubnetIds=[sub_b])
+    not_found(ec2.describe_security_groups, "InvalidGroup.NotFound", GroupIds=[web])
+    not_found(ec2.describe_security_groups, "InvalidGroup.NotFound", GroupIds=[app])
+    not_found(ec2.describe_network_interfaces, "InvalidNetworkInterfaceID.NotFound", NetworkInterfaceIds=[eni_id])
+    not_found(
+        ec2.describe_security_group_rules,
+        "InvalidSecurityGroupRuleId.NotFound",
+        SecurityGroupRuleIds=[rule_https],
+    )
+
+    after = snapshot(ec2)
+    assert len(after["vpcs"]) == 1 and after["vpcs"][0]["IsDefault"] is True, after["vpcs"]
+    default_vpc = after["vpcs"][0]["VpcId"]
+    assert {v["VpcId"] for v in before["vpcs"]} <= {default_vpc}
+    assert all(s["VpcId"] == default_vpc and s["DefaultForAz"] for s in after["subnets"]), after["subnets"]
+    assert [(g["VpcId"], g["GroupName"]) for g in after["sgs"]] == [(default_vpc, "default")], after["sgs"]
+    assert after["enis"] == []
+    assert ec2.describe_tags()["Tags"] == []
