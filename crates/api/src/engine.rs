@@ -16,7 +16,7 @@ use store::{CommandLog, FileLog, MemoryLog, StoreError, Ticket};
 #[derive(Debug, Serialize, Deserialize)]
 enum Record {
     Genesis { seed: u64, format: u32 },
-    Command { seq: u64, envelope: Envelope },
+    Command { seq: u64, envelope: Box<Envelope> },
 }
 
 const FORMAT: u32 = 1;
@@ -159,8 +159,11 @@ impl Engine {
             .cloud
             .execute(&envelope, &mut Ids::new(self.seed, seq))?;
         state.seq = seq;
-        let bytes =
-            serde_json::to_vec(&Record::Command { seq, envelope }).expect("records serialise");
+        let bytes = serde_json::to_vec(&Record::Command {
+            seq,
+            envelope: Box::new(envelope),
+        })
+        .expect("records serialise");
         let ticket = self.log.append(bytes);
         let out = view(&state.cloud, &outcome);
         Ok((out, ticket))

@@ -4,7 +4,7 @@
 use crate::error::{Error, Result};
 use crate::filter::{self, Filter};
 use crate::model::*;
-use crate::{regions, Caller, Cloud, GroupRef, Ids, Outcome, Page};
+use crate::{regions, Caller, Cloud, GroupRef, Ids, Outcome, Page, Paged};
 use serde::{Deserialize, Serialize};
 use std::net::Ipv4Addr;
 
@@ -551,7 +551,7 @@ impl Cloud {
         ids: &[String],
         filters: &[Filter],
         page: &Page,
-    ) -> Result<(Vec<&NetworkInterface>, Option<String>)> {
+    ) -> Result<Paged<&NetworkInterface>> {
         filter::validate(filters, INTERFACE_FILTERS)?;
         let found: Vec<&NetworkInterface> = if ids.is_empty() {
             self.candidates(
@@ -622,7 +622,7 @@ impl Cloud {
         ids: &[String],
         filters: &[Filter],
         page: &Page,
-    ) -> Result<(Vec<&Instance>, Option<String>)> {
+    ) -> Result<Paged<&Instance>> {
         filter::validate(filters, INSTANCE_FILTERS)?;
         let found: Vec<&Instance> = if ids.is_empty() {
             self.candidates(

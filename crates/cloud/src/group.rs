@@ -4,7 +4,7 @@ use crate::error::{Error, Result};
 use crate::filter::{self, Filter, Filterable};
 use crate::model::*;
 use crate::rules::{self, RuleSpec};
-use crate::{Caller, Cloud, Ids, Outcome, Page};
+use crate::{Caller, Cloud, Ids, Outcome, Page, Paged};
 use serde::{Deserialize, Serialize};
 
 /// How a request names a group: by id anywhere, by name only in the default VPC.
@@ -584,7 +584,7 @@ impl Cloud {
         names: &[String],
         filters: &[Filter],
         page: &Page,
-    ) -> Result<(Vec<&SecurityGroup>, Option<String>)> {
+    ) -> Result<Paged<&SecurityGroup>> {
         let known = group_filter_names();
         let known: Vec<&str> = known.iter().map(String::as_str).collect();
         filter::validate(filters, &known)?;
@@ -619,7 +619,7 @@ impl Cloud {
         rule_ids: &[String],
         filters: &[Filter],
         page: &Page,
-    ) -> Result<(Vec<(&SecurityGroup, &Rule)>, Option<String>)> {
+    ) -> Result<Paged<(&SecurityGroup, &Rule)>> {
         filter::validate(filters, RULE_FILTERS)?;
         let mut pairs: Vec<(&SecurityGroup, &Rule)> = Vec::new();
         if !rule_ids.is_empty() {

@@ -345,6 +345,9 @@ impl Cloud {
     }
 }
 
+/// One page of a describe and the token for the next, if any.
+pub type Paged<T> = (Vec<T>, Option<String>);
+
 /// Paging of a describe: items come in id order; the token is the last id handed out.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Page {
@@ -357,7 +360,7 @@ impl Page {
         &self,
         items: impl Iterator<Item = &'a T>,
         id: impl Fn(&T) -> &String,
-    ) -> Result<(Vec<&'a T>, Option<String>)> {
+    ) -> Result<Paged<&'a T>> {
         let mut items = items.skip_while(|x| {
             self.next_token
                 .as_ref()

@@ -3,7 +3,7 @@
 use crate::error::{Error, Result};
 use crate::filter::{self, Filter, Filterable};
 use crate::model::*;
-use crate::{regions, Caller, Cloud, Ids, Outcome, Page, SubnetAttribute};
+use crate::{regions, Caller, Cloud, Ids, Outcome, Page, Paged, SubnetAttribute};
 use ipnet::Ipv4Net;
 use std::net::Ipv4Addr;
 
@@ -235,7 +235,7 @@ impl Cloud {
         ids: &[String],
         filters: &[Filter],
         page: &Page,
-    ) -> Result<(Vec<&Subnet>, Option<String>)> {
+    ) -> Result<Paged<&Subnet>> {
         filter::validate(filters, SUBNET_FILTERS)?;
         let found: Vec<&Subnet> = if ids.is_empty() {
             self.candidates(

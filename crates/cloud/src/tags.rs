@@ -3,7 +3,7 @@
 use crate::error::{Error, Result};
 use crate::filter::{self, Filter};
 use crate::model::*;
-use crate::{Caller, Cloud, Outcome, Page};
+use crate::{Caller, Cloud, Outcome, Page, Paged};
 
 pub const TAG_FILTERS: &[&str] = &["key", "resource-id", "resource-type", "value"];
 const MAX_TAGS: usize = 50;
@@ -211,7 +211,7 @@ impl Cloud {
         c: &Caller,
         filters: &[Filter],
         page: &Page,
-    ) -> Result<(Vec<TagEntry<'_>>, Option<String>)> {
+    ) -> Result<Paged<TagEntry<'_>>> {
         filter::validate(filters, TAG_FILTERS)?;
         fn add<'a>(
             entries: &mut Vec<(String, TagEntry<'a>)>,

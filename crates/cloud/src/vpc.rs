@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::filter::{self, Filter, Filterable};
 use crate::model::*;
 use crate::rules::RuleSpec;
-use crate::{regions, Caller, Cloud, Ids, Outcome, Page, VpcAttribute};
+use crate::{regions, Caller, Cloud, Ids, Outcome, Page, Paged, VpcAttribute};
 use ipnet::Ipv4Net;
 
 const DEFAULT_VPC_CIDR: &str = "172.31.0.0/16";
@@ -345,7 +345,7 @@ impl Cloud {
         ids: &[String],
         filters: &[Filter],
         page: &Page,
-    ) -> Result<(Vec<&Vpc>, Option<String>)> {
+    ) -> Result<Paged<&Vpc>> {
         filter::validate(filters, VPC_FILTERS)?;
         let found: Vec<&Vpc> = if ids.is_empty() {
             self.candidates(
@@ -371,7 +371,7 @@ impl Cloud {
         ids: &[String],
         filters: &[Filter],
         page: &Page,
-    ) -> Result<(Vec<&RouteTable>, Option<String>)> {
+    ) -> Result<Paged<&RouteTable>> {
         filter::validate(filters, ROUTE_TABLE_FILTERS)?;
         for id in ids {
             if !self
@@ -402,7 +402,7 @@ impl Cloud {
         ids: &[String],
         filters: &[Filter],
         page: &Page,
-    ) -> Result<(Vec<&NetworkAcl>, Option<String>)> {
+    ) -> Result<Paged<&NetworkAcl>> {
         filter::validate(filters, NETWORK_ACL_FILTERS)?;
         for id in ids {
             if !self

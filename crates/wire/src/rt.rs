@@ -160,7 +160,7 @@ pub fn decode_error(service: &str, e: DecodeError) -> ApiError {
                 format!("You provided a value that is not valid for {path}: {}", e.detail)
             },
         )
-        .with_reason(if missing { "INVALID_INPUT" } else { "INVALID_INPUT" }),
+        .with_reason("INVALID_INPUT"),
         (_, true) => ApiError::new(
             "ValidationError",
             400,
