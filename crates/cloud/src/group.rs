@@ -200,10 +200,23 @@ fn counts_as_ipv6(peer: &Peer) -> bool {
 }
 
 impl Cloud {
+    fn name_key(owner: &str, vpc_id: &str, name: &str) -> (AccountId, String, String) {
+        (owner.to_string(), vpc_id.to_string(), name.to_lowercase())
+    }
+
+    /// The group `owner` has under this name (case-insensitively) in the VPC.
+    pub fn group_named(&self, owner: &str, vpc_id: &str, name: &str) -> Option<&SecurityGroup> {
+        self.group_names
+            .get(&Self::name_key(owner, vpc_id, name))
+            .and_then(|id| self.groups.get(id))
+    }
+
     pub(crate) fn insert_group(&mut self, g: SecurityGroup) {
         for r in g.rules() {
             self.rule_index.insert(r.id.clone(), g.id.clone());
         }
+        self.group_names
+            .insert(Self::name_key(&g.owner, &g.vpc_id, &g.name), g.id.clone());
         self.scope_mut(&g.owner, &g.region)
             .groups
             .insert(g.id.clone());
@@ -215,6 +228,8 @@ impl Cloud {
             for r in g.rules() {
                 self.rule_index.remove(&r.id);
             }
+            self.group_names
+                .remove(&Self::name_key(&g.owner, &g.vpc_id, &g.name));
             self.scope_mut(&g.owner, &g.region).groups.remove(id);
         }
     }
@@ -227,11 +242,8 @@ impl Cloud {
                 let Some(vpc) = self.default_vpc(c) else {
                     return Err(Error::group_not_found(name));
                 };
-                self.scope(&c.account, &c.region)
-                    .into_iter()
-                    .flat_map(|s| s.groups.iter())
-                    .filter_map(|id| self.groups.get(id))
-                    .find(|g| g.vpc_id == vpc.id && g.name == *name)
+                self.group_named(&c.account, &vpc.id, name)
+                    .filter(|g| g.name == *name)
                     .ok_or_else(|| {
                         Error::new(
                             "InvalidGroup.NotFound",
@@ -289,13 +301,7 @@ impl Cloud {
         let scope_groups = self
             .scope(&c.account, &c.region)
             .map_or(0, |s| s.groups.len());
-        let taken = self
-            .scope(&c.account, &c.region)
-            .into_iter()
-            .flat_map(|s| s.groups.iter())
-            .filter_map(|id| self.groups.get(id))
-            .any(|g| g.vpc_id == vpc_id && g.name.eq_ignore_ascii_case(name));
-        if taken {
+        if self.group_named(&c.account, &vpc_id, name).is_some() {
             return Err(Error::new(
                 "InvalidGroup.Duplicate",
                 format!("The security group '{name}' already exists for VPC '{vpc_id}'"),

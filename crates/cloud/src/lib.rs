@@ -220,6 +220,8 @@ pub struct Cloud {
     pub network_acls: HashMap<String, NetworkAcl>,
     /// Rule id → the id of the group that holds it.
     pub rule_index: HashMap<String, String>,
+    /// (owner, VPC, lower-cased name) → group id: names are unique per owner and VPC.
+    group_names: HashMap<(AccountId, String, String), String>,
     scopes: HashMap<(AccountId, Region), Scope>,
 }
 
