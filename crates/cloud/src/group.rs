@@ -612,10 +612,27 @@ impl Cloud {
             found.sort_by(|a, b| a.id.cmp(&b.id));
             found.dedup_by(|a, b| a.id == b.id);
         }
-        let found = found
-            .into_iter()
-            .filter(|g| self.sees_group(c, g) && filter::matches(*g, filters));
+        let found = found.into_iter().filter(|g| {
+            self.sees_group(c, g)
+                && filter::matches_with(&g.tags, filters, |name| self.group_values(g, name))
+        });
         page.apply(found, |g| &g.id)
+    }
+
+    /// Filter values of a group; names of referenced groups need the other groups.
+    fn group_values(&self, g: &SecurityGroup, name: &str) -> Option<Vec<String>> {
+        let egress = match name {
+            "ip-permission.group-name" => false,
+            "egress.ip-permission.group-name" => true,
+            _ => return g.filter_values(name),
+        };
+        Some(
+            g.rule_values(egress, "group-id")
+                .iter()
+                .filter_map(|id| self.groups.get(id))
+                .map(|other| other.name.clone())
+                .collect(),
+        )
     }
 
     /// Rules, each with its group, in (group, rule) order.
