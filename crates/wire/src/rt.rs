@@ -565,15 +565,34 @@ pub trait XmlScalar {
     fn write_text(&self, out: &mut String);
 }
 
+/// Characters XML 1.0 cannot carry at all, escaped or not.
+fn forbidden_in_xml(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
+}
+
+/// Escape text for XML; characters XML forbids (client input can contain them) become U+FFFD
+/// so that every body stays well-formed.
+fn write_xml_text(text: &str, out: &mut String) {
+    if text.chars().any(forbidden_in_xml) {
+        let clean: String = text
+            .chars()
+            .map(|c| if forbidden_in_xml(c) { '\u{fffd}' } else { c })
+            .collect();
+        out.push_str(&quick_xml::escape::escape(clean.as_str()));
+    } else {
+        out.push_str(&quick_xml::escape::escape(text));
+    }
+}
+
 impl XmlScalar for String {
     fn write_text(&self, out: &mut String) {
-        out.push_str(&quick_xml::escape::escape(self.as_str()));
+        write_xml_text(self, out);
     }
 }
 
 impl XmlScalar for str {
     fn write_text(&self, out: &mut String) {
-        out.push_str(&quick_xml::escape::escape(self));
+        write_xml_text(self, out);
     }
 }
 
@@ -596,7 +615,7 @@ impl XmlScalar for DateTime {
 
 impl XmlScalar for Blob {
     fn write_text(&self, out: &mut String) {
-        out.push_str(&quick_xml::escape::escape(self.0.as_str()));
+        write_xml_text(&self.0, out);
     }
 }
 
@@ -807,6 +826,14 @@ mod tests {
     fn xml_text_is_escaped() {
         let e = ApiError::new("X", 400, "a <b> & 'c'");
         assert!(ec2_error(&e, "r").contains("a &lt;b&gt; &amp; &apos;c&apos;"));
+    }
+
+    #[test]
+    fn control_characters_never_break_xml() {
+        let e = ApiError::new("X", 400, "bad \u{1}action\u{0}");
+        let body = ec2_error(&e, "r");
+        assert!(body.contains("bad \u{fffd}action\u{fffd}"));
+        assert!(!body.chars().any(forbidden_in_xml));
     }
 
     #[test]
