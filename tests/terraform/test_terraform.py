@@ -12,6 +12,7 @@ per request) is appended to failure messages too.
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -94,6 +95,12 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+
+    def requests(self):
+        """(service, operation, status) for every request line of the RUST_LOG=info log."""
+        text = re.sub(r"\x1b\[[0-9;]*m", "", self.log.read_text(errors="replace"))
+        pat = re.compile(r'service="?(\w+)"?\s+operation=(\w+).*?status=(\d+)')
+        return [(m[1], m[2], int(m[3])) for m in pat.finditer(text)]
 
     def log_tail(self, lines=80):
         try:
@@ -233,13 +240,15 @@ def not_found(call, code, **kwargs):
 
 
 def snapshot(ec2):
-    """Everything the account currently has in the Region, as id sets (default VPC included)."""
+    """Everything the account currently has in the Region (default VPC included)."""
     vpcs = ec2.describe_vpcs()["Vpcs"]
     return {
         "vpcs": vpcs,
         "subnets": ec2.describe_subnets()["Subnets"],
         "sgs": ec2.describe_security_groups()["SecurityGroups"],
         "enis": ec2.describe_network_interfaces()["NetworkInterfaces"],
+        "route_tables": ec2.describe_route_tables()["RouteTables"],
+        "acls": ec2.describe_network_acls()["NetworkAcls"],
     }
 
 
@@ -278,6 +287,23 @@ def test_basic_apply_plan_destroy(terraform_bin, provider_mirror, server, ec2, t
     assert attr["EnableDnsHostnames"]["Value"] is True
     attr = ec2.describe_vpc_attribute(VpcId=vpc_id, Attribute="enableDnsSupport")
     assert attr["EnableDnsSupport"]["Value"] is True
+    # The VPC's implicit companions, which aws_vpc reads back as default_* / main_route_table_id.
+    [default_sg] = ec2.describe_security_groups(
+        Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "group-name", "Values": ["default"]}]
+    )["SecurityGroups"]
+    [main_rt] = ec2.describe_route_tables(
+        Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "association.main", "Values": ["true"]}]
+    )["RouteTables"]
+    [default_acl] = ec2.describe_network_acls(
+        Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "default", "Values": ["true"]}]
+    )["NetworkAcls"]
+    state = json.loads(tf.run("show", "-json", "-no-color").stdout)
+    vpc_state = next(
+        r["values"] for r in state["values"]["root_module"]["resources"] if r["address"] == "aws_vpc.main"
+    )
+    assert vpc_state["default_security_group_id"] == default_sg["GroupId"]
+    assert vpc_state["main_route_table_id"] == main_rt["RouteTableId"]
+    assert vpc_state["default_network_acl_id"] == default_acl["NetworkAclId"]
 
     # --- Subnets ---
     subnets = {s["SubnetId"]: s for s in ec2.describe_subnets(SubnetIds=[sub_a, sub_b])["Subnets"]}
@@ -424,6 +450,14 @@ def test_basic_apply_plan_destroy(terraform_bin, provider_mirror, server, ec2, t
         SecurityGroupRuleIds=[rule_https],
     )
 
+    # Terraform swallows some failures (best-effort reads); ramparts must not have needed that:
+    # no EC2/STS request may have hit a server-side error or an unimplemented operation.
+    # (iam:GetUser is exempt: the provider tries it first and falls back to sts:GetCallerIdentity.)
+    reqs = server.requests()
+    assert any(op == "CreateVpc" for _, op, _ in reqs), f"cannot parse request lines in {server.log}"
+    server_errors = [r for r in reqs if r[2] >= 500 and r[0] in ("ec2", "sts")]
+    assert server_errors == [], f"5xx answers during the run: {server_errors}"
+
     after = snapshot(ec2)
     assert len(after["vpcs"]) == 1 and after["vpcs"][0]["IsDefault"] is True, after["vpcs"]
     default_vpc = after["vpcs"][0]["VpcId"]
@@ -431,4 +465,6 @@ def test_basic_apply_plan_destroy(terraform_bin, provider_mirror, server, ec2, t
     assert all(s["VpcId"] == default_vpc and s["DefaultForAz"] for s in after["subnets"]), after["subnets"]
     assert [(g["VpcId"], g["GroupName"]) for g in after["sgs"]] == [(default_vpc, "default")], after["sgs"]
     assert after["enis"] == []
+    assert all(rt["VpcId"] == default_vpc for rt in after["route_tables"]), after["route_tables"]
+    assert all(acl["VpcId"] == default_vpc for acl in after["acls"]), after["acls"]
     assert ec2.describe_tags()["Tags"] == []
