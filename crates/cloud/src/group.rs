@@ -444,11 +444,10 @@ impl Cloud {
             self.rule_index.insert(r.id.clone(), gid.clone());
         }
         let g = self.groups.get_mut(&gid).expect("checked above");
-        if egress {
-            g.egress.extend(new.iter().cloned());
-        } else {
-            g.ingress.extend(new.iter().cloned());
-        }
+        let list = if egress { &mut g.egress } else { &mut g.ingress };
+        list.extend(new.iter().cloned());
+        // Groups are many and their rule lists short: keep no spare capacity.
+        list.shrink_to_fit();
         Ok(Outcome::Rules(new))
     }
 
