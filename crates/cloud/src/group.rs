@@ -444,7 +444,11 @@ impl Cloud {
             self.rule_index.insert(r.id.clone(), gid.clone());
         }
         let g = self.groups.get_mut(&gid).expect("checked above");
-        let list = if egress { &mut g.egress } else { &mut g.ingress };
+        let list = if egress {
+            &mut g.egress
+        } else {
+            &mut g.ingress
+        };
         list.extend(new.iter().cloned());
         // Groups are many and their rule lists short: keep no spare capacity.
         list.shrink_to_fit();
