@@ -269,7 +269,7 @@ def test_filter_ingress_rules(ec2, groups):
     assert find(ec2, ("ip-permission.cidr", ["172.16.0.0/12"])) == []
 
 
-@pytest.mark.xfail(reason="ramparts bug: (egress.)ip-permission.group-name filter never matches (cloud/src/group.rs rule_values has no group-name arm)", strict=True)
+
 def test_filter_ingress_group_name(ec2):
     # rules in the default VPC may name their source group
     source = new_sg(ec2, None, "lb")
@@ -300,7 +300,7 @@ def test_filter_egress_rules(ec2, groups):
     assert find(ec2, ("egress.ip-permission.from-port", ["8080"])) == []
 
 
-@pytest.mark.xfail(reason="ramparts bug: (egress.)ip-permission.group-name filter never matches (cloud/src/group.rs rule_values has no group-name arm)", strict=True)
+
 def test_filter_egress_group_name(ec2):
     dest = new_sg(ec2, None, "cache")
     src = new_sg(ec2, None, "worker")

@@ -295,10 +295,9 @@ impl Cloud {
     pub(crate) fn delete_interface(&mut self, c: &Caller, id: &str) -> Result<Outcome> {
         let eni = self.owned_interface(c, id)?;
         if eni.attachment.is_some() {
-            return Err(Error::new(
-                "InvalidNetworkInterface.InUse",
-                format!("Network interface '{id}' is currently in use."),
-            ));
+            return Err(Error::invalid_value(format!(
+                "Network interface '{id}' is currently in use."
+            )));
         }
         self.remove_interface(id);
         Ok(Outcome::Done)

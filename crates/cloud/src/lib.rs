@@ -358,22 +358,39 @@ pub struct Page {
 }
 
 impl Page {
+    /// Tokens are the hex of the last key handed out: opaque, XML-safe, and checkable.
+    fn cursor(&self) -> Result<Option<String>> {
+        let Some(token) = &self.next_token else {
+            return Ok(None);
+        };
+        hex::decode(token)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .map(Some)
+            .ok_or_else(|| {
+                Error::invalid_value(format!(
+                    "Value ({token}) for parameter NextToken is invalid. The token is invalid."
+                ))
+            })
+    }
+
     pub fn apply<'a, T: 'a>(
         &self,
         items: impl Iterator<Item = &'a T>,
         id: impl Fn(&T) -> &String,
     ) -> Result<Paged<&'a T>> {
+        let cursor = self.cursor()?;
         let mut items = items.skip_while(|x| {
-            self.next_token
+            cursor
                 .as_ref()
-                .is_some_and(|token| id(x).as_str() <= token.as_str())
+                .is_some_and(|c| id(x).as_str() <= c.as_str())
         });
         let Some(max) = self.max_results else {
             return Ok((items.collect(), None));
         };
         let page: Vec<&T> = items.by_ref().take(max).collect();
         let next = match (items.next(), page.last()) {
-            (Some(_), Some(last)) => Some(id(last).clone()),
+            (Some(_), Some(last)) => Some(hex::encode(id(last))),
             _ => None,
         };
         Ok((page, next))

@@ -1,0 +1,38 @@
+"""Runs the AWS CLI v1 walkthrough of the guide (tests/cli/walkthrough.sh) against the session
+server."""
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[1] / "cli" / "walkthrough.sh"
+
+
+def run_walkthrough(url):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    return subprocess.run(["bash", str(SCRIPT), url], capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_cli_is_available():
+    if shutil.which("aws") is None:
+        pytest.fail("the AWS CLI v1 (`pip install awscli`) is needed for the walkthrough")
+    out = subprocess.run(["aws", "--version"], capture_output=True, text=True)
+    assert (out.stdout + out.stderr).startswith("aws-cli/1."), out
+
+
+def test_cli_walkthrough(server):
+    server.reset()
+    result = run_walkthrough(server.url)
+    report = f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    assert result.returncode == 0, report
+    assert result.stdout.rstrip().endswith("walkthrough OK"), report
+    assert "ok - step 4: with its tcp/443 rule from 10.0.0.0/16" in result.stdout, report
+
+
+def test_walkthrough_refuses_non_local_endpoints():
+    result = run_walkthrough("https://ec2.us-east-1.amazonaws.com")
+    assert result.returncode == 2
+    assert "non-local" in result.stderr
