@@ -122,7 +122,7 @@ wrk.headers["Authorization"] = "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE
 def wrk(url, seconds, conns=8, threads=2):
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(WRK_LUA)
-    out = subprocess.run(["wrk", "-t", str(threads), "-c", str(conns), "-d", f"{seconds}s", "--timeout", "30s",
+    out = subprocess.run(["wrk", "-t", str(threads), "-c", str(conns), "-d", f"{max(1, int(seconds))}s", "--timeout", "30s",
                           "-s", f.name, url + "/"], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
