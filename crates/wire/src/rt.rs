@@ -571,9 +571,14 @@ fn forbidden_in_xml(c: char) -> bool {
 }
 
 /// Escape text for XML; characters XML forbids (client input can contain them) become U+FFFD
-/// so that every body stays well-formed.
+/// so that every body stays well-formed. Most text needs neither, and is copied as it is.
 fn write_xml_text(text: &str, out: &mut String) {
-    if text.chars().any(forbidden_in_xml) {
+    let plain = text
+        .bytes()
+        .all(|b| b >= 0x20 && !matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'' | 0xEF));
+    if plain {
+        out.push_str(text);
+    } else if text.chars().any(forbidden_in_xml) {
         let clean: String = text
             .chars()
             .map(|c| if forbidden_in_xml(c) { '\u{fffd}' } else { c })
