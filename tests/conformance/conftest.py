@@ -1,74 +1,13 @@
 """Shared fixtures: a real ramparts process on a loopback port, boto3 clients per account and
 Region, and a strict model check on every response body those clients receive."""
 
-import os
-import socket
-import subprocess
-import time
-import urllib.request
-from pathlib import Path
-
 import boto3
 import botocore.config
 import pytest
 
 from strict import check_body
 
-ROOT = Path(__file__).resolve().parents[2]
-BINARY = Path(os.environ.get("RAMPARTS_BIN", ROOT / "target" / "release" / "ramparts"))
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """One ramparts process; `start`/`kill`/`stop` let durability tests restart it."""
-
-    def __init__(self, tmp: Path, ephemeral=True, extra=()):
-        self.tmp = tmp
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.data_dir = tmp / "data"
-        self.ephemeral = ephemeral
-        self.extra = list(extra)
-        self.proc = None
-        self.log = tmp / "ramparts.log"
-
-    def start(self):
-        args = [str(BINARY), "serve", "--listen", f"127.0.0.1:{self.port}"]
-        args += ["--ephemeral"] if self.ephemeral else ["--data-dir", str(self.data_dir)]
-        args += self.extra
-        env = dict(os.environ, RUST_LOG=os.environ.get("RUST_LOG", "warn"))
-        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=open(self.log, "ab"), env=env)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"ramparts exited: {self.log.read_text()}")
-            try:
-                with urllib.request.urlopen(self.url + "/_ramparts/health", timeout=1) as r:
-                    if r.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.02)
-        raise RuntimeError("ramparts did not become healthy")
-
-    def kill(self):
-        """kill -9: no chance to flush anything."""
-        self.proc.kill()
-        self.proc.wait()
-
-    def stop(self):
-        """Graceful: SIGTERM, then wait."""
-        self.proc.terminate()
-        self.proc.wait(timeout=10)
-
-    def reset(self):
-        req = urllib.request.Request(self.url + "/_ramparts/reset", method="POST", data=b"")
-        with urllib.request.urlopen(req, timeout=5) as r:
-            assert r.status == 200
+from ramparts_server import BINARY, ROOT, Server, free_port  # noqa: F401 (re-exported for tests)
 
 
 @pytest.fixture(scope="session")

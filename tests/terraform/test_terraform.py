@@ -12,12 +12,9 @@ per request) is appended to failure messages too.
 
 import json
 import os
-import re
 import shutil
-import socket
 import subprocess
-import time
-import urllib.request
+import sys
 from pathlib import Path
 
 import boto3
@@ -27,7 +24,8 @@ import pytest
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-BINARY = Path(os.environ.get("RAMPARTS_BIN", ROOT / "target" / "release" / "ramparts"))
+sys.path.insert(0, str(ROOT / "tests" / "conformance"))
+from ramparts_server import Server  # noqa: E402  (the one way every suite starts ramparts)
 ACCOUNT = "111111111111"
 REGION = "us-east-1"
 PROVIDER_VERSION = "5.100.0"
@@ -50,63 +48,6 @@ def find_provider_mirror():
         if c and (Path(c) / rel).is_dir() and any((Path(c) / rel).glob("*/terraform-provider-aws*")):
             return Path(c)
     return None
-
-
-# --------------------------------------------------------------------------------------------
-# ramparts process (same pattern as tests/conformance/conftest.py)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    def __init__(self, tmp: Path):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = tmp / "ramparts.log"
-        self.proc = None
-
-    def start(self):
-        if not BINARY.exists():
-            raise RuntimeError(f"ramparts binary not found at {BINARY}")
-        args = [str(BINARY), "serve", "--listen", f"127.0.0.1:{self.port}", "--ephemeral"]
-        env = dict(os.environ, RUST_LOG=os.environ.get("RUST_LOG", "info"))
-        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=open(self.log, "ab"), env=env)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"ramparts exited: {self.log.read_text()}")
-            try:
-                with urllib.request.urlopen(self.url + "/_ramparts/health", timeout=1) as r:
-                    if r.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.02)  # readiness poll of a freshly spawned process, not test synchronisation
-        raise RuntimeError("ramparts did not become healthy")
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-    def requests(self):
-        """(service, operation, status) for every request line of the RUST_LOG=info log."""
-        text = re.sub(r"\x1b\[[0-9;]*m", "", self.log.read_text(errors="replace"))
-        pat = re.compile(r'service="?(\w+)"?\s+operation=(\w+).*?status=(\d+)')
-        return [(m[1], m[2], int(m[3])) for m in pat.finditer(text)]
-
-    def log_tail(self, lines=80):
-        try:
-            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return "(no ramparts log)"
 
 
 # --------------------------------------------------------------------------------------------
@@ -206,7 +147,7 @@ def provider_mirror():
 
 @pytest.fixture
 def server(tmp_path):
-    s = Server(tmp_path).start()
+    s = Server(tmp_path, log_level="info").start()
     yield s
     s.stop()
 
