@@ -222,7 +222,8 @@ pub struct Cloud {
     pub rule_index: HashMap<String, String>,
     /// (owner, VPC, lower-cased name) → group id: names are unique per owner and VPC.
     group_names: HashMap<(AccountId, String, String), String>,
-    scopes: HashMap<(AccountId, Region), Scope>,
+    /// Account → Region → what it owns there.
+    scopes: HashMap<AccountId, HashMap<Region, Scope>>,
 }
 
 impl Cloud {
@@ -234,12 +235,14 @@ impl Cloud {
     }
 
     pub fn scope(&self, account: &str, region: &str) -> Option<&Scope> {
-        self.scopes.get(&(account.to_string(), region.to_string()))
+        self.scopes.get(account)?.get(region)
     }
 
     pub(crate) fn scope_mut(&mut self, account: &str, region: &str) -> &mut Scope {
         self.scopes
-            .entry((account.to_string(), region.to_string()))
+            .entry(account.to_string())
+            .or_default()
+            .entry(region.to_string())
             .or_default()
     }
 

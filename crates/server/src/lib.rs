@@ -64,12 +64,12 @@ fn json_response(status: StatusCode, body: String) -> Response {
 
 async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Response {
     let started = Instant::now();
-    let request_id = uuid::Uuid::new_v4().to_string();
+    let request_id = request_id();
     let (parts, body) = req.into_parts();
-    let guess = protocol::guess(&parts.method, &parts.uri, &parts.headers, None);
     let body = match to_bytes(body, MAX_BODY).await {
         Ok(b) => b,
         Err(_) => {
+            let guess = protocol::guess(&parts.method, &parts.uri, &parts.headers, None);
             let e = ApiError::new(
                 "RequestEntityTooLarge",
                 413,
@@ -107,6 +107,22 @@ async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Response {
         "request"
     );
     response
+}
+
+/// A version-4-shaped UUID per request without a system call: a random base chosen once per
+/// process, advanced by a counter.
+fn request_id() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::OnceLock;
+    static BASE: OnceLock<u128> = OnceLock::new();
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let base = *BASE.get_or_init(|| uuid::Uuid::new_v4().as_u128());
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed) as u128;
+    uuid::Builder::from_u128(base ^ n)
+        .with_version(uuid::Version::Random)
+        .with_variant(uuid::Variant::RFC4122)
+        .into_uuid()
+        .to_string()
 }
 
 struct Done {
