@@ -267,3 +267,55 @@ def test_dry_run_create_interface(ec2, net):
         create(ec2, subnet, DryRun=True)
     assert ec2.describe_network_interfaces(Filters=[{"Name": "subnet-id", "Values": [subnet]}])["NetworkInterfaces"] == []
     assert in_cidr(create(ec2, subnet)["PrivateIpAddress"], "10.0.1.0/24")
+
+
+# ------------------------------------------------------------------ secondary private addresses
+
+
+def _addresses(eni):
+    return [(a["PrivateIpAddress"], a["Primary"]) for a in eni["PrivateIpAddresses"]]
+
+
+def test_secondary_address_count_allocates_in_order_and_frees_on_delete(ec2):
+    vpc = new_vpc(ec2, "10.0.0.0/16")
+    subnet = new_subnet(ec2, vpc, "10.0.1.0/24")
+    eni = ec2.create_network_interface(SubnetId=subnet, SecondaryPrivateIpAddressCount=2)["NetworkInterface"]
+    assert _addresses(eni) == [("10.0.1.4", True), ("10.0.1.5", False), ("10.0.1.6", False)]
+    assert eni["PrivateIpAddress"] == "10.0.1.4"
+    count = lambda: ec2.describe_subnets(SubnetIds=[subnet])["Subnets"][0]["AvailableIpAddressCount"]  # noqa: E731
+    assert count() == 251 - 3
+    ec2.delete_network_interface(NetworkInterfaceId=eni["NetworkInterfaceId"])
+    assert count() == 251
+
+
+def test_explicit_primary_and_secondary_addresses(ec2):
+    vpc = new_vpc(ec2, "10.0.0.0/16")
+    subnet = new_subnet(ec2, vpc, "10.0.1.0/24")
+    eni = ec2.create_network_interface(
+        SubnetId=subnet,
+        PrivateIpAddresses=[
+            {"PrivateIpAddress": "10.0.1.50", "Primary": True},
+            {"PrivateIpAddress": "10.0.1.51", "Primary": False},
+        ],
+    )["NetworkInterface"]
+    assert _addresses(eni) == [("10.0.1.50", True), ("10.0.1.51", False)]
+    found = ec2.describe_network_interfaces(
+        Filters=[{"Name": "addresses.private-ip-address", "Values": ["10.0.1.51"]}]
+    )["NetworkInterfaces"]
+    assert [e["NetworkInterfaceId"] for e in found] == [eni["NetworkInterfaceId"]]
+    none = ec2.describe_network_interfaces(
+        Filters=[{"Name": "private-ip-address", "Values": ["10.0.1.51"]}]
+    )["NetworkInterfaces"]
+    assert none == []
+    with aws_error("InvalidIPAddress.InUse"):
+        ec2.create_network_interface(
+            SubnetId=subnet, PrivateIpAddresses=[{"PrivateIpAddress": "10.0.1.51", "Primary": True}]
+        )
+    # A refused create takes nothing: .52 is still free for the next one.
+    with aws_error("InvalidIPAddress.InUse"):
+        ec2.create_network_interface(
+            SubnetId=subnet,
+            PrivateIpAddresses=[{"PrivateIpAddress": "10.0.1.52", "Primary": True}, {"PrivateIpAddress": "10.0.1.50"}],
+        )
+    again = ec2.create_network_interface(SubnetId=subnet, PrivateIpAddress="10.0.1.52")["NetworkInterface"]
+    assert again["PrivateIpAddress"] == "10.0.1.52"

@@ -43,6 +43,21 @@ pub struct LaunchSpec {
     pub client_token: Option<String>,
 }
 
+/// What CreateNetworkInterface asks for.
+pub(crate) struct NewInterface<'a> {
+    pub subnet_id: &'a str,
+    pub groups: &'a [String],
+    pub description: Option<String>,
+    pub private_ip: Option<Ipv4Addr>,
+    pub secondary_ips: &'a [Ipv4Addr],
+    pub secondary_count: usize,
+    pub interface_type: Option<String>,
+    pub tags: &'a [Tag],
+}
+
+/// Most private addresses one interface may have (the smallest instance types allow fewer).
+const MAX_ADDRESSES: usize = 50;
+
 /// Most instances one RunInstances call may start here.
 const MAX_LAUNCH: i32 = 50;
 
@@ -58,6 +73,7 @@ pub const INTERFACE_FILTERS: &[&str] = &[
     "availability-zone",
     "private-ip-address",
     "addresses.private-ip-address",
+    "addresses.primary",
     "private-dns-name",
     "mac-address",
     "interface-type",
@@ -164,30 +180,24 @@ impl Cloud {
         Ok(s)
     }
 
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn create_interface(
         &mut self,
         c: &Caller,
         ids: &mut Ids,
-        subnet_id: &str,
-        groups: &[String],
-        description: Option<String>,
-        private_ip: Option<Ipv4Addr>,
-        interface_type: Option<String>,
-        tags: &[Tag],
+        req: NewInterface<'_>,
     ) -> Result<Outcome> {
-        let subnet = self.launchable_subnet(c, subnet_id)?;
-        let groups = if groups.is_empty() {
+        let subnet = self.launchable_subnet(c, req.subnet_id)?;
+        let groups = if req.groups.is_empty() {
             self.default_groups_for(c, subnet)?
         } else {
             self.check_interface_groups(
                 c,
                 subnet,
-                groups,
+                req.groups,
                 "SecurityGroupsPerInterfaceLimitExceeded",
             )?
         };
-        let interface_type = interface_type.unwrap_or_else(|| "interface".into());
+        let interface_type = req.interface_type.unwrap_or_else(|| "interface".into());
         if !matches!(
             interface_type.as_str(),
             "interface" | "efa" | "efa-only" | "trunk" | "branch"
@@ -196,7 +206,28 @@ impl Cloud {
                 "Value ({interface_type}) for parameter interfaceType is invalid."
             )));
         }
-        let ip = self.pick_address(subnet, private_ip)?;
+        if 1 + req.secondary_ips.len() + req.secondary_count > MAX_ADDRESSES {
+            return Err(Error::new(
+                "PrivateIpAddressLimitExceeded",
+                format!("Number of private addresses exceeds the limit of {MAX_ADDRESSES}."),
+            ));
+        }
+        // Every address is checked against a scratch copy before anything changes.
+        let mut probe = subnet.clone();
+        let ip = self.pick_address(&probe, req.private_ip)?;
+        probe.used.insert(ip);
+        let mut secondary_ips = Vec::new();
+        for wanted in req
+            .secondary_ips
+            .iter()
+            .copied()
+            .map(Some)
+            .chain(std::iter::repeat_n(None, req.secondary_count))
+        {
+            let extra = self.pick_address(&probe, wanted)?;
+            probe.used.insert(extra);
+            secondary_ips.push(extra);
+        }
         let id = ids.id("eni");
         let eni = NetworkInterface {
             id: id.clone(),
@@ -206,15 +237,16 @@ impl Cloud {
             vpc_id: subnet.vpc_id.clone(),
             availability_zone: subnet.availability_zone.clone(),
             availability_zone_id: subnet.availability_zone_id.clone(),
-            description: description.unwrap_or_default(),
+            description: req.description.unwrap_or_default(),
             private_ip: ip,
+            secondary_ips,
             mac: ids.mac(),
             groups,
             source_dest_check: true,
             interface_type,
             requester_managed: false,
             attachment: None,
-            tags: tags.to_vec(),
+            tags: req.tags.to_vec(),
         };
         self.insert_interface(eni);
         Ok(Outcome::Id(id))
@@ -223,6 +255,7 @@ impl Cloud {
     fn insert_interface(&mut self, eni: NetworkInterface) {
         if let Some(s) = self.subnets.get_mut(&eni.subnet_id) {
             s.used.insert(eni.private_ip);
+            s.used.extend(eni.secondary_ips.iter().copied());
         }
         self.scope_mut(&eni.owner, &eni.region)
             .interfaces
@@ -234,6 +267,9 @@ impl Cloud {
         if let Some(eni) = self.interfaces.remove(id) {
             if let Some(s) = self.subnets.get_mut(&eni.subnet_id) {
                 s.used.remove(&eni.private_ip);
+                for ip in &eni.secondary_ips {
+                    s.used.remove(ip);
+                }
             }
             self.scope_mut(&eni.owner, &eni.region)
                 .interfaces
@@ -436,6 +472,7 @@ impl Cloud {
                 availability_zone_id: subnet.availability_zone_id.clone(),
                 description: description.clone(),
                 private_ip: ip,
+                secondary_ips: vec![],
                 mac: ids.mac(),
                 groups: groups.clone(),
                 source_dest_check: true,
@@ -519,9 +556,15 @@ impl Cloud {
                 .collect(),
             "description" => vec![e.description.clone()],
             "availability-zone" => vec![e.availability_zone.clone()],
-            "private-ip-address" | "addresses.private-ip-address" => {
-                vec![e.private_ip.to_string()]
-            }
+            "private-ip-address" => vec![e.private_ip.to_string()],
+            "addresses.private-ip-address" => std::iter::once(&e.private_ip)
+                .chain(&e.secondary_ips)
+                .map(|ip| ip.to_string())
+                .collect(),
+            "addresses.primary" => std::iter::once("true")
+                .chain(e.secondary_ips.iter().map(|_| "false"))
+                .map(str::to_string)
+                .collect(),
             "private-dns-name" => vec![private_dns_name(&e.region, e.private_ip)],
             "mac-address" => vec![e.mac.clone()],
             "interface-type" => vec![e.interface_type.clone()],

@@ -159,6 +159,11 @@ pub enum Command {
         groups: Vec<String>,
         description: Option<String>,
         private_ip: Option<std::net::Ipv4Addr>,
+        /// Secondary addresses: these exact ones, then `secondary_count` more picked freely.
+        #[serde(default)]
+        secondary_ips: Vec<std::net::Ipv4Addr>,
+        #[serde(default)]
+        secondary_count: usize,
         interface_type: Option<String>,
         tags: Vec<Tag>,
     },
@@ -323,17 +328,23 @@ impl Cloud {
                 groups,
                 description,
                 private_ip,
+                secondary_ips,
+                secondary_count,
                 interface_type,
                 tags,
             } => self.create_interface(
                 &caller,
                 ids,
-                subnet_id,
-                groups,
-                description.clone(),
-                *private_ip,
-                interface_type.clone(),
-                tags,
+                eni::NewInterface {
+                    subnet_id,
+                    groups,
+                    description: description.clone(),
+                    private_ip: *private_ip,
+                    secondary_ips,
+                    secondary_count: *secondary_count,
+                    interface_type: interface_type.clone(),
+                    tags,
+                },
             ),
             Command::ModifyNetworkInterface {
                 interface_id,

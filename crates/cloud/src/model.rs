@@ -150,6 +150,7 @@ pub struct NetworkInterface {
     pub availability_zone_id: String,
     pub description: String,
     pub private_ip: Ipv4Addr,
+    pub secondary_ips: Vec<Ipv4Addr>,
     pub mac: String,
     pub groups: Vec<String>,
     pub source_dest_check: bool,

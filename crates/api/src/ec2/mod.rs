@@ -677,22 +677,47 @@ impl w::Api for Services {
         dry_run(input.dry_run)?;
         if input.ipv6_address_count.is_some()
             || input.ipv6_addresses.is_some()
-            || input.secondary_private_ip_address_count.is_some()
-            || input.private_ip_addresses.is_some()
             || input.ipv4_prefixes.is_some()
             || input.ipv4_prefix_count.is_some()
         {
             return Err(ApiError::not_implemented(
                 "ec2",
-                "CreateNetworkInterface with secondary or IPv6 addresses",
+                "CreateNetworkInterface with IPv6 addresses or prefixes",
             ));
         }
-        let private_ip = parse_ip(input.private_ip_address)?;
+        let mut private_ip = parse_ip(input.private_ip_address)?;
+        let mut secondary_ips = Vec::new();
+        for spec in input.private_ip_addresses.unwrap_or_default() {
+            let ip = parse_ip(spec.private_ip_address)?
+                .ok_or_else(|| err(cloud::Error::missing("PrivateIpAddresses.PrivateIpAddress")))?;
+            if spec.primary == Some(true) {
+                if private_ip.is_some_and(|p| p != ip) {
+                    return Err(err(cloud::Error::new(
+                        "InvalidParameterCombination",
+                        "The primary private IP address is specified twice with different values.",
+                    )));
+                }
+                private_ip = Some(ip);
+            } else if private_ip != Some(ip) {
+                secondary_ips.push(ip);
+            }
+        }
+        let secondary_count = match input.secondary_private_ip_address_count {
+            Some(n) if n < 0 => {
+                return Err(invalid(format!(
+                    "Value ({n}) for parameter secondaryPrivateIpAddressCount is invalid."
+                )))
+            }
+            Some(n) => n as usize,
+            None => 0,
+        };
         let command = Command::CreateNetworkInterface {
             subnet_id: input.subnet_id,
             groups: input.groups.unwrap_or_default(),
             description: input.description,
             private_ip,
+            secondary_ips,
+            secondary_count,
             interface_type: input.interface_type,
             tags: tag_specs(input.tag_specifications, "network-interface")?,
         };

@@ -117,14 +117,20 @@ pub fn interface_out(c: &Cloud, e: &NetworkInterface) -> w::NetworkInterface {
         mac_address: owned(&e.mac),
         network_interface_id: owned(&e.id),
         owner_id: owned(&e.owner),
-        private_dns_name: Some(dns.clone()),
+        private_dns_name: Some(dns),
         private_ip_address: Some(e.private_ip.to_string()),
-        private_ip_addresses: Some(vec![w::NetworkInterfacePrivateIpAddress {
-            association: None,
-            primary: Some(true),
-            private_dns_name: Some(dns),
-            private_ip_address: Some(e.private_ip.to_string()),
-        }]),
+        private_ip_addresses: Some(
+            std::iter::once(&e.private_ip)
+                .chain(&e.secondary_ips)
+                .enumerate()
+                .map(|(i, ip)| w::NetworkInterfacePrivateIpAddress {
+                    association: None,
+                    primary: Some(i == 0),
+                    private_dns_name: Some(private_dns_name(&e.region, *ip)),
+                    private_ip_address: Some(ip.to_string()),
+                })
+                .collect(),
+        ),
         requester_managed: Some(e.requester_managed),
         source_dest_check: Some(e.source_dest_check),
         status: owned(e.status()),
