@@ -370,6 +370,10 @@ def test_basic_apply_plan_destroy(terraform_bin, provider_mirror, server, ec2, t
     assert eni["PrivateIpAddress"].startswith("10.20.1.")
     by_group = ec2.describe_network_interfaces(Filters=[{"Name": "group-id", "Values": [app]}])["NetworkInterfaces"]
     assert [e["NetworkInterfaceId"] for e in by_group] == [eni_id]
+    multi = ec2.describe_network_interfaces(NetworkInterfaceIds=[out["multi_eni_id"]])["NetworkInterfaces"][0]
+    addresses = multi["PrivateIpAddresses"]
+    assert len(addresses) == 3 and [a["Primary"] for a in addresses].count(True) == 1
+    assert all(a["PrivateIpAddress"].startswith("10.20.2.") for a in addresses)
 
     # --- Data sources ---
     assert out["data_app_sg_arn"] == f"arn:aws:ec2:{REGION}:{ACCOUNT}:security-group/{app}"

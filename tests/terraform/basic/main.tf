@@ -139,6 +139,12 @@ resource "aws_network_interface" "eni" {
   }
 }
 
+# A second interface, in the VPC's default group, with two secondary addresses picked by ramparts.
+resource "aws_network_interface" "multi" {
+  subnet_id         = aws_subnet.b.id
+  private_ips_count = 2
+}
+
 data "aws_security_group" "app" {
   id = aws_security_group.app.id
 
@@ -213,4 +219,8 @@ output "data_app_sg_name" {
 
 output "data_tier_sg_ids" {
   value = sort(data.aws_security_groups.tiers.ids)
+}
+
+output "multi_eni_id" {
+  value = aws_network_interface.multi.id
 }
