@@ -2,10 +2,11 @@
 //! lifecycle state.
 
 use crate::error::{Error, Result};
-use crate::filter::{self, Filter};
+use crate::filter::Filter;
 use crate::model::*;
-use crate::{regions, Caller, Cloud, GroupRef, Ids, Outcome, Page, Paged};
+use crate::{regions, Caller, Cloud, GroupRef, Ids, Listed, Outcome, Page, Paged, Scope};
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeSet, HashMap};
 use std::net::Ipv4Addr;
 
 /// One change made by ModifyNetworkInterfaceAttribute.
@@ -108,6 +109,56 @@ pub const INSTANCE_FILTERS: &[&str] = &[
     "reservation-id",
     "client-token",
 ];
+
+impl Listed for NetworkInterface {
+    const ID_FILTER: &'static str = "network-interface-id";
+    fn id(&self) -> &String {
+        &self.id
+    }
+    fn tags(&self) -> &[Tag] {
+        &self.tags
+    }
+    fn all(cloud: &Cloud) -> &HashMap<String, Self> {
+        &cloud.interfaces
+    }
+    fn owned_by(scope: &Scope) -> &BTreeSet<String> {
+        &scope.interfaces
+    }
+    fn visible<'a>(cloud: &'a Cloud, c: &Caller, id: &str) -> Result<&'a Self> {
+        cloud.visible_interface(c, id)
+    }
+    fn seen_by(cloud: &Cloud, c: &Caller, x: &Self) -> bool {
+        cloud.sees_interface(c, x)
+    }
+    fn values(cloud: &Cloud, x: &Self, filter: &str) -> Option<Vec<String>> {
+        cloud.interface_values(x, filter)
+    }
+}
+
+impl Listed for Instance {
+    const ID_FILTER: &'static str = "instance-id";
+    fn id(&self) -> &String {
+        &self.id
+    }
+    fn tags(&self) -> &[Tag] {
+        &self.tags
+    }
+    fn all(cloud: &Cloud) -> &HashMap<String, Self> {
+        &cloud.instances
+    }
+    fn owned_by(scope: &Scope) -> &BTreeSet<String> {
+        &scope.instances
+    }
+    fn visible<'a>(cloud: &'a Cloud, c: &Caller, id: &str) -> Result<&'a Self> {
+        cloud.visible_instance(c, id)
+    }
+    fn seen_by(cloud: &Cloud, c: &Caller, x: &Self) -> bool {
+        cloud.sees_instance(c, x)
+    }
+    fn values(cloud: &Cloud, x: &Self, filter: &str) -> Option<Vec<String>> {
+        cloud.instance_values(x, filter)
+    }
+}
 
 /// Private DNS name of an address, in AWS's per-Region form.
 pub fn private_dns_name(region: &str, ip: Ipv4Addr) -> String {
@@ -594,28 +645,7 @@ impl Cloud {
         filters: &[Filter],
         page: &Page,
     ) -> Result<Paged<&NetworkInterface>> {
-        filter::validate(filters, INTERFACE_FILTERS)?;
-        let found: Vec<&NetworkInterface> = if ids.is_empty() {
-            self.candidates(
-                c,
-                |s| &s.interfaces,
-                &self.interfaces,
-                filter::exact_ids(filters, "network-interface-id"),
-            )
-        } else {
-            let mut v = ids
-                .iter()
-                .map(|id| self.visible_interface(c, id))
-                .collect::<Result<Vec<_>>>()?;
-            v.sort_by(|a, b| a.id.cmp(&b.id));
-            v.dedup_by(|a, b| a.id == b.id);
-            v
-        };
-        let found = found.into_iter().filter(|e| {
-            self.sees_interface(c, e)
-                && filter::matches_with(&e.tags, filters, |n| self.interface_values(e, n))
-        });
-        page.apply(found, |e| &e.id)
+        self.describe(c, ids, filters, INTERFACE_FILTERS, page)
     }
 
     /// The groups an instance carries: those of its primary interface.
@@ -665,28 +695,7 @@ impl Cloud {
         filters: &[Filter],
         page: &Page,
     ) -> Result<Paged<&Instance>> {
-        filter::validate(filters, INSTANCE_FILTERS)?;
-        let found: Vec<&Instance> = if ids.is_empty() {
-            self.candidates(
-                c,
-                |s| &s.instances,
-                &self.instances,
-                filter::exact_ids(filters, "instance-id"),
-            )
-        } else {
-            let mut v = ids
-                .iter()
-                .map(|id| self.visible_instance(c, id))
-                .collect::<Result<Vec<_>>>()?;
-            v.sort_by(|a, b| a.id.cmp(&b.id));
-            v.dedup_by(|a, b| a.id == b.id);
-            v
-        };
-        let found = found.into_iter().filter(|i| {
-            self.sees_instance(c, i)
-                && filter::matches_with(&i.tags, filters, |n| self.instance_values(i, n))
-        });
-        page.apply(found, |i| &i.id)
+        self.describe(c, ids, filters, INSTANCE_FILTERS, page)
     }
 
     /// Zones of the caller's Region (every account sees the same names and ids).

@@ -29,6 +29,7 @@ pub use rules::RuleSpec;
 pub use tags::{resource_type, validate_tags, TagEntry};
 pub use visibility::Caller;
 
+use filter::Filter;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
 
@@ -411,7 +412,55 @@ impl Page {
     }
 }
 
+/// What a describe needs to know about one kind of resource.
+pub(crate) trait Listed: Sized {
+    /// The filter that names ids exactly: answered by lookup instead of a scan.
+    const ID_FILTER: &'static str;
+    fn id(&self) -> &String;
+    fn tags(&self) -> &[Tag];
+    fn all(cloud: &Cloud) -> &HashMap<String, Self>;
+    fn owned_by(scope: &Scope) -> &BTreeSet<String>;
+    fn visible<'a>(cloud: &'a Cloud, c: &Caller, id: &str) -> Result<&'a Self>;
+    fn seen_by(cloud: &Cloud, c: &Caller, x: &Self) -> bool;
+    fn values(cloud: &Cloud, x: &Self, filter: &str) -> Option<Vec<String>>;
+}
+
 impl Cloud {
+    /// The one shape of every describe: explicit ids must all be visible (else the kind's
+    /// not-found error); otherwise the caller's resources, narrowed by an exact id filter when
+    /// there is one. Then visibility, filters and paging, in id order.
+    pub(crate) fn describe<T: Listed>(
+        &self,
+        c: &Caller,
+        ids: &[String],
+        filters: &[Filter],
+        known_filters: &[&str],
+        page: &Page,
+    ) -> Result<Paged<&T>> {
+        filter::validate(filters, known_filters)?;
+        let found: Vec<&T> = if ids.is_empty() {
+            self.candidates(
+                c,
+                T::owned_by,
+                T::all(self),
+                filter::exact_ids(filters, T::ID_FILTER),
+            )
+        } else {
+            let mut v = ids
+                .iter()
+                .map(|id| T::visible(self, c, id))
+                .collect::<Result<Vec<_>>>()?;
+            v.sort_by(|a, b| a.id().cmp(b.id()));
+            v.dedup_by(|a, b| a.id() == b.id());
+            v
+        };
+        let found = found.into_iter().filter(|x| {
+            T::seen_by(self, c, x)
+                && filter::matches_with(x.tags(), filters, |name| T::values(self, x, name))
+        });
+        page.apply(found, |x| x.id())
+    }
+
     /// What a describe without explicit ids starts from, in id order: the objects named by an
     /// exact id filter when there is one (an index lookup), else everything in the caller's
     /// scope. Visibility and the remaining filters are applied by the caller.

@@ -1,10 +1,11 @@
 //! Subnets: CIDR rules, zones, attributes and private-address allocation.
 
 use crate::error::{Error, Result};
-use crate::filter::{self, Filter, Filterable};
+use crate::filter::{Filter, Filterable};
 use crate::model::*;
-use crate::{regions, Caller, Cloud, Ids, Outcome, Page, Paged, SubnetAttribute};
+use crate::{regions, Caller, Cloud, Ids, Listed, Outcome, Page, Paged, Scope, SubnetAttribute};
 use ipnet::Ipv4Net;
+use std::collections::{BTreeSet, HashMap};
 use std::net::Ipv4Addr;
 
 impl Subnet {
@@ -41,6 +42,31 @@ impl Filterable for Subnet {
     }
     fn tags(&self) -> &[Tag] {
         &self.tags
+    }
+}
+
+impl Listed for Subnet {
+    const ID_FILTER: &'static str = "subnet-id";
+    fn id(&self) -> &String {
+        &self.id
+    }
+    fn tags(&self) -> &[Tag] {
+        &self.tags
+    }
+    fn all(cloud: &Cloud) -> &HashMap<String, Self> {
+        &cloud.subnets
+    }
+    fn owned_by(scope: &Scope) -> &BTreeSet<String> {
+        &scope.subnets
+    }
+    fn visible<'a>(cloud: &'a Cloud, c: &Caller, id: &str) -> Result<&'a Self> {
+        cloud.visible_subnet(c, id)
+    }
+    fn seen_by(cloud: &Cloud, c: &Caller, x: &Self) -> bool {
+        cloud.sees_subnet(c, x)
+    }
+    fn values(_: &Cloud, x: &Self, filter: &str) -> Option<Vec<String>> {
+        x.filter_values(filter)
     }
 }
 
@@ -236,26 +262,6 @@ impl Cloud {
         filters: &[Filter],
         page: &Page,
     ) -> Result<Paged<&Subnet>> {
-        filter::validate(filters, SUBNET_FILTERS)?;
-        let found: Vec<&Subnet> = if ids.is_empty() {
-            self.candidates(
-                c,
-                |s| &s.subnets,
-                &self.subnets,
-                filter::exact_ids(filters, "subnet-id"),
-            )
-        } else {
-            let mut v = ids
-                .iter()
-                .map(|id| self.visible_subnet(c, id))
-                .collect::<Result<Vec<_>>>()?;
-            v.sort_by(|a, b| a.id.cmp(&b.id));
-            v.dedup_by(|a, b| a.id == b.id);
-            v
-        };
-        let found = found
-            .into_iter()
-            .filter(|s| self.sees_subnet(c, s) && filter::matches(*s, filters));
-        page.apply(found, |s| &s.id)
+        self.describe(c, ids, filters, SUBNET_FILTERS, page)
     }
 }

@@ -5,8 +5,9 @@ use crate::error::{Error, Result};
 use crate::filter::{self, Filter, Filterable};
 use crate::model::*;
 use crate::rules::RuleSpec;
-use crate::{regions, Caller, Cloud, Ids, Outcome, Page, Paged, VpcAttribute};
+use crate::{regions, Caller, Cloud, Ids, Listed, Outcome, Page, Paged, Scope, VpcAttribute};
 use ipnet::Ipv4Net;
+use std::collections::{BTreeSet, HashMap};
 
 const DEFAULT_VPC_CIDR: &str = "172.31.0.0/16";
 
@@ -43,6 +44,31 @@ pub const VPC_FILTERS: &[&str] = &[
     "ipv6-cidr-block-association.state",
     "ipv6-cidr-block-association.ipv6-pool",
 ];
+
+impl Listed for Vpc {
+    const ID_FILTER: &'static str = "vpc-id";
+    fn id(&self) -> &String {
+        &self.id
+    }
+    fn tags(&self) -> &[Tag] {
+        &self.tags
+    }
+    fn all(cloud: &Cloud) -> &HashMap<String, Self> {
+        &cloud.vpcs
+    }
+    fn owned_by(scope: &Scope) -> &BTreeSet<String> {
+        &scope.vpcs
+    }
+    fn visible<'a>(cloud: &'a Cloud, c: &Caller, id: &str) -> Result<&'a Self> {
+        cloud.visible_vpc(c, id)
+    }
+    fn seen_by(cloud: &Cloud, c: &Caller, x: &Self) -> bool {
+        cloud.sees_vpc(c, x)
+    }
+    fn values(_: &Cloud, x: &Self, filter: &str) -> Option<Vec<String>> {
+        x.filter_values(filter)
+    }
+}
 
 impl Filterable for RouteTable {
     fn filter_values(&self, name: &str) -> Option<Vec<String>> {
@@ -346,23 +372,7 @@ impl Cloud {
         filters: &[Filter],
         page: &Page,
     ) -> Result<Paged<&Vpc>> {
-        filter::validate(filters, VPC_FILTERS)?;
-        let found: Vec<&Vpc> = if ids.is_empty() {
-            self.candidates(
-                c,
-                |s| &s.vpcs,
-                &self.vpcs,
-                filter::exact_ids(filters, "vpc-id"),
-            )
-        } else {
-            ids.iter()
-                .map(|id| self.visible_vpc(c, id))
-                .collect::<Result<_>>()?
-        };
-        let found = found
-            .into_iter()
-            .filter(|v| self.sees_vpc(c, v) && filter::matches(*v, filters));
-        page.apply(found, |v| &v.id)
+        self.describe(c, ids, filters, VPC_FILTERS, page)
     }
 
     pub fn describe_route_tables(
