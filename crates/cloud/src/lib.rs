@@ -181,14 +181,6 @@ pub enum Command {
     },
 }
 
-impl Command {
-    /// Whether this command only ever acts in the caller's own Region scope, so the Region
-    /// must be opened (default VPC created) before it runs.
-    pub fn needs_open_region(&self) -> bool {
-        !matches!(self, Command::OpenRegion)
-    }
-}
-
 /// Who asked, where and when: the context every command runs in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Envelope {
