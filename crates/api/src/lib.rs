@@ -69,4 +69,67 @@ impl Services {
     pub fn new(engine: Arc<Engine>) -> Services {
         Services { engine }
     }
+
+    /// Run a command as the caller (no Region is opened: for the global and RAM services).
+    fn apply<T>(
+        &self,
+        ctx: &mut Ctx,
+        command: cloud::Command,
+        view: impl FnOnce(&cloud::Cloud, &cloud::Outcome) -> T,
+    ) -> Result<T, wire::ApiError> {
+        let (out, ticket) = self
+            .engine
+            .write(&ctx.account, &ctx.region, command, view)
+            .map_err(domain_error)?;
+        ctx.tickets.push(ticket);
+        Ok(out)
+    }
+
+    fn read<T>(
+        &self,
+        f: impl FnOnce(&cloud::Cloud) -> Result<T, cloud::Error>,
+    ) -> Result<T, wire::ApiError> {
+        self.engine.read(f).map_err(domain_error)
+    }
+}
+
+/// A domain refusal in the wire's terms.
+pub(crate) fn domain_error(e: cloud::Error) -> wire::ApiError {
+    let status = e.status();
+    let out = wire::ApiError::new(e.code, status, e.message);
+    match e.reason {
+        Some(r) => out.with_reason(r),
+        None => out,
+    }
+}
+
+/// One page of an already ordered list; the token is the hex of the next offset.
+pub(crate) fn paginate<T>(
+    items: Vec<T>,
+    max_results: Option<i32>,
+    next_token: Option<&str>,
+    bounds: (i32, i32),
+    bad_token: impl Fn(&str) -> cloud::Error,
+    bad_max: impl Fn(i32) -> cloud::Error,
+) -> Result<(Vec<T>, Option<String>), wire::ApiError> {
+    let start = match next_token.filter(|t| !t.is_empty()) {
+        None => 0,
+        Some(t) => hex::decode(t)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .and_then(|s| s.strip_prefix("offset:").map(str::to_string))
+            .and_then(|s| s.parse::<usize>().ok())
+            .filter(|n| *n <= items.len())
+            .ok_or_else(|| domain_error(bad_token(t)))?,
+    };
+    let max = match max_results {
+        None => bounds.1 as usize,
+        Some(m) if m < bounds.0 || m > bounds.1 => return Err(domain_error(bad_max(m))),
+        Some(m) => m as usize,
+    };
+    let total = items.len();
+    let page: Vec<T> = items.into_iter().skip(start).take(max).collect();
+    let end = start + page.len();
+    let next = (end < total).then(|| hex::encode(format!("offset:{end}")));
+    Ok((page, next))
 }

@@ -1,8 +1,652 @@
-//! organizations: no operation is implemented yet; each answers the not-implemented error.
+//! Organizations: structure (root, OUs, accounts), account creation, trusted services, tags.
 
-use crate::{Ctx, Services};
+use crate::{domain_error, paginate, Ctx, Services};
+use cloud::org::{account_not_found, Member, Organization};
+use cloud::{Cloud, Command, Error, OrgCommand, Outcome, Tag};
 use wire::organizations as w;
+use wire::{ApiError, DateTime};
+
+fn page<T>(
+    items: Vec<T>,
+    max: Option<i32>,
+    token: Option<&str>,
+) -> Result<(Vec<T>, Option<String>), ApiError> {
+    paginate(
+        items,
+        max,
+        token,
+        (1, 20),
+        |_| {
+            Error::new(
+                "InvalidInputException",
+                "You specified an invalid value for nextToken.",
+            )
+            .with_reason("INVALID_NEXT_TOKEN")
+        },
+        |_| {
+            Error::new(
+                "InvalidInputException",
+                "You provided a value for MaxResults that is out of range (1-20).",
+            )
+            .with_reason("MAX_LIMIT_EXCEEDED_FILTER")
+        },
+    )
+}
+
+fn tags_in(tags: Option<Vec<w::Tag>>) -> Vec<Tag> {
+    tags.unwrap_or_default()
+        .into_iter()
+        .map(|t| Tag {
+            key: t.key,
+            value: t.value,
+        })
+        .collect()
+}
+
+fn organization_out(o: &Organization) -> w::Organization {
+    w::Organization {
+        id: Some(o.id.clone()),
+        arn: Some(o.arn()),
+        feature_set: Some(o.feature_set.clone()),
+        master_account_arn: Some(o.account_arn(&o.master)),
+        master_account_id: Some(o.master.clone()),
+        master_account_email: Some(o.master_email.clone()),
+        available_policy_types: Some(vec![]),
+    }
+}
+
+fn account_out(o: &Organization, m: &Member) -> w::Account {
+    let state = match m.status.as_str() {
+        "SUSPENDED" => "SUSPENDED",
+        "PENDING_CLOSURE" => "PENDING_CLOSURE",
+        _ => "ACTIVE",
+    };
+    w::Account {
+        id: Some(m.id.clone()),
+        arn: Some(o.account_arn(&m.id)),
+        email: Some(m.email.clone()),
+        name: Some(m.name.clone()),
+        status: Some(m.status.clone()),
+        state: Some(state.into()),
+        paths: None,
+        joined_method: Some(m.joined_method.clone()),
+        joined_timestamp: Some(DateTime(m.joined)),
+    }
+}
+
+fn unit_out(o: &Organization, id: &str) -> Option<w::OrganizationalUnit> {
+    let u = o.units.get(id)?;
+    Some(w::OrganizationalUnit {
+        id: Some(u.id.clone()),
+        arn: Some(o.unit_arn(&u.id)),
+        name: Some(u.name.clone()),
+        path: None,
+    })
+}
+
+fn request_out(r: &cloud::org::AccountRequest) -> w::CreateAccountStatus {
+    w::CreateAccountStatus {
+        id: Some(r.id.clone()),
+        account_name: Some(r.account_name.clone()),
+        state: Some(r.state.clone()),
+        requested_timestamp: Some(DateTime(r.requested)),
+        completed_timestamp: r.completed.map(DateTime),
+        account_id: r.account_id.clone(),
+        gov_cloud_account_id: None,
+        failure_reason: r.failure_reason.clone(),
+    }
+}
+
+fn parent_not_found() -> Error {
+    Error::new(
+        "ParentNotFoundException",
+        "We can't find a root or OU with the ParentId that you specified.",
+    )
+}
+
+fn check_parent(o: &Organization, id: &str) -> Result<(), Error> {
+    if o.has_parent(id) {
+        Ok(())
+    } else {
+        Err(parent_not_found())
+    }
+}
+
+impl Services {
+    fn org(&self, ctx: &mut Ctx, command: OrgCommand) -> Result<Outcome, ApiError> {
+        self.apply(ctx, Command::Org(command), |_, o| o.clone())
+    }
+
+    fn managed<T>(
+        &self,
+        ctx: &Ctx,
+        f: impl FnOnce(&Cloud, &Organization) -> Result<T, Error>,
+    ) -> Result<T, ApiError> {
+        self.read(|c| f(c, c.managed_org(&ctx.account)?))
+    }
+}
 
 impl w::Api for Services {
     type Ctx = Ctx;
+
+    fn create_organization(
+        &self,
+        ctx: &mut Ctx,
+        input: w::CreateOrganizationRequest,
+    ) -> Result<w::CreateOrganizationResponse, ApiError> {
+        let feature_set = input.feature_set.unwrap_or_else(|| "ALL".into());
+        self.org(
+            ctx,
+            OrgCommand::CreateOrganization {
+                feature_set,
+                email: None,
+                name: None,
+            },
+        )?;
+        let org = self.read(|c| c.member_org(&ctx.account).map(organization_out))?;
+        Ok(w::CreateOrganizationResponse {
+            organization: Some(org),
+        })
+    }
+
+    fn describe_organization(
+        &self,
+        ctx: &mut Ctx,
+    ) -> Result<w::DescribeOrganizationResponse, ApiError> {
+        let org = self.read(|c| c.member_org(&ctx.account).map(organization_out))?;
+        Ok(w::DescribeOrganizationResponse {
+            organization: Some(org),
+        })
+    }
+
+    fn delete_organization(&self, ctx: &mut Ctx) -> Result<(), ApiError> {
+        self.org(ctx, OrgCommand::DeleteOrganization).map(|_| ())
+    }
+
+    fn leave_organization(&self, ctx: &mut Ctx) -> Result<(), ApiError> {
+        self.org(ctx, OrgCommand::LeaveOrganization).map(|_| ())
+    }
+
+    fn create_account(
+        &self,
+        ctx: &mut Ctx,
+        input: w::CreateAccountRequest,
+    ) -> Result<w::CreateAccountResponse, ApiError> {
+        let outcome = self.org(
+            ctx,
+            OrgCommand::CreateAccount {
+                email: input.email,
+                name: input.account_name,
+                role_name: input.role_name,
+                tags: tags_in(input.tags),
+                account_id: None,
+                parent: None,
+            },
+        )?;
+        let Outcome::Id(id) = outcome else {
+            return Err(domain_error(Error::new(
+                "ServiceException",
+                "no request id",
+            )));
+        };
+        let status = self.managed(ctx, |_, o| Ok(o.requests.get(&id).map(request_out)))?;
+        Ok(w::CreateAccountResponse {
+            create_account_status: status,
+        })
+    }
+
+    fn describe_create_account_status(
+        &self,
+        ctx: &mut Ctx,
+        input: w::DescribeCreateAccountStatusRequest,
+    ) -> Result<w::DescribeCreateAccountStatusResponse, ApiError> {
+        let id = input.create_account_request_id;
+        let status = self.managed(ctx, |_, o| {
+            o.requests.get(&id).map(request_out).ok_or_else(|| {
+                Error::new(
+                    "CreateAccountStatusNotFoundException",
+                    format!("We can't find a create account request with the CreateAccountRequestId {id}."),
+                )
+            })
+        })?;
+        Ok(w::DescribeCreateAccountStatusResponse {
+            create_account_status: Some(status),
+        })
+    }
+
+    fn list_create_account_status(
+        &self,
+        ctx: &mut Ctx,
+        input: w::ListCreateAccountStatusRequest,
+    ) -> Result<w::ListCreateAccountStatusResponse, ApiError> {
+        let items = self.managed(ctx, |_, o| {
+            Ok(o.requests
+                .values()
+                .filter(|r| {
+                    input
+                        .states
+                        .as_ref()
+                        .is_none_or(|s| s.is_empty() || s.contains(&r.state))
+                })
+                .map(request_out)
+                .collect::<Vec<_>>())
+        })?;
+        let (items, next) = page(items, input.max_results, input.next_token.as_deref())?;
+        Ok(w::ListCreateAccountStatusResponse {
+            create_account_statuses: Some(items),
+            next_token: next,
+        })
+    }
+
+    fn describe_account(
+        &self,
+        ctx: &mut Ctx,
+        input: w::DescribeAccountRequest,
+    ) -> Result<w::DescribeAccountResponse, ApiError> {
+        let id = input.account_id;
+        let account = self.managed(ctx, |_, o| {
+            o.accounts
+                .get(&id)
+                .map(|m| account_out(o, m))
+                .ok_or_else(|| account_not_found(&id))
+        })?;
+        Ok(w::DescribeAccountResponse {
+            account: Some(account),
+        })
+    }
+
+    fn list_accounts(
+        &self,
+        ctx: &mut Ctx,
+        input: w::ListAccountsRequest,
+    ) -> Result<w::ListAccountsResponse, ApiError> {
+        let items = self.managed(ctx, |_, o| {
+            Ok(o.accounts
+                .values()
+                .map(|m| account_out(o, m))
+                .collect::<Vec<_>>())
+        })?;
+        let (items, next) = page(items, input.max_results, input.next_token.as_deref())?;
+        Ok(w::ListAccountsResponse {
+            accounts: Some(items),
+            next_token: next,
+        })
+    }
+
+    fn list_accounts_for_parent(
+        &self,
+        ctx: &mut Ctx,
+        input: w::ListAccountsForParentRequest,
+    ) -> Result<w::ListAccountsForParentResponse, ApiError> {
+        let parent = input.parent_id;
+        let items = self.managed(ctx, |_, o| {
+            check_parent(o, &parent)?;
+            Ok(o.accounts
+                .values()
+                .filter(|m| m.parent == parent)
+                .map(|m| account_out(o, m))
+                .collect::<Vec<_>>())
+        })?;
+        let (items, next) = page(items, input.max_results, input.next_token.as_deref())?;
+        Ok(w::ListAccountsForParentResponse {
+            accounts: Some(items),
+            next_token: next,
+        })
+    }
+
+    fn list_roots(
+        &self,
+        ctx: &mut Ctx,
+        input: w::ListRootsRequest,
+    ) -> Result<w::ListRootsResponse, ApiError> {
+        let items = self.managed(ctx, |_, o| {
+            Ok(vec![w::Root {
+                id: Some(o.root_id.clone()),
+                arn: Some(o.root_arn()),
+                name: Some("Root".into()),
+                policy_types: Some(vec![]),
+            }])
+        })?;
+        let (items, next) = page(items, input.max_results, input.next_token.as_deref())?;
+        Ok(w::ListRootsResponse {
+            roots: Some(items),
+            next_token: next,
+        })
+    }
+
+    fn create_organizational_unit(
+        &self,
+        ctx: &mut Ctx,
+        input: w::CreateOrganizationalUnitRequest,
+    ) -> Result<w::CreateOrganizationalUnitResponse, ApiError> {
+        let outcome = self.org(
+            ctx,
+            OrgCommand::CreateUnit {
+                parent: input.parent_id,
+                name: input.name,
+                tags: tags_in(input.tags),
+            },
+        )?;
+        let Outcome::Id(id) = outcome else {
+            return Err(domain_error(Error::new("ServiceException", "no unit id")));
+        };
+        let unit = self.managed(ctx, |_, o| Ok(unit_out(o, &id)))?;
+        Ok(w::CreateOrganizationalUnitResponse {
+            organizational_unit: unit,
+        })
+    }
+
+    fn describe_organizational_unit(
+        &self,
+        ctx: &mut Ctx,
+        input: w::DescribeOrganizationalUnitRequest,
+    ) -> Result<w::DescribeOrganizationalUnitResponse, ApiError> {
+        let id = input.organizational_unit_id;
+        let unit = self.managed(ctx, |_, o| {
+            unit_out(o, &id).ok_or_else(|| {
+                Error::new(
+                    "OrganizationalUnitNotFoundException",
+                    format!("We can't find an OU with the OrganizationalUnitId {id}."),
+                )
+            })
+        })?;
+        Ok(w::DescribeOrganizationalUnitResponse {
+            organizational_unit: Some(unit),
+        })
+    }
+
+    fn update_organizational_unit(
+        &self,
+        ctx: &mut Ctx,
+        input: w::UpdateOrganizationalUnitRequest,
+    ) -> Result<w::UpdateOrganizationalUnitResponse, ApiError> {
+        let id = input.organizational_unit_id.clone();
+        self.org(
+            ctx,
+            OrgCommand::UpdateUnit {
+                unit_id: input.organizational_unit_id,
+                name: input.name,
+            },
+        )?;
+        let unit = self.managed(ctx, |_, o| Ok(unit_out(o, &id)))?;
+        Ok(w::UpdateOrganizationalUnitResponse {
+            organizational_unit: unit,
+        })
+    }
+
+    fn delete_organizational_unit(
+        &self,
+        ctx: &mut Ctx,
+        input: w::DeleteOrganizationalUnitRequest,
+    ) -> Result<(), ApiError> {
+        self.org(
+            ctx,
+            OrgCommand::DeleteUnit {
+                unit_id: input.organizational_unit_id,
+            },
+        )
+        .map(|_| ())
+    }
+
+    fn list_organizational_units_for_parent(
+        &self,
+        ctx: &mut Ctx,
+        input: w::ListOrganizationalUnitsForParentRequest,
+    ) -> Result<w::ListOrganizationalUnitsForParentResponse, ApiError> {
+        let parent = input.parent_id;
+        let items = self.managed(ctx, |_, o| {
+            check_parent(o, &parent)?;
+            Ok(o.units
+                .values()
+                .filter(|u| u.parent == parent)
+                .filter_map(|u| unit_out(o, &u.id))
+                .collect::<Vec<_>>())
+        })?;
+        let (items, next) = page(items, input.max_results, input.next_token.as_deref())?;
+        Ok(w::ListOrganizationalUnitsForParentResponse {
+            organizational_units: Some(items),
+            next_token: next,
+        })
+    }
+
+    fn list_children(
+        &self,
+        ctx: &mut Ctx,
+        input: w::ListChildrenRequest,
+    ) -> Result<w::ListChildrenResponse, ApiError> {
+        let parent = input.parent_id;
+        let kind = input.child_type;
+        let items = self.managed(ctx, |_, o| {
+            check_parent(o, &parent)?;
+            let children: Vec<w::Child> = match kind.as_str() {
+                "ACCOUNT" => o
+                    .accounts
+                    .values()
+                    .filter(|m| m.parent == parent)
+                    .map(|m| w::Child {
+                        id: Some(m.id.clone()),
+                        r#type: Some("ACCOUNT".into()),
+                    })
+                    .collect(),
+                "ORGANIZATIONAL_UNIT" => o
+                    .units
+                    .values()
+                    .filter(|u| u.parent == parent)
+                    .map(|u| w::Child {
+                        id: Some(u.id.clone()),
+                        r#type: Some("ORGANIZATIONAL_UNIT".into()),
+                    })
+                    .collect(),
+                _ => {
+                    return Err(Error::new(
+                        "InvalidInputException",
+                        "ChildType must be ACCOUNT or ORGANIZATIONAL_UNIT.",
+                    )
+                    .with_reason("INVALID_ENUM"))
+                }
+            };
+            Ok(children)
+        })?;
+        let (items, next) = page(items, input.max_results, input.next_token.as_deref())?;
+        Ok(w::ListChildrenResponse {
+            children: Some(items),
+            next_token: next,
+        })
+    }
+
+    fn list_parents(
+        &self,
+        ctx: &mut Ctx,
+        input: w::ListParentsRequest,
+    ) -> Result<w::ListParentsResponse, ApiError> {
+        let child = input.child_id;
+        let items = self.managed(ctx, |_, o| {
+            let parent = o
+                .accounts
+                .get(&child)
+                .map(|m| m.parent.clone())
+                .or_else(|| o.units.get(&child).map(|u| u.parent.clone()))
+                .ok_or_else(|| {
+                    Error::new(
+                        "ChildNotFoundException",
+                        format!("We can't find an organizational unit (OU) or AWS account with the ChildId {child}."),
+                    )
+                })?;
+            let kind = if parent == o.root_id {
+                "ROOT"
+            } else {
+                "ORGANIZATIONAL_UNIT"
+            };
+            Ok(vec![w::Parent {
+                id: Some(parent),
+                r#type: Some(kind.into()),
+            }])
+        })?;
+        let (items, next) = page(items, input.max_results, input.next_token.as_deref())?;
+        Ok(w::ListParentsResponse {
+            parents: Some(items),
+            next_token: next,
+        })
+    }
+
+    fn move_account(&self, ctx: &mut Ctx, input: w::MoveAccountRequest) -> Result<(), ApiError> {
+        self.org(
+            ctx,
+            OrgCommand::MoveAccount {
+                account_id: input.account_id,
+                source: input.source_parent_id,
+                destination: input.destination_parent_id,
+            },
+        )
+        .map(|_| ())
+    }
+
+    fn remove_account_from_organization(
+        &self,
+        ctx: &mut Ctx,
+        input: w::RemoveAccountFromOrganizationRequest,
+    ) -> Result<(), ApiError> {
+        self.org(
+            ctx,
+            OrgCommand::RemoveAccount {
+                account_id: input.account_id,
+            },
+        )
+        .map(|_| ())
+    }
+
+    fn close_account(&self, ctx: &mut Ctx, input: w::CloseAccountRequest) -> Result<(), ApiError> {
+        self.org(
+            ctx,
+            OrgCommand::CloseAccount {
+                account_id: input.account_id,
+            },
+        )
+        .map(|_| ())
+    }
+
+    fn enable_aws_service_access(
+        &self,
+        ctx: &mut Ctx,
+        input: w::EnableAWSServiceAccessRequest,
+    ) -> Result<(), ApiError> {
+        check_service_principal(&input.service_principal)?;
+        self.org(
+            ctx,
+            OrgCommand::EnableServiceAccess {
+                principal: input.service_principal,
+            },
+        )
+        .map(|_| ())
+    }
+
+    fn disable_aws_service_access(
+        &self,
+        ctx: &mut Ctx,
+        input: w::DisableAWSServiceAccessRequest,
+    ) -> Result<(), ApiError> {
+        check_service_principal(&input.service_principal)?;
+        self.org(
+            ctx,
+            OrgCommand::DisableServiceAccess {
+                principal: input.service_principal,
+            },
+        )
+        .map(|_| ())
+    }
+
+    fn list_aws_service_access_for_organization(
+        &self,
+        ctx: &mut Ctx,
+        input: w::ListAWSServiceAccessForOrganizationRequest,
+    ) -> Result<w::ListAWSServiceAccessForOrganizationResponse, ApiError> {
+        let items = self.managed(ctx, |_, o| {
+            Ok(o.services
+                .iter()
+                .map(|(p, at)| w::EnabledServicePrincipal {
+                    service_principal: Some(p.clone()),
+                    date_enabled: Some(DateTime(*at)),
+                })
+                .collect::<Vec<_>>())
+        })?;
+        let (items, next) = page(items, input.max_results, input.next_token.as_deref())?;
+        Ok(w::ListAWSServiceAccessForOrganizationResponse {
+            enabled_service_principals: Some(items),
+            next_token: next,
+        })
+    }
+
+    fn tag_resource(&self, ctx: &mut Ctx, input: w::TagResourceRequest) -> Result<(), ApiError> {
+        self.org(
+            ctx,
+            OrgCommand::TagResource {
+                resource_id: input.resource_id,
+                tags: tags_in(Some(input.tags)),
+            },
+        )
+        .map(|_| ())
+    }
+
+    fn untag_resource(
+        &self,
+        ctx: &mut Ctx,
+        input: w::UntagResourceRequest,
+    ) -> Result<(), ApiError> {
+        self.org(
+            ctx,
+            OrgCommand::UntagResource {
+                resource_id: input.resource_id,
+                keys: input.tag_keys,
+            },
+        )
+        .map(|_| ())
+    }
+
+    fn list_tags_for_resource(
+        &self,
+        ctx: &mut Ctx,
+        input: w::ListTagsForResourceRequest,
+    ) -> Result<w::ListTagsForResourceResponse, ApiError> {
+        let id = input.resource_id;
+        let tags = self.managed(ctx, |_, o| {
+            let tags = if id == o.root_id {
+                &o.root_tags
+            } else if let Some(u) = o.units.get(&id) {
+                &u.tags
+            } else if let Some(a) = o.accounts.get(&id) {
+                &a.tags
+            } else {
+                return Err(Error::new(
+                    "TargetNotFoundException",
+                    format!("We can't find a target with the TargetId {id}."),
+                ));
+            };
+            Ok(tags
+                .iter()
+                .map(|t| w::Tag {
+                    key: t.key.clone(),
+                    value: t.value.clone(),
+                })
+                .collect::<Vec<_>>())
+        })?;
+        let (items, next) = page(tags, None, input.next_token.as_deref())?;
+        Ok(w::ListTagsForResourceResponse {
+            tags: Some(items),
+            next_token: next,
+        })
+    }
+}
+
+fn check_service_principal(p: &str) -> Result<(), ApiError> {
+    if p.ends_with(".amazonaws.com") && p.len() <= 128 {
+        Ok(())
+    } else {
+        Err(domain_error(
+            Error::new(
+                "InvalidInputException",
+                format!("You specified an invalid service principal: {p}."),
+            )
+            .with_reason("INVALID_SERVICE_PRINCIPAL"),
+        ))
+    }
 }

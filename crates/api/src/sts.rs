@@ -1,8 +1,56 @@
-//! STS: who am I.
+//! STS: who am I, and role sessions.
 
-use crate::{Ctx, Services};
+use crate::{domain_error, Ctx, Principal, Services};
+use cloud::{Command, Error, IamCommand, Identity, Outcome};
 use wire::sts as w;
-use wire::ApiError;
+use wire::{ApiError, DateTime};
+
+impl Services {
+    /// Who an access key speaks for: a 12-digit key is that account's root; a key ramparts
+    /// issued is its user or role session (with its session token checked); any other key is
+    /// the default account's root.
+    pub fn principal(
+        &self,
+        key_id: &str,
+        session_token: Option<&str>,
+        default_account: &str,
+    ) -> Result<Principal, ApiError> {
+        if key_id.len() == 12 && key_id.bytes().all(|b| b.is_ascii_digit()) {
+            return Ok(Principal::root(key_id));
+        }
+        let now = self.engine.now();
+        let found = self.engine.read(|c| {
+            c.identity_of_key(key_id)
+                .map(|(identity, _secret, token)| (identity, token.map(str::to_string)))
+        });
+        let Some((identity, token)) = found else {
+            return Ok(Principal::root(default_account));
+        };
+        if let Some(expected) = token {
+            if session_token != Some(expected.as_str()) {
+                return Err(ApiError::new(
+                    "InvalidClientTokenId",
+                    403,
+                    "The security token included in the request is invalid.",
+                ));
+            }
+        }
+        if let Identity::Session { expires, .. } = identity {
+            if expires <= now {
+                return Err(ApiError::new(
+                    "ExpiredToken",
+                    400,
+                    "The security token included in the request is expired",
+                ));
+            }
+        }
+        Ok(Principal {
+            account: identity.account().to_string(),
+            arn: identity.arn(),
+            user_id: identity.user_id(),
+        })
+    }
+}
 
 impl w::Api for Services {
     type Ctx = Ctx;
@@ -16,6 +64,50 @@ impl w::Api for Services {
             user_id: Some(ctx.principal.user_id.clone()),
             account: Some(ctx.principal.account.clone()),
             arn: Some(ctx.principal.arn.clone()),
+        })
+    }
+
+    fn assume_role(
+        &self,
+        ctx: &mut Ctx,
+        input: w::AssumeRoleRequest,
+    ) -> Result<w::AssumeRoleResponse, ApiError> {
+        if input.serial_number.is_some() || input.token_code.is_some() {
+            return Err(ApiError::not_implemented("sts", "AssumeRole with MFA"));
+        }
+        let command = IamCommand::AssumeRole {
+            caller: ctx.principal.arn.clone(),
+            role_arn: input.role_arn,
+            session_name: input.role_session_name,
+            duration_seconds: input.duration_seconds.map(i64::from),
+        };
+        let outcome = self.apply(ctx, Command::Iam(command), |_, o| o.clone())?;
+        let Outcome::Id(key_id) = outcome else {
+            return Err(domain_error(Error::new("InternalError", "no session")));
+        };
+        self.read(|c| {
+            let s = c
+                .iam
+                .sessions
+                .get(&key_id)
+                .ok_or_else(|| Error::new("InternalError", "no session"))?;
+            Ok(w::AssumeRoleResponse {
+                credentials: Some(w::Credentials {
+                    access_key_id: s.key_id.clone(),
+                    secret_access_key: s.secret.clone(),
+                    session_token: s.token.clone(),
+                    expiration: DateTime(s.expires),
+                }),
+                assumed_role_user: Some(w::AssumedRoleUser {
+                    assumed_role_id: format!("{}:{}", s.role_id, s.session_name),
+                    arn: format!(
+                        "arn:aws:sts::{}:assumed-role/{}/{}",
+                        s.account, s.role_name, s.session_name
+                    ),
+                }),
+                packed_policy_size: input.policy.as_ref().map(|p| (p.len() * 100 / 2048) as i32),
+                source_identity: input.source_identity.clone(),
+            })
         })
     }
 }

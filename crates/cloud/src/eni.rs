@@ -172,12 +172,14 @@ pub fn private_dns_name(region: &str, ip: Ipv4Addr) -> String {
 
 impl Cloud {
     /// Check a set of groups for an interface of the caller's in `subnet`; returns them
-    /// de-duplicated in request order.
+    /// de-duplicated in request order. Groups in `kept` are already on the interface: they
+    /// may stay even if their share has ended since.
     fn check_interface_groups(
         &self,
         c: &Caller,
         subnet: &Subnet,
         groups: &[String],
+        kept: &[String],
         limit_code: &'static str,
     ) -> Result<Vec<String>> {
         let mut out: Vec<String> = Vec::new();
@@ -192,7 +194,7 @@ impl Cloud {
                 "You have exceeded the maximum number of security groups allowed per network interface.",
             ));
         }
-        for id in &out {
+        for id in out.iter().filter(|id| !kept.contains(id)) {
             let g = self.visible_group(c, id)?;
             if g.vpc_id != subnet.vpc_id {
                 return Err(Error::new(
@@ -245,6 +247,7 @@ impl Cloud {
                 c,
                 subnet,
                 req.groups,
+                &[],
                 "SecurityGroupsPerInterfaceLimitExceeded",
             )?
         };
@@ -311,6 +314,13 @@ impl Cloud {
         self.scope_mut(&eni.owner, &eni.region)
             .interfaces
             .insert(eni.id.clone());
+        self.note_guest(
+            &eni.owner,
+            &eni.vpc_id,
+            &eni.id,
+            |s| &mut s.interfaces,
+            true,
+        );
         self.interfaces.insert(eni.id.clone(), eni);
     }
 
@@ -325,6 +335,7 @@ impl Cloud {
             self.scope_mut(&eni.owner, &eni.region)
                 .interfaces
                 .remove(id);
+            self.note_guest(&eni.owner, &eni.vpc_id, id, |s| &mut s.interfaces, false);
         }
     }
 
@@ -345,6 +356,7 @@ impl Cloud {
                     c,
                     subnet,
                     groups,
+                    &eni.groups,
                     "SecurityGroupsPerInterfaceLimitExceeded",
                 )?)
             }
@@ -473,6 +485,7 @@ impl Cloud {
                 c,
                 subnet,
                 &requested,
+                &[],
                 "SecurityGroupsPerInstanceLimitExceeded",
             )?
         };
@@ -535,6 +548,13 @@ impl Cloud {
             self.scope_mut(&c.account, &c.region)
                 .instances
                 .insert(instance_id.clone());
+            self.note_guest(
+                &c.account,
+                &subnet.vpc_id,
+                &instance_id,
+                |s| &mut s.instances,
+                true,
+            );
             self.instances.insert(
                 instance_id.clone(),
                 Instance {

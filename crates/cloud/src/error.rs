@@ -6,6 +6,8 @@ use std::fmt;
 pub struct Error {
     pub code: &'static str,
     pub message: String,
+    /// The `Reason` member some services' errors carry (Organizations).
+    pub reason: Option<&'static str>,
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -15,13 +17,22 @@ impl Error {
         Error {
             code,
             message: message.into(),
+            reason: None,
         }
+    }
+
+    pub fn with_reason(mut self, reason: &'static str) -> Self {
+        self.reason = Some(reason);
+        self
     }
 
     /// The HTTP status AWS sends with this code.
     pub fn status(&self) -> u16 {
         match self.code {
-            "UnauthorizedOperation" => 403,
+            "UnauthorizedOperation" | "AccessDenied" => 403,
+            "NoSuchEntity" => 404,
+            "EntityAlreadyExists" | "DeleteConflict" | "LimitExceeded" => 409,
+            "PermissionAlreadyExistsException" => 409,
             "AuthFailure" => 401,
             "DryRunOperation" => 412,
             "RequestLimitExceeded" => 503,

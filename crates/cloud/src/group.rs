@@ -220,6 +220,7 @@ impl Cloud {
         self.scope_mut(&g.owner, &g.region)
             .groups
             .insert(g.id.clone());
+        self.note_guest(&g.owner, &g.vpc_id, &g.id, |s| &mut s.groups, true);
         self.groups.insert(g.id.clone(), g);
     }
 
@@ -231,6 +232,7 @@ impl Cloud {
             self.group_names
                 .remove(&Self::name_key(&g.owner, &g.vpc_id, &g.name));
             self.scope_mut(&g.owner, &g.region).groups.remove(id);
+            self.note_guest(&g.owner, &g.vpc_id, id, |s| &mut s.groups, false);
         }
     }
 

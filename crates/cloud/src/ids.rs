@@ -35,6 +35,44 @@ impl Ids {
         format!("{prefix}-{}", self.hex(17))
     }
 
+    /// A version-4-shaped UUID.
+    pub fn uuid(&mut self) -> String {
+        let h = self.hex(32);
+        format!(
+            "{}-{}-4{}-a{}-{}",
+            &h[0..8],
+            &h[8..12],
+            &h[13..16],
+            &h[17..20],
+            &h[20..32]
+        )
+    }
+
+    /// `n` decimal digits, the first not zero (account ids).
+    pub fn digits(&mut self, n: usize) -> String {
+        let b = self.bytes();
+        let mut s: String = b
+            .iter()
+            .take(n)
+            .map(|x| char::from(b'0' + x % 10))
+            .collect();
+        if s.starts_with('0') {
+            s.replace_range(0..1, "1");
+        }
+        s
+    }
+
+    /// A 40-character secret access key.
+    pub fn secret(&mut self) -> String {
+        use std::fmt::Write;
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut out = String::with_capacity(40);
+        for b in self.bytes().iter().chain(self.bytes().iter()).take(40) {
+            let _ = out.write_char(char::from(ALPHABET[(*b % 64) as usize]));
+        }
+        out
+    }
+
     /// A locally administered unicast MAC address (02:…), as AWS gives ENIs.
     pub fn mac(&mut self) -> String {
         let b = self.bytes();

@@ -7,8 +7,11 @@
 
 pub mod error;
 pub mod filter;
+pub mod iam;
 pub mod ids;
 pub mod model;
+pub mod org;
+pub mod ram;
 pub mod regions;
 pub mod rules;
 pub mod visibility;
@@ -23,8 +26,11 @@ pub use eni::private_dns_name;
 pub use eni::{EniChange, LaunchInterface, LaunchSpec};
 pub use error::{Error, Result};
 pub use group::{GroupRef, Permission, RuleRevoke};
+pub use iam::{IamCommand, Identity, NewRole};
 pub use ids::Ids;
 pub use model::*;
+pub use org::OrgCommand;
+pub use ram::RamCommand;
 pub use rules::RuleSpec;
 pub use tags::{resource_type, validate_tags, TagEntry};
 pub use visibility::Caller;
@@ -179,6 +185,9 @@ pub enum Command {
     TerminateInstances {
         instance_ids: Vec<String>,
     },
+    Org(OrgCommand),
+    Iam(IamCommand),
+    Ram(RamCommand),
 }
 
 /// Who asked, where and when: the context every command runs in.
@@ -222,6 +231,13 @@ pub struct Cloud {
     group_names: HashMap<(AccountId, String, String), String>,
     /// Account → Region → what it owns there.
     scopes: HashMap<AccountId, HashMap<Region, Scope>>,
+    /// Account → Region → what RAM shares grant it there (derived; see `visibility`).
+    granted: HashMap<AccountId, HashMap<Region, Scope>>,
+    /// VPC owner → Region → other accounts' groups, interfaces and instances in its VPCs.
+    guests: HashMap<AccountId, HashMap<Region, Scope>>,
+    pub orgs: org::Organizations,
+    pub iam: iam::Iam,
+    pub ram: ram::Ram,
 }
 
 impl Cloud {
@@ -350,6 +366,9 @@ impl Cloud {
             Command::TerminateInstances { instance_ids } => {
                 self.terminate_instances(&caller, instance_ids)
             }
+            Command::Org(command) => self.org_execute(&env.account, ids, at, command),
+            Command::Iam(command) => self.iam_execute(&env.account, ids, at, command),
+            Command::Ram(command) => self.ram_execute(&env.account, &env.region, ids, at, command),
         }
     }
 }
@@ -469,10 +488,24 @@ impl Cloud {
                 ids.dedup();
                 ids.into_iter().filter_map(|id| map.get(id)).collect()
             }
-            None => self
-                .scope(&c.account, &c.region)
-                .map(|s| field(s).iter().filter_map(|id| map.get(id)).collect())
-                .unwrap_or_default(),
+            None => {
+                let own = self.scope(&c.account, &c.region).map(&field);
+                let extra: Vec<&BTreeSet<String>> = [self.granted(c), self.guests(c)]
+                    .into_iter()
+                    .flatten()
+                    .map(&field)
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                if extra.is_empty() {
+                    return own
+                        .map(|s| s.iter().filter_map(|id| map.get(id)).collect())
+                        .unwrap_or_default();
+                }
+                let mut ids: Vec<&String> = own.into_iter().chain(extra).flatten().collect();
+                ids.sort_unstable();
+                ids.dedup();
+                ids.into_iter().filter_map(|id| map.get(id)).collect()
+            }
         }
     }
 }

@@ -1,14 +1,22 @@
 //! Who sees and may use what. Every describe, lookup and permission check in the domain asks
-//! here, so the rules of ownership (and, later, sharing) live in one place.
+//! here, so the rules of ownership and sharing live in one place.
 //!
-//! Today's rules: a resource is visible to its owner, in its own Region only; only the owner
-//! may change it. An id the caller may not see is reported exactly like an id that does not
+//! The rules (spec §3): a resource is visible to its owner, in its own Region only. A RAM
+//! share that is active, with the resource and a principal reaching the account both
+//! associated, grants more: a shared subnet (and so its VPC) to launch into and create groups
+//! in, a shared security group to describe and attach. The owner of a VPC sees, read-only,
+//! the groups, interfaces and instances other accounts put in it. Only the owner changes a
+//! resource. An id the caller may not see is reported exactly like an id that does not
 //! exist, as AWS does, so nothing leaks across accounts.
+//!
+//! What shares grant is recomputed whenever a share, an organization or its membership
+//! changes ([`Cloud::sharing_changed`]), so every check here is a lookup.
 
 use crate::error::{Error, Result};
 use crate::model::*;
-use crate::Cloud;
-
+use crate::ram::{parse_principal, parse_resource_arn, PrincipalRef, Share};
+use crate::{Cloud, Scope};
+use std::collections::BTreeSet;
 /// The account and Region a request acts in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Caller {
@@ -23,39 +31,64 @@ impl Caller {
             region: region.to_string(),
         }
     }
-
-    fn owns(&self, owner: &str, region: &str) -> bool {
-        self.account == owner && self.region == region
-    }
 }
 
 impl Cloud {
+    /// What shares grant the caller in its Region, beyond what it owns.
+    pub(crate) fn granted(&self, c: &Caller) -> Option<&Scope> {
+        self.granted.get(&c.account)?.get(&c.region)
+    }
+
+    /// What other accounts put in the caller's VPCs in its Region.
+    pub(crate) fn guests(&self, c: &Caller) -> Option<&Scope> {
+        self.guests.get(&c.account)?.get(&c.region)
+    }
+
+    fn owns_vpc_of(&self, c: &Caller, vpc_id: &str) -> bool {
+        self.vpcs.get(vpc_id).is_some_and(|v| v.owner == c.account)
+    }
+
     pub fn sees_vpc(&self, c: &Caller, v: &Vpc) -> bool {
-        c.owns(&v.owner, &v.region)
+        c.region == v.region
+            && (c.account == v.owner || self.granted(c).is_some_and(|g| g.vpcs.contains(&v.id)))
     }
 
     pub fn sees_subnet(&self, c: &Caller, s: &Subnet) -> bool {
-        c.owns(&s.owner, &s.region)
+        c.region == s.region
+            && (c.account == s.owner || self.granted(c).is_some_and(|g| g.subnets.contains(&s.id)))
     }
 
     pub fn sees_group(&self, c: &Caller, g: &SecurityGroup) -> bool {
-        c.owns(&g.owner, &g.region)
+        c.region == g.region
+            && (c.account == g.owner
+                || self.granted(c).is_some_and(|x| x.groups.contains(&g.id))
+                || self.owns_vpc_of(c, &g.vpc_id))
     }
 
     pub fn sees_interface(&self, c: &Caller, e: &NetworkInterface) -> bool {
-        c.owns(&e.owner, &e.region)
+        c.region == e.region && (c.account == e.owner || self.owns_vpc_of(c, &e.vpc_id))
     }
 
     pub fn sees_instance(&self, c: &Caller, i: &Instance) -> bool {
-        c.owns(&i.owner, &i.region)
+        c.region == i.region && (c.account == i.owner || self.owns_vpc_of(c, &i.vpc_id))
     }
 
     pub fn sees_route_table(&self, c: &Caller, r: &RouteTable) -> bool {
-        c.owns(&r.owner, &r.region)
+        c.region == r.region
+            && (c.account == r.owner
+                || self
+                    .vpcs
+                    .get(&r.vpc_id)
+                    .is_some_and(|v| self.sees_vpc(c, v)))
     }
 
     pub fn sees_network_acl(&self, c: &Caller, a: &NetworkAcl) -> bool {
-        c.owns(&a.owner, &a.region)
+        c.region == a.region
+            && (c.account == a.owner
+                || self
+                    .vpcs
+                    .get(&a.vpc_id)
+                    .is_some_and(|v| self.sees_vpc(c, v)))
     }
 
     /// Whether the caller may put its own ENIs and instances in this subnet.
@@ -68,14 +101,146 @@ impl Cloud {
         self.sees_vpc(c, v)
     }
 
-    /// Whether the caller may attach this group to an interface of its own in `vpc_id`.
+    /// Whether the caller may newly attach this group to an interface of its own: its own
+    /// groups, and groups shared with it now. (Groups an interface already carries stay on
+    /// it after a share ends; that is the caller's business, see `eni`.)
     pub fn may_attach_group(&self, c: &Caller, g: &SecurityGroup) -> bool {
-        self.sees_group(c, g)
+        c.region == g.region
+            && (c.account == g.owner || self.granted(c).is_some_and(|x| x.groups.contains(&g.id)))
     }
 
     /// Whether the caller may change (rules, tags, delete) a resource with this owner.
     pub fn may_modify(&self, c: &Caller, owner: &str, region: &str) -> bool {
-        c.owns(owner, region)
+        c.account == owner && c.region == region
+    }
+
+    // ------------------------------------------------------------ sharing
+
+    /// Work out again what every share grants to every account. Called after anything that
+    /// can change it: a RAM change, an organization change, an account moving.
+    pub(crate) fn sharing_changed(&mut self) {
+        let mut granted: std::collections::HashMap<
+            AccountId,
+            std::collections::HashMap<Region, Scope>,
+        > = Default::default();
+        for share in self.ram.shares.values().filter(|s| s.active()) {
+            let accounts = self.accounts_reached(share);
+            if accounts.is_empty() {
+                continue;
+            }
+            for (arn, a) in &share.resources {
+                if a.status != "ASSOCIATED" {
+                    continue;
+                }
+                let Ok(r) = parse_resource_arn(arn) else {
+                    continue;
+                };
+                for account in &accounts {
+                    let scope = granted
+                        .entry(account.clone())
+                        .or_default()
+                        .entry(share.region.clone())
+                        .or_default();
+                    match r.kind.name {
+                        "ec2:Subnet" => {
+                            if let Some(s) = self.subnets.get(&r.id) {
+                                scope.subnets.insert(s.id.clone());
+                                scope.vpcs.insert(s.vpc_id.clone());
+                            }
+                        }
+                        "ec2:SecurityGroup" => {
+                            if self.groups.contains_key(&r.id) {
+                                scope.groups.insert(r.id.clone());
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        self.granted = granted;
+    }
+
+    /// The accounts a share reaches now: principals associated, expanded through the
+    /// organization as it is today, less the owner.
+    pub fn accounts_reached(&self, share: &Share) -> BTreeSet<AccountId> {
+        let org = self
+            .organization_of(&share.owner)
+            .filter(|o| o.sharing_enabled());
+        let active_member = |a: &str| {
+            org.and_then(|o| o.accounts.get(a))
+                .is_some_and(|m| m.status == "ACTIVE")
+        };
+        let mut out = BTreeSet::new();
+        for p in share
+            .principals
+            .values()
+            .filter(|p| p.status == "ASSOCIATED")
+        {
+            match parse_principal(&p.entity) {
+                Ok(PrincipalRef::Account(a)) => {
+                    if p.external || active_member(&a) {
+                        out.insert(a);
+                    }
+                }
+                Ok(PrincipalRef::Identity(a)) => {
+                    if active_member(&a) {
+                        out.insert(a);
+                    }
+                }
+                Ok(PrincipalRef::Organization(id)) => {
+                    if let Some(o) = org.filter(|o| o.id == id) {
+                        out.extend(o.accounts.keys().filter(|a| active_member(a)).cloned());
+                    }
+                }
+                Ok(PrincipalRef::Unit { org: id, unit }) => {
+                    if let Some(o) = org.filter(|o| o.id == id) {
+                        out.extend(
+                            o.accounts
+                                .keys()
+                                .filter(|a| active_member(a) && o.account_under(a, &unit))
+                                .cloned(),
+                        );
+                    }
+                }
+                Ok(PrincipalRef::Service(_)) | Err(_) => {}
+            }
+        }
+        out.remove(&share.owner);
+        out
+    }
+
+    /// Whether a share reaches this account now.
+    pub fn share_reaches(&self, share: &Share, account: &str) -> bool {
+        share.active() && self.accounts_reached(share).contains(account)
+    }
+
+    /// Record a resource of `owner` in someone else's VPC, so the VPC's owner finds it.
+    pub(crate) fn note_guest(
+        &mut self,
+        owner: &str,
+        vpc_id: &str,
+        id: &str,
+        field: fn(&mut Scope) -> &mut BTreeSet<String>,
+        present: bool,
+    ) {
+        let Some(vpc) = self.vpcs.get(vpc_id) else {
+            return;
+        };
+        if vpc.owner == owner {
+            return;
+        }
+        let scope = self
+            .guests
+            .entry(vpc.owner.clone())
+            .or_default()
+            .entry(vpc.region.clone())
+            .or_default();
+        if present {
+            field(scope).insert(id.to_string());
+        } else {
+            field(scope).remove(id);
+        }
     }
 
     // ------------------------------------------------------------ lookups by id

@@ -7,7 +7,7 @@
 
 mod protocol;
 
-use api::{Ctx, Principal, Services};
+use api::{Ctx, Services};
 use axum::body::{to_bytes, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
@@ -155,10 +155,16 @@ async fn serve(
         protocol::decode(service, method, uri, headers, body).map_err(|e| fail("-", "-", e))?;
     let op = request.operation.clone();
     let credential = protocol::credential(service, headers, uri).map_err(|e| fail(&op, "-", e))?;
-    let account = auth::account_of_key(&credential.access_key_id)
-        .unwrap_or(&state.default_account)
-        .to_string();
-    let principal = Principal::root(&account);
+    let token = protocol::session_token(headers, uri);
+    let principal = state
+        .services
+        .principal(
+            &credential.access_key_id,
+            token.as_deref(),
+            &state.default_account,
+        )
+        .map_err(|e| fail(&op, "-", e))?;
+    let account = principal.account.clone();
     let mut ctx = Ctx::new(principal, &credential.region, request_id);
     let result = protocol::dispatch(&state.services, &mut ctx, service, &request, request_id);
     // Answer only once what this request changed is durable.

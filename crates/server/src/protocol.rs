@@ -239,6 +239,16 @@ pub fn credential(
     parsed.map_err(|e| auth_error(service, e))
 }
 
+/// The session token that comes with temporary credentials, from a header or a presigned query.
+pub fn session_token(headers: &HeaderMap, uri: &Uri) -> Option<String> {
+    if let Some(t) = header(headers, "x-amz-security-token") {
+        return Some(t.to_string());
+    }
+    form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == "X-Amz-Security-Token")
+        .map(|(_, v)| v.into_owned())
+}
+
 fn auth_error(service: Service, e: auth::AuthError) -> ApiError {
     use auth::AuthError::*;
     match (service, e) {

@@ -1,0 +1,927 @@
+//! IAM identities as objects: roles (ordinary and service-linked), users and their access
+//! keys, and the role sessions STS hands out. IAM is global: these ignore the Region.
+//! Policies are stored and attached here; evaluating them for every call is not done yet.
+
+use crate::error::{Error, Result};
+use crate::ids::Ids;
+use crate::model::{AccountId, Millis, Tag};
+use crate::{Cloud, Outcome};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+pub const ADMINISTRATOR_ACCESS: &str = "arn:aws:iam::aws:policy/AdministratorAccess";
+const SESSION_DEFAULT_SECONDS: i64 = 3600;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Role {
+    pub account: AccountId,
+    pub name: String,
+    pub path: String,
+    pub id: String,
+    pub trust_policy: String,
+    pub description: Option<String>,
+    pub max_session_seconds: i64,
+    pub created: Millis,
+    pub tags: Vec<Tag>,
+    pub inline_policies: BTreeMap<String, String>,
+    pub attached_policies: BTreeSet<String>,
+    /// The service that owns a service-linked role; such roles are not changed by users.
+    pub linked_service: Option<String>,
+}
+
+impl Role {
+    pub fn arn(&self) -> String {
+        format!(
+            "arn:aws:iam::{}:role{}{}",
+            self.account, self.path, self.name
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub account: AccountId,
+    pub name: String,
+    pub path: String,
+    pub id: String,
+    pub created: Millis,
+    pub tags: Vec<Tag>,
+    pub inline_policies: BTreeMap<String, String>,
+    pub attached_policies: BTreeSet<String>,
+}
+
+impl User {
+    pub fn arn(&self) -> String {
+        format!(
+            "arn:aws:iam::{}:user{}{}",
+            self.account, self.path, self.name
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessKey {
+    pub id: String,
+    pub secret: String,
+    pub account: AccountId,
+    pub user: String,
+    pub active: bool,
+    pub created: Millis,
+}
+
+/// Temporary credentials from AssumeRole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub key_id: String,
+    pub secret: String,
+    pub token: String,
+    pub account: AccountId,
+    pub role_name: String,
+    pub role_id: String,
+    pub session_name: String,
+    pub expires: Millis,
+}
+
+/// Who a set of credentials speaks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Identity {
+    Root {
+        account: AccountId,
+    },
+    User {
+        account: AccountId,
+        name: String,
+        path: String,
+        id: String,
+    },
+    Session {
+        account: AccountId,
+        role_name: String,
+        role_path: String,
+        role_id: String,
+        session_name: String,
+        expires: Millis,
+    },
+}
+
+impl Identity {
+    pub fn account(&self) -> &str {
+        match self {
+            Identity::Root { account }
+            | Identity::User { account, .. }
+            | Identity::Session { account, .. } => account,
+        }
+    }
+
+    pub fn arn(&self) -> String {
+        match self {
+            Identity::Root { account } => format!("arn:aws:iam::{account}:root"),
+            Identity::User {
+                account,
+                name,
+                path,
+                ..
+            } => format!("arn:aws:iam::{account}:user{path}{name}"),
+            Identity::Session {
+                account,
+                role_name,
+                session_name,
+                ..
+            } => format!("arn:aws:sts::{account}:assumed-role/{role_name}/{session_name}"),
+        }
+    }
+
+    pub fn user_id(&self) -> String {
+        match self {
+            Identity::Root { account } => account.clone(),
+            Identity::User { id, .. } => id.clone(),
+            Identity::Session {
+                role_id,
+                session_name,
+                ..
+            } => format!("{role_id}:{session_name}"),
+        }
+    }
+
+    /// The names a `Principal` element may use for this identity.
+    fn principal_names(&self) -> Vec<String> {
+        let account = self.account();
+        let mut names = vec![
+            self.arn(),
+            format!("arn:aws:iam::{account}:root"),
+            account.to_string(),
+        ];
+        if let Identity::Session {
+            role_name,
+            role_path,
+            ..
+        } = self
+        {
+            names.push(format!("arn:aws:iam::{account}:role{role_path}{role_name}"));
+        }
+        names
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewRole {
+    pub name: String,
+    pub path: Option<String>,
+    pub trust_policy: String,
+    pub description: Option<String>,
+    pub max_session_seconds: Option<i64>,
+    pub tags: Vec<Tag>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum IamCommand {
+    CreateRole(NewRole),
+    DeleteRole {
+        name: String,
+    },
+    UpdateRole {
+        name: String,
+        description: Option<String>,
+        max_session_seconds: Option<i64>,
+    },
+    UpdateAssumeRolePolicy {
+        name: String,
+        document: String,
+    },
+    TagRole {
+        name: String,
+        tags: Vec<Tag>,
+    },
+    UntagRole {
+        name: String,
+        keys: Vec<String>,
+    },
+    PutRolePolicy {
+        role: String,
+        name: String,
+        document: String,
+    },
+    DeleteRolePolicy {
+        role: String,
+        name: String,
+    },
+    AttachRolePolicy {
+        role: String,
+        arn: String,
+    },
+    DetachRolePolicy {
+        role: String,
+        arn: String,
+    },
+    CreateServiceLinkedRole {
+        service: String,
+        description: Option<String>,
+        suffix: Option<String>,
+    },
+    DeleteServiceLinkedRole {
+        name: String,
+    },
+    CreateUser {
+        name: String,
+        path: Option<String>,
+        tags: Vec<Tag>,
+    },
+    DeleteUser {
+        name: String,
+    },
+    PutUserPolicy {
+        user: String,
+        name: String,
+        document: String,
+    },
+    DeleteUserPolicy {
+        user: String,
+        name: String,
+    },
+    AttachUserPolicy {
+        user: String,
+        arn: String,
+    },
+    DetachUserPolicy {
+        user: String,
+        arn: String,
+    },
+    CreateAccessKey {
+        user: String,
+    },
+    UpdateAccessKey {
+        user: String,
+        key_id: String,
+        active: bool,
+    },
+    DeleteAccessKey {
+        user: String,
+        key_id: String,
+    },
+    /// STS AssumeRole by `caller` (its ARN as authenticated).
+    AssumeRole {
+        caller: String,
+        role_arn: String,
+        session_name: String,
+        duration_seconds: Option<i64>,
+    },
+}
+
+/// Every account's IAM objects and the credentials issued for them.
+#[derive(Debug, Default, Clone)]
+pub struct Iam {
+    /// (account, lower-cased name): IAM names are unique regardless of case.
+    pub roles: BTreeMap<(AccountId, String), Role>,
+    pub users: BTreeMap<(AccountId, String), User>,
+    pub keys: HashMap<String, AccessKey>,
+    pub sessions: HashMap<String, Session>,
+}
+
+fn key(account: &str, name: &str) -> (AccountId, String) {
+    (account.to_string(), name.to_lowercase())
+}
+
+fn no_role(name: &str) -> Error {
+    Error::new(
+        "NoSuchEntity",
+        format!("The role with name {name} cannot be found."),
+    )
+}
+
+fn no_user(name: &str) -> Error {
+    Error::new(
+        "NoSuchEntity",
+        format!("The user with name {name} cannot be found."),
+    )
+}
+
+fn validate_name(kind: &str, name: &str, max: usize) -> Result<()> {
+    let ok = !name.is_empty()
+        && name.len() <= max
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::new(
+            "ValidationError",
+            format!("1 validation error detected: Value '{name}' at '{kind}' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+"),
+        ))
+    }
+}
+
+fn validate_path(path: &str) -> Result<()> {
+    if path.starts_with('/') && path.ends_with('/') && path.len() <= 512 {
+        Ok(())
+    } else {
+        Err(Error::new(
+            "ValidationError",
+            format!("The specified value for path is invalid. It must begin and end with / and contain only alphanumeric characters and/or / characters."),
+        ))
+    }
+}
+
+fn validate_document(text: &str) -> Result<()> {
+    policy::Document::parse(text)
+        .map(|_| ())
+        .map_err(|m| Error::new("MalformedPolicyDocument", m))
+}
+
+/// `AWSServiceRoleFor…` names of the service-linked roles ramparts knows by service.
+pub fn service_linked_role_name(service: &str) -> String {
+    match service {
+        "ram.amazonaws.com" => "AWSServiceRoleForResourceAccessManager".into(),
+        "organizations.amazonaws.com" => "AWSServiceRoleForOrganizations".into(),
+        "elasticloadbalancing.amazonaws.com" => "AWSServiceRoleForElasticLoadBalancing".into(),
+        "autoscaling.amazonaws.com" => "AWSServiceRoleForAutoScaling".into(),
+        "ecs.amazonaws.com" => "AWSServiceRoleForECS".into(),
+        other => {
+            let head = other.split('.').next().unwrap_or(other);
+            let mut name = String::from("AWSServiceRoleFor");
+            let mut chars = head.chars();
+            if let Some(first) = chars.next() {
+                name.extend(first.to_uppercase());
+                name.push_str(chars.as_str());
+            }
+            name
+        }
+    }
+}
+
+impl Cloud {
+    pub fn role(&self, account: &str, name: &str) -> Result<&Role> {
+        self.iam
+            .roles
+            .get(&key(account, name))
+            .ok_or_else(|| no_role(name))
+    }
+
+    pub fn user(&self, account: &str, name: &str) -> Result<&User> {
+        self.iam
+            .users
+            .get(&key(account, name))
+            .ok_or_else(|| no_user(name))
+    }
+
+    /// Who an access key id issued by ramparts speaks for, with its secret and, for a
+    /// session, its token.
+    pub fn identity_of_key(&self, key_id: &str) -> Option<(Identity, &str, Option<&str>)> {
+        if let Some(k) = self.iam.keys.get(key_id) {
+            let u = self.iam.users.get(&key(&k.account, &k.user))?;
+            if !k.active {
+                return None;
+            }
+            let identity = Identity::User {
+                account: u.account.clone(),
+                name: u.name.clone(),
+                path: u.path.clone(),
+                id: u.id.clone(),
+            };
+            return Some((identity, &k.secret, None));
+        }
+        let s = self.iam.sessions.get(key_id)?;
+        let role = self.iam.roles.get(&key(&s.account, &s.role_name));
+        let identity = Identity::Session {
+            account: s.account.clone(),
+            role_name: s.role_name.clone(),
+            role_path: role.map(|r| r.path.clone()).unwrap_or_else(|| "/".into()),
+            role_id: s.role_id.clone(),
+            session_name: s.session_name.clone(),
+            expires: s.expires,
+        };
+        Some((identity, &s.secret, Some(&s.token)))
+    }
+
+    pub(crate) fn create_role(
+        &mut self,
+        account: &str,
+        ids: &mut Ids,
+        at: Millis,
+        new: &NewRole,
+        linked_service: Option<&str>,
+    ) -> Result<Outcome> {
+        validate_name("roleName", &new.name, 64)?;
+        let path = new.path.clone().unwrap_or_else(|| "/".into());
+        validate_path(&path)?;
+        validate_document(&new.trust_policy)?;
+        let max = new.max_session_seconds.unwrap_or(3600);
+        if !(3600..=43200).contains(&max) {
+            return Err(Error::new(
+                "ValidationError",
+                format!("The requested MaxSessionDuration {max} is invalid: it must be between 3600 and 43200 seconds."),
+            ));
+        }
+        crate::tags::validate_tags(&new.tags)?;
+        let k = key(account, &new.name);
+        if self.iam.roles.contains_key(&k) {
+            return Err(Error::new(
+                "EntityAlreadyExists",
+                format!("Role with name {} already exists.", new.name),
+            ));
+        }
+        let role = Role {
+            account: account.to_string(),
+            name: new.name.clone(),
+            path,
+            id: format!("AROA{}", ids.hex(17).to_uppercase()),
+            trust_policy: new.trust_policy.clone(),
+            description: new.description.clone(),
+            max_session_seconds: max,
+            created: at,
+            tags: new.tags.clone(),
+            inline_policies: BTreeMap::new(),
+            attached_policies: BTreeSet::new(),
+            linked_service: linked_service.map(str::to_string),
+        };
+        self.iam.roles.insert(k, role);
+        Ok(Outcome::Id(new.name.clone()))
+    }
+
+    /// A role the caller may change: not service-linked.
+    fn changeable_role(&mut self, account: &str, name: &str) -> Result<&mut Role> {
+        let role = self
+            .iam
+            .roles
+            .get_mut(&key(account, name))
+            .ok_or_else(|| no_role(name))?;
+        if role.linked_service.is_some() {
+            return Err(Error::new(
+                "UnmodifiableEntity",
+                format!("Cannot perform the operation on the protected role '{name}' - this role is only modifiable by AWS"),
+            ));
+        }
+        Ok(role)
+    }
+
+    fn user_mut(&mut self, account: &str, name: &str) -> Result<&mut User> {
+        self.iam
+            .users
+            .get_mut(&key(account, name))
+            .ok_or_else(|| no_user(name))
+    }
+
+    pub(crate) fn iam_execute(
+        &mut self,
+        account: &str,
+        ids: &mut Ids,
+        at: Millis,
+        command: &IamCommand,
+    ) -> Result<Outcome> {
+        match command {
+            IamCommand::CreateRole(new) => self.create_role(account, ids, at, new, None),
+            IamCommand::DeleteRole { name } => {
+                let role = self.changeable_role(account, name)?;
+                if !role.inline_policies.is_empty() || !role.attached_policies.is_empty() {
+                    return Err(Error::new(
+                        "DeleteConflict",
+                        "Cannot delete entity, must detach all policies first.",
+                    ));
+                }
+                self.iam.roles.remove(&key(account, name));
+                Ok(Outcome::Done)
+            }
+            IamCommand::UpdateRole {
+                name,
+                description,
+                max_session_seconds,
+            } => {
+                let role = self.changeable_role(account, name)?;
+                if let Some(d) = description {
+                    role.description = Some(d.clone());
+                }
+                if let Some(m) = max_session_seconds {
+                    if !(3600..=43200).contains(m) {
+                        return Err(Error::new(
+                            "ValidationError",
+                            "MaxSessionDuration must be between 3600 and 43200 seconds.",
+                        ));
+                    }
+                    role.max_session_seconds = *m;
+                }
+                Ok(Outcome::Done)
+            }
+            IamCommand::UpdateAssumeRolePolicy { name, document } => {
+                validate_document(document)?;
+                self.changeable_role(account, name)?.trust_policy = document.clone();
+                Ok(Outcome::Done)
+            }
+            IamCommand::TagRole { name, tags } => {
+                crate::tags::validate_tags(tags)?;
+                let role = self.changeable_role(account, name)?;
+                for t in tags {
+                    role.tags.retain(|x| x.key != t.key);
+                    role.tags.push(t.clone());
+                }
+                Ok(Outcome::Done)
+            }
+            IamCommand::UntagRole { name, keys } => {
+                let role = self.changeable_role(account, name)?;
+                role.tags.retain(|t| !keys.contains(&t.key));
+                Ok(Outcome::Done)
+            }
+            IamCommand::PutRolePolicy {
+                role,
+                name,
+                document,
+            } => {
+                validate_name("policyName", name, 128)?;
+                validate_document(document)?;
+                let role = self.changeable_role(account, role)?;
+                role.inline_policies.insert(name.clone(), document.clone());
+                Ok(Outcome::Done)
+            }
+            IamCommand::DeleteRolePolicy { role, name } => {
+                let role = self.changeable_role(account, role)?;
+                role.inline_policies.remove(name).ok_or_else(|| {
+                    Error::new(
+                        "NoSuchEntity",
+                        format!("The role policy with name {name} cannot be found."),
+                    )
+                })?;
+                Ok(Outcome::Done)
+            }
+            IamCommand::AttachRolePolicy { role, arn } => {
+                check_policy_arn(arn)?;
+                self.changeable_role(account, role)?
+                    .attached_policies
+                    .insert(arn.clone());
+                Ok(Outcome::Done)
+            }
+            IamCommand::DetachRolePolicy { role, arn } => {
+                if !self
+                    .changeable_role(account, role)?
+                    .attached_policies
+                    .remove(arn)
+                {
+                    return Err(not_attached(arn));
+                }
+                Ok(Outcome::Done)
+            }
+            IamCommand::CreateServiceLinkedRole {
+                service,
+                description,
+                suffix,
+            } => {
+                if !service.ends_with(".amazonaws.com") {
+                    return Err(Error::new(
+                        "InvalidInput",
+                        format!("Service principal {service} is not a valid AWS service."),
+                    ));
+                }
+                let mut name = service_linked_role_name(service);
+                if let Some(s) = suffix {
+                    name = format!("{name}_{s}");
+                }
+                self.create_service_linked_role(account, ids, at, service, &name, description)
+            }
+            IamCommand::DeleteServiceLinkedRole { name } => {
+                let role = self.role(account, name)?;
+                if role.linked_service.is_none() {
+                    return Err(Error::new(
+                        "InvalidInput",
+                        format!("Role {name} is not a service-linked role."),
+                    ));
+                }
+                let service = role.linked_service.clone().unwrap_or_default();
+                self.iam.roles.remove(&key(account, name));
+                Ok(Outcome::Id(format!(
+                    "task/aws-service-role/{service}/{name}/{}",
+                    ids.uuid()
+                )))
+            }
+            IamCommand::CreateUser { name, path, tags } => {
+                validate_name("userName", name, 64)?;
+                let path = path.clone().unwrap_or_else(|| "/".into());
+                validate_path(&path)?;
+                crate::tags::validate_tags(tags)?;
+                let k = key(account, name);
+                if self.iam.users.contains_key(&k) {
+                    return Err(Error::new(
+                        "EntityAlreadyExists",
+                        format!("User with name {name} already exists."),
+                    ));
+                }
+                let user = User {
+                    account: account.to_string(),
+                    name: name.clone(),
+                    path,
+                    id: format!("AIDA{}", ids.hex(17).to_uppercase()),
+                    created: at,
+                    tags: tags.clone(),
+                    inline_policies: BTreeMap::new(),
+                    attached_policies: BTreeSet::new(),
+                };
+                self.iam.users.insert(k, user);
+                Ok(Outcome::Id(name.clone()))
+            }
+            IamCommand::DeleteUser { name } => {
+                let user = self.user(account, name)?;
+                if !user.inline_policies.is_empty() || !user.attached_policies.is_empty() {
+                    return Err(Error::new(
+                        "DeleteConflict",
+                        "Cannot delete entity, must detach all policies first.",
+                    ));
+                }
+                if self
+                    .iam
+                    .keys
+                    .values()
+                    .any(|k| k.account == account && k.user.eq_ignore_ascii_case(name))
+                {
+                    return Err(Error::new(
+                        "DeleteConflict",
+                        "Cannot delete entity, must delete access keys first.",
+                    ));
+                }
+                self.iam.users.remove(&key(account, name));
+                Ok(Outcome::Done)
+            }
+            IamCommand::PutUserPolicy {
+                user,
+                name,
+                document,
+            } => {
+                validate_name("policyName", name, 128)?;
+                validate_document(document)?;
+                self.user_mut(account, user)?
+                    .inline_policies
+                    .insert(name.clone(), document.clone());
+                Ok(Outcome::Done)
+            }
+            IamCommand::DeleteUserPolicy { user, name } => {
+                self.user_mut(account, user)?
+                    .inline_policies
+                    .remove(name)
+                    .ok_or_else(|| {
+                        Error::new(
+                            "NoSuchEntity",
+                            format!("The user policy with name {name} cannot be found."),
+                        )
+                    })?;
+                Ok(Outcome::Done)
+            }
+            IamCommand::AttachUserPolicy { user, arn } => {
+                check_policy_arn(arn)?;
+                self.user_mut(account, user)?
+                    .attached_policies
+                    .insert(arn.clone());
+                Ok(Outcome::Done)
+            }
+            IamCommand::DetachUserPolicy { user, arn } => {
+                if !self.user_mut(account, user)?.attached_policies.remove(arn) {
+                    return Err(not_attached(arn));
+                }
+                Ok(Outcome::Done)
+            }
+            IamCommand::CreateAccessKey { user } => {
+                let name = self.user(account, user)?.name.clone();
+                let held = self
+                    .iam
+                    .keys
+                    .values()
+                    .filter(|k| k.account == account && k.user == name)
+                    .count();
+                if held >= 2 {
+                    return Err(Error::new(
+                        "LimitExceeded",
+                        format!("Cannot exceed quota for AccessKeysPerUser: 2"),
+                    ));
+                }
+                let id = format!("AKIA{}", ids.hex(16).to_uppercase());
+                let k = AccessKey {
+                    id: id.clone(),
+                    secret: ids.secret(),
+                    account: account.to_string(),
+                    user: name,
+                    active: true,
+                    created: at,
+                };
+                self.iam.keys.insert(id.clone(), k);
+                Ok(Outcome::Id(id))
+            }
+            IamCommand::UpdateAccessKey {
+                user,
+                key_id,
+                active,
+            } => {
+                self.access_key_mut(account, user, key_id)?.active = *active;
+                Ok(Outcome::Done)
+            }
+            IamCommand::DeleteAccessKey { user, key_id } => {
+                self.access_key_mut(account, user, key_id)?;
+                self.iam.keys.remove(key_id);
+                Ok(Outcome::Done)
+            }
+            IamCommand::AssumeRole {
+                caller,
+                role_arn,
+                session_name,
+                duration_seconds,
+            } => self.assume_role(ids, at, caller, role_arn, session_name, *duration_seconds),
+        }
+    }
+
+    pub(crate) fn create_service_linked_role(
+        &mut self,
+        account: &str,
+        ids: &mut Ids,
+        at: Millis,
+        service: &str,
+        name: &str,
+        description: &Option<String>,
+    ) -> Result<Outcome> {
+        let trust = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Service":"{service}"}},"Action":"sts:AssumeRole"}}]}}"#
+        );
+        let new = NewRole {
+            name: name.to_string(),
+            path: Some(format!("/aws-service-role/{service}/")),
+            trust_policy: trust,
+            description: description.clone(),
+            max_session_seconds: None,
+            tags: Vec::new(),
+        };
+        self.create_role(account, ids, at, &new, Some(service))
+    }
+
+    fn access_key_mut(
+        &mut self,
+        account: &str,
+        user: &str,
+        key_id: &str,
+    ) -> Result<&mut AccessKey> {
+        let name = self.user(account, user)?.name.clone();
+        self.iam
+            .keys
+            .get_mut(key_id)
+            .filter(|k| k.account == account && k.user == name)
+            .ok_or_else(|| {
+                Error::new(
+                    "NoSuchEntity",
+                    format!("The Access Key with id {key_id} cannot be found."),
+                )
+            })
+    }
+
+    /// The identity behind an authenticated ARN, as the engine logged it.
+    fn identity_of_arn(&self, arn: &str) -> Option<Identity> {
+        let rest = arn.strip_prefix("arn:aws:")?;
+        let (service, rest) = rest.split_once("::")?;
+        let (account, resource) = rest.split_once(':')?;
+        let account = account.to_string();
+        match (service, resource) {
+            ("iam", "root") => Some(Identity::Root { account }),
+            ("iam", r) if r.starts_with("user/") => {
+                let name = r.rsplit('/').next()?;
+                let u = self.user(&account, name).ok()?;
+                Some(Identity::User {
+                    account,
+                    name: u.name.clone(),
+                    path: u.path.clone(),
+                    id: u.id.clone(),
+                })
+            }
+            ("sts", r) if r.starts_with("assumed-role/") => {
+                let mut parts = r.split('/').skip(1);
+                let role_name = parts.next()?.to_string();
+                let session_name = parts.next()?.to_string();
+                let role = self.role(&account, &role_name).ok()?;
+                Some(Identity::Session {
+                    account,
+                    role_path: role.path.clone(),
+                    role_id: role.id.clone(),
+                    role_name,
+                    session_name,
+                    expires: 0,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    fn assume_role(
+        &mut self,
+        ids: &mut Ids,
+        at: Millis,
+        caller_arn: &str,
+        role_arn: &str,
+        session_name: &str,
+        duration: Option<i64>,
+    ) -> Result<Outcome> {
+        let denied = || {
+            Error::new(
+                "AccessDenied",
+                format!("User: {caller_arn} is not authorized to perform: sts:AssumeRole on resource: {role_arn}"),
+            )
+        };
+        let caller = self.identity_of_arn(caller_arn).ok_or_else(denied)?;
+        if matches!(caller, Identity::Root { .. }) {
+            return Err(Error::new(
+                "AccessDenied",
+                "Roles may not be assumed by root accounts.",
+            ));
+        }
+        let valid_session = (2..=64).contains(&session_name.len())
+            && session_name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
+        if !valid_session {
+            return Err(Error::new(
+                "ValidationError",
+                format!("1 validation error detected: Value '{session_name}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*"),
+            ));
+        }
+        let (account, name) = parse_role_arn(role_arn)
+            .ok_or_else(|| Error::new("ValidationError", format!("{role_arn} is invalid")))?;
+        let role = self.role(&account, &name).map_err(|_| denied())?;
+        let trust = policy::Document::parse(&role.trust_policy).map_err(|_| denied())?;
+        let who = policy::Caller {
+            names: caller.principal_names(),
+        };
+        if trust.decide_for(&who, "sts:AssumeRole") != policy::Decision::Allowed {
+            return Err(denied());
+        }
+        let seconds = duration.unwrap_or(SESSION_DEFAULT_SECONDS);
+        let chained = matches!(caller, Identity::Session { .. });
+        let max = if chained {
+            3600
+        } else {
+            role.max_session_seconds
+        };
+        if !(900..=max).contains(&seconds) {
+            return Err(Error::new(
+                "ValidationError",
+                format!("The requested DurationSeconds exceeds the MaxSessionDuration set for this role."),
+            ));
+        }
+        let key_id = format!("ASIA{}", ids.hex(16).to_uppercase());
+        let session = Session {
+            key_id: key_id.clone(),
+            secret: ids.secret(),
+            token: format!("FwoGZXIvYXdzE{}", ids.hex(64) + &ids.hex(64)),
+            account: role.account.clone(),
+            role_name: role.name.clone(),
+            role_id: role.id.clone(),
+            session_name: session_name.to_string(),
+            expires: at + seconds * 1000,
+        };
+        // Expired sessions are of no use to anyone; dropping them keeps the map bounded.
+        self.iam.sessions.retain(|_, s| s.expires > at);
+        self.iam.sessions.insert(key_id.clone(), session);
+        Ok(Outcome::Id(key_id))
+    }
+}
+
+fn parse_role_arn(arn: &str) -> Option<(AccountId, String)> {
+    let rest = arn.strip_prefix("arn:aws:iam::")?;
+    let (account, resource) = rest.split_once(':')?;
+    let path_and_name = resource.strip_prefix("role/")?;
+    let name = path_and_name.rsplit('/').next()?;
+    if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) || name.is_empty() {
+        return None;
+    }
+    Some((account.to_string(), name.to_string()))
+}
+
+fn check_policy_arn(arn: &str) -> Result<()> {
+    if arn.starts_with("arn:aws:iam::aws:policy/") {
+        Ok(())
+    } else {
+        Err(Error::new(
+            "NoSuchEntity",
+            format!("Policy {arn} does not exist or is not attachable."),
+        ))
+    }
+}
+
+fn not_attached(arn: &str) -> Error {
+    Error::new("NoSuchEntity", format!("Policy {arn} was not found."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_arns_parse() {
+        assert_eq!(
+            parse_role_arn("arn:aws:iam::123456789012:role/a/b/Admin"),
+            Some(("123456789012".into(), "Admin".into()))
+        );
+        assert_eq!(parse_role_arn("arn:aws:iam::1234:role/x"), None);
+        assert_eq!(parse_role_arn("arn:aws:iam::123456789012:user/x"), None);
+    }
+
+    #[test]
+    fn service_linked_names() {
+        assert_eq!(
+            service_linked_role_name("ram.amazonaws.com"),
+            "AWSServiceRoleForResourceAccessManager"
+        );
+        assert_eq!(
+            service_linked_role_name("foo.amazonaws.com"),
+            "AWSServiceRoleForFoo"
+        );
+    }
+}
