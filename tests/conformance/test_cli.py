@@ -36,3 +36,18 @@ def test_walkthrough_refuses_non_local_endpoints():
     result = run_walkthrough("https://ec2.us-east-1.amazonaws.com")
     assert result.returncode == 2
     assert "non-local" in result.stderr
+
+
+SHARING = Path(__file__).resolve().parents[1] / "cli" / "sharing.sh"
+
+
+def test_cli_sharing_scenario(server):
+    """Spec §7 end to end with the AWS CLI: management, network, app and outsider accounts."""
+    server.reset()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    result = subprocess.run(["bash", str(SHARING), server.url], capture_output=True, text=True, env=env, timeout=600)
+    report = f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    assert result.returncode == 0, report
+    assert result.stdout.rstrip().endswith("sharing scenario OK"), report
+    assert "ok - guide step 4 in P: the shared group, owned by O, with its rule" in result.stdout, report
+    assert result.stdout.count("ok - refused:") >= 25, report

@@ -2,6 +2,7 @@
 //! Nothing here sees HTTP; the server hands over decoded requests through the generated
 //! `dispatch` functions and waits on [`Ctx::tickets`] before it answers.
 
+pub mod config;
 pub mod engine;
 
 mod ec2;
@@ -63,11 +64,35 @@ impl Ctx {
 #[derive(Clone)]
 pub struct Services {
     pub engine: Arc<Engine>,
+    /// The organization the cloud starts with (and returns to on reset).
+    declared: Option<Arc<config::Config>>,
 }
 
 impl Services {
     pub fn new(engine: Arc<Engine>) -> Services {
-        Services { engine }
+        Services {
+            engine,
+            declared: None,
+        }
+    }
+
+    /// Start from a declared organization: applied now, and again after every reset.
+    pub fn with_declared(mut self, config: config::Config) -> Result<(Services, Vec<Ticket>), String> {
+        let tickets = self.engine.declare(&config)?;
+        self.declared = Some(Arc::new(config));
+        Ok((self, tickets))
+    }
+
+    /// Forget everything, then rebuild what the configuration declares.
+    pub fn reset(&self) -> Vec<Ticket> {
+        let mut tickets = vec![self.engine.reset()];
+        if let Some(config) = &self.declared {
+            match self.engine.declare(config) {
+                Ok(more) => tickets.extend(more),
+                Err(e) => tracing::error!(error = %e, "the declared organization could not be rebuilt"),
+            }
+        }
+        tickets
     }
 
     /// Run a command as the caller (no Region is opened: for the global and RAM services).

@@ -54,6 +54,11 @@ struct ServeArgs {
     /// Security groups per account and Region.
     #[arg(long, default_value_t = 2500)]
     groups_per_region: usize,
+
+    /// A TOML file declaring the organization to start with: management account, OUs and
+    /// member accounts with fixed ids (see README). Re-applied after every reset.
+    #[arg(long, env = "RAMPARTS_CONFIG")]
+    config: Option<PathBuf>,
 }
 
 fn account_id(s: &str) -> Result<String, String> {
@@ -94,8 +99,22 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         limits,
     })
     .map_err(|e| e.to_string())?;
+    let mut services = Services::new(Arc::new(engine));
+    if let Some(path) = &args.config {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let config = api::config::Config::parse(&text)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let (declared, tickets) = services
+            .with_declared(config)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        for t in tickets {
+            t.durable().await.map_err(|e| e.to_string())?;
+        }
+        services = declared;
+    }
     let state = server::AppState {
-        services: Services::new(Arc::new(engine)),
+        services,
         default_account: args.default_account,
     };
     let listener = tokio::net::TcpListener::bind(args.listen)

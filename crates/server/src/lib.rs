@@ -49,7 +49,13 @@ async fn health(State(state): State<Arc<AppState>>) -> Response {
 }
 
 async fn reset(State(state): State<Arc<AppState>>) -> Response {
-    match state.services.engine.reset().durable().await {
+    let mut outcome = Ok(());
+    for ticket in state.services.reset() {
+        if let Err(e) = ticket.durable().await {
+            outcome = Err(e);
+        }
+    }
+    match outcome {
         Ok(()) => json_response(StatusCode::OK, r#"{"status":"ok","reset":true}"#.into()),
         Err(e) => json_response(
             StatusCode::INTERNAL_SERVER_ERROR,
