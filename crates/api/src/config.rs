@@ -136,7 +136,11 @@ impl Engine {
         let mut unit_ids: Vec<(String, String)> = Vec::new();
         for u in &org.units {
             let parent = match &u.parent {
-                Some(p) => unit_ids.iter().find(|(n, _)| n == p).map(|(_, id)| id.clone()).unwrap_or_default(),
+                Some(p) => unit_ids
+                    .iter()
+                    .find(|(n, _)| n == p)
+                    .map(|(_, id)| id.clone())
+                    .unwrap_or_default(),
                 None => root.clone(),
             };
             let existing = |e: &Engine| {
@@ -163,13 +167,20 @@ impl Engine {
             let member = self.read(|c| c.organization_of(&a.id).map(|o| o.master.clone()));
             match member {
                 Some(m) if m == mgmt => continue,
-                Some(m) => return Err(format!("account {} is in another organization (of {m})", a.id)),
+                Some(m) => {
+                    return Err(format!(
+                        "account {} is in another organization (of {m})",
+                        a.id
+                    ))
+                }
                 None => {}
             }
-            let parent = a
-                .unit
-                .as_ref()
-                .and_then(|u| unit_ids.iter().find(|(n, _)| n == u).map(|(_, id)| id.clone()));
+            let parent = a.unit.as_ref().and_then(|u| {
+                unit_ids
+                    .iter()
+                    .find(|(n, _)| n == u)
+                    .map(|(_, id)| id.clone())
+            });
             run(OrgCommand::CreateAccount {
                 email: a.email.clone(),
                 name: a.name.clone(),
@@ -180,10 +191,14 @@ impl Engine {
             })?;
             let joined = self.read(|c| c.organization_of(&a.id).is_some());
             if !joined {
-                return Err(format!("account {} could not join (is its email {} unique?)", a.id, a.email));
+                return Err(format!(
+                    "account {} could not join (is its email {} unique?)",
+                    a.id, a.email
+                ));
             }
         }
-        if org.ram_sharing && !self.read(|c| c.managed_org(mgmt).is_ok_and(|o| o.sharing_enabled())) {
+        if org.ram_sharing && !self.read(|c| c.managed_org(mgmt).is_ok_and(|o| o.sharing_enabled()))
+        {
             run(OrgCommand::EnableRamSharing)?;
         }
         Ok(tickets)
@@ -214,9 +229,15 @@ mod tests {
             "#,
         )
         .unwrap();
-        assert_eq!(ok.organization.unwrap().accounts[0].unit.as_deref(), Some("b"));
+        assert_eq!(
+            ok.organization.unwrap().accounts[0].unit.as_deref(),
+            Some("b")
+        );
         assert!(Config::parse("[organization]\nmanagement_account = \"1\"").is_err());
-        assert!(Config::parse("[organization]\nmanagement_account = \"111111111111\"\nsurprise = 1").is_err());
+        assert!(Config::parse(
+            "[organization]\nmanagement_account = \"111111111111\"\nsurprise = 1"
+        )
+        .is_err());
         let dup = "[organization]\nmanagement_account = \"111111111111\"\n[[organization.accounts]]\nid = \"111111111111\"\nname = \"x\"\nemail = \"x@example.com\"";
         assert!(Config::parse(dup).is_err());
     }

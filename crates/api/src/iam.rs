@@ -20,11 +20,10 @@ pub(crate) fn url_encode(text: &str) -> String {
     out
 }
 
-fn page<T>(
-    items: Vec<T>,
-    max: Option<i32>,
-    marker: Option<&str>,
-) -> Result<(Vec<T>, Option<bool>, Option<String>), ApiError> {
+/// A page of an IAM list: items, IsTruncated, Marker.
+type IamPage<T> = (Vec<T>, Option<bool>, Option<String>);
+
+fn page<T>(items: Vec<T>, max: Option<i32>, marker: Option<&str>) -> Result<IamPage<T>, ApiError> {
     let (items, next) = paginate(
         items,
         max.or(Some(100)),
@@ -69,7 +68,7 @@ fn role_out(r: &Role, full: bool) -> w::Role {
         max_session_duration: Some(r.max_session_seconds as i32),
         permissions_boundary: None,
         tags: (!r.tags.is_empty()).then(|| tags_out(&r.tags)),
-        role_last_used: full.then(|| w::RoleLastUsed {
+        role_last_used: full.then_some(w::RoleLastUsed {
             last_used_date: None,
             region: None,
         }),

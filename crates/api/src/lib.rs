@@ -77,7 +77,10 @@ impl Services {
     }
 
     /// Start from a declared organization: applied now, and again after every reset.
-    pub fn with_declared(mut self, config: config::Config) -> Result<(Services, Vec<Ticket>), String> {
+    pub fn with_declared(
+        mut self,
+        config: config::Config,
+    ) -> Result<(Services, Vec<Ticket>), String> {
         let tickets = self.engine.declare(&config)?;
         self.declared = Some(Arc::new(config));
         Ok((self, tickets))
@@ -89,7 +92,9 @@ impl Services {
         if let Some(config) = &self.declared {
             match self.engine.declare(config) {
                 Ok(more) => tickets.extend(more),
-                Err(e) => tracing::error!(error = %e, "the declared organization could not be rebuilt"),
+                Err(e) => {
+                    tracing::error!(error = %e, "the declared organization could not be rebuilt")
+                }
             }
         }
         tickets

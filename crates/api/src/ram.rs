@@ -660,11 +660,7 @@ impl w::Api for Services {
                     continue;
                 }
                 if let Some(p) = &input.principal {
-                    if !s
-                        .principals
-                        .get(p)
-                        .is_some_and(|a| a.status == "ASSOCIATED")
-                    {
+                    if s.principals.get(p).is_none_or(|a| a.status != "ASSOCIATED") {
                         continue;
                     }
                 }

@@ -317,7 +317,7 @@ fn validate_path(path: &str) -> Result<()> {
     } else {
         Err(Error::new(
             "ValidationError",
-            format!("The specified value for path is invalid. It must begin and end with / and contain only alphanumeric characters and/or / characters."),
+            "The specified value for path is invalid. It must begin and end with / and contain only alphanumeric characters and/or / characters.",
         ))
     }
 }
@@ -685,7 +685,7 @@ impl Cloud {
                 if held >= 2 {
                     return Err(Error::new(
                         "LimitExceeded",
-                        format!("Cannot exceed quota for AccessKeysPerUser: 2"),
+                        "Cannot exceed quota for AccessKeysPerUser: 2",
                     ));
                 }
                 let id = format!("AKIA{}", ids.hex(16).to_uppercase());
@@ -852,7 +852,7 @@ impl Cloud {
         if !(900..=max).contains(&seconds) {
             return Err(Error::new(
                 "ValidationError",
-                format!("The requested DurationSeconds exceeds the MaxSessionDuration set for this role."),
+                "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
             ));
         }
         let key_id = format!("ASIA{}", ids.hex(16).to_uppercase());

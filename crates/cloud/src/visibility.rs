@@ -148,10 +148,8 @@ impl Cloud {
                                 scope.vpcs.insert(s.vpc_id.clone());
                             }
                         }
-                        "ec2:SecurityGroup" => {
-                            if self.groups.contains_key(&r.id) {
-                                scope.groups.insert(r.id.clone());
-                            }
+                        "ec2:SecurityGroup" if self.groups.contains_key(&r.id) => {
+                            scope.groups.insert(r.id.clone());
                         }
                         _ => {}
                     }

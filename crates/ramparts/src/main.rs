@@ -103,8 +103,8 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     if let Some(path) = &args.config {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let config = api::config::Config::parse(&text)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let config =
+            api::config::Config::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
         let (declared, tickets) = services
             .with_declared(config)
             .map_err(|e| format!("{}: {e}", path.display()))?;
