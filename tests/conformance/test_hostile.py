@@ -415,9 +415,10 @@ def test_unimplemented_operations_answer_501_not_implemented(hostile):
     answer, once it is implemented) — never the 'unknown operation' error."""
     cases = [
         ("ec2", "POST", "/", {"Content-Type": FORM}, b"Action=DescribeImages&Version=2016-11-15"),
-        ("organizations", "POST", "/", {"X-Amz-Target": f"{ORG_PREFIX}.ListRoots",
+        ("organizations", "POST", "/", {"X-Amz-Target": f"{ORG_PREFIX}.ListHandshakesForAccount",
                                          "Content-Type": "application/x-amz-json-1.1"}, b"{}"),
-        ("ram", "POST", "/listresourcetypes", {"Content-Type": "application/json"}, b"{}"),
+        ("ram", "POST", "/listpermissionversions", {"Content-Type": "application/json"},
+         b'{"permissionArn": "arn:aws:ram::aws:permission/AWSRAMDefaultPermissionSubnet"}'),
     ]
     for service, method, path, headers, body in cases:
         headers = dict(headers, Authorization=authorization(service))

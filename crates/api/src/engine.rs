@@ -135,6 +135,15 @@ impl Engine {
         }
     }
 
+    /// The time now, for reads: unlike [`Engine::now`] it never advances the fixed clock, so
+    /// reads leave `--seed` runs reproducible.
+    pub fn time(&self) -> i64 {
+        match &self.fixed_clock {
+            Some(c) => c.load(Ordering::Relaxed) as i64,
+            None => self.now(),
+        }
+    }
+
     pub fn read<T>(&self, f: impl FnOnce(&Cloud) -> T) -> T {
         f(&self.state.read().cloud)
     }

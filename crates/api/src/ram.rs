@@ -182,25 +182,70 @@ fn listed_shares<'a>(c: &'a Cloud, ctx: &Ctx, own: bool) -> Vec<&'a Share> {
         .collect()
 }
 
+/// What an Associate/DisassociateResourceShare request names.
+struct Members {
+    share: String,
+    resources: Vec<String>,
+    principals: Vec<String>,
+    sources: Vec<String>,
+    client_token: Option<String>,
+}
+
 impl Services {
     fn ram(&self, ctx: &mut Ctx, command: RamCommand) -> Result<(Outcome, i64), ApiError> {
-        let now = self.engine.now();
+        let now = self.engine.time();
         self.apply(ctx, Command::Ram(command), |_, o| (o.clone(), now))
     }
 
-    /// The associations a request touched, as the share holds them now.
-    fn touched(
+    /// Associate or disassociate resources and principals; answers the associations the call
+    /// touched. The call reports the transition under way (ASSOCIATING, DISASSOCIATING);
+    /// reads show where it ended.
+    fn change_members(
         &self,
-        share: &str,
-        entities: &[String],
-        shown_as: impl Fn(&str) -> Option<&'static str>,
+        ctx: &mut Ctx,
+        m: Members,
+        associate: bool,
     ) -> Result<Vec<w::ResourceShareAssociation>, ApiError> {
+        let (op, settled, under_way) = if associate {
+            ("AssociateResourceShare", "ASSOCIATED", "ASSOCIATING")
+        } else {
+            (
+                "DisassociateResourceShare",
+                "DISASSOCIATED",
+                "DISASSOCIATING",
+            )
+        };
+        if !m.sources.is_empty() {
+            return Err(ApiError::not_implemented(
+                "ram",
+                &format!("{op} with sources"),
+            ));
+        }
+        let mut entities = m.resources.clone();
+        entities.extend(m.principals.iter().cloned());
+        let share = m.share.clone();
+        let command = if associate {
+            RamCommand::Associate {
+                share: m.share,
+                resources: m.resources,
+                principals: m.principals,
+                client_token: m.client_token,
+            }
+        } else {
+            RamCommand::Disassociate {
+                share: m.share,
+                resources: m.resources,
+                principals: m.principals,
+                client_token: m.client_token,
+            }
+        };
+        self.ram(ctx, command)?;
         self.read(|c| {
-            let s = c.share(share)?;
+            let s = c.share(&share)?;
             Ok(entities
                 .iter()
                 .filter_map(|e| s.resources.get(e).or_else(|| s.principals.get(e)))
-                .map(|a| association_out(s, a, shown_as(&a.status)))
+                .map(|a| association_out(s, a, (a.status == settled).then_some(under_way)))
                 .collect())
         })
     }
@@ -288,30 +333,15 @@ impl w::Api for Services {
         ctx: &mut Ctx,
         input: w::AssociateResourceShareRequest,
     ) -> Result<w::AssociateResourceShareResponse, ApiError> {
-        if input.sources.as_ref().is_some_and(|s| !s.is_empty()) {
-            return Err(ApiError::not_implemented(
-                "ram",
-                "AssociateResourceShare with sources",
-            ));
-        }
-        let resources = input.resource_arns.unwrap_or_default();
-        let principals = input.principals.unwrap_or_default();
-        let mut entities = resources.clone();
-        entities.extend(principals.iter().cloned());
-        let share = input.resource_share_arn.clone();
-        self.ram(
-            ctx,
-            RamCommand::Associate {
-                share: input.resource_share_arn,
-                resources,
-                principals,
-                client_token: input.client_token.clone(),
-            },
-        )?;
-        // The call reports the transition under way; reads show where it ended.
-        let shown = |status: &str| (status == "ASSOCIATED").then_some("ASSOCIATING");
+        let members = Members {
+            share: input.resource_share_arn,
+            resources: input.resource_arns.unwrap_or_default(),
+            principals: input.principals.unwrap_or_default(),
+            sources: input.sources.unwrap_or_default(),
+            client_token: input.client_token.clone(),
+        };
         Ok(w::AssociateResourceShareResponse {
-            resource_share_associations: Some(self.touched(&share, &entities, shown)?),
+            resource_share_associations: Some(self.change_members(ctx, members, true)?),
             client_token: input.client_token,
         })
     }
@@ -321,29 +351,15 @@ impl w::Api for Services {
         ctx: &mut Ctx,
         input: w::DisassociateResourceShareRequest,
     ) -> Result<w::DisassociateResourceShareResponse, ApiError> {
-        if input.sources.as_ref().is_some_and(|s| !s.is_empty()) {
-            return Err(ApiError::not_implemented(
-                "ram",
-                "DisassociateResourceShare with sources",
-            ));
-        }
-        let resources = input.resource_arns.unwrap_or_default();
-        let principals = input.principals.unwrap_or_default();
-        let mut entities = resources.clone();
-        entities.extend(principals.iter().cloned());
-        let share = input.resource_share_arn.clone();
-        self.ram(
-            ctx,
-            RamCommand::Disassociate {
-                share: input.resource_share_arn,
-                resources,
-                principals,
-                client_token: input.client_token.clone(),
-            },
-        )?;
-        let shown = |status: &str| (status == "DISASSOCIATED").then_some("DISASSOCIATING");
+        let members = Members {
+            share: input.resource_share_arn,
+            resources: input.resource_arns.unwrap_or_default(),
+            principals: input.principals.unwrap_or_default(),
+            sources: input.sources.unwrap_or_default(),
+            client_token: input.client_token.clone(),
+        };
         Ok(w::DisassociateResourceShareResponse {
-            resource_share_associations: Some(self.touched(&share, &entities, shown)?),
+            resource_share_associations: Some(self.change_members(ctx, members, false)?),
             client_token: input.client_token,
         })
     }
@@ -475,7 +491,7 @@ impl w::Api for Services {
         ctx: &mut Ctx,
         input: w::GetResourceShareInvitationsRequest,
     ) -> Result<w::GetResourceShareInvitationsResponse, ApiError> {
-        let now = self.engine.now();
+        let now = self.engine.time();
         let items = self.read(|c| {
             for arn in input.resource_share_invitation_arns.iter().flatten() {
                 let mine = c
@@ -571,7 +587,7 @@ impl w::Api for Services {
         ctx: &mut Ctx,
         input: w::ListPendingInvitationResourcesRequest,
     ) -> Result<w::ListPendingInvitationResourcesResponse, ApiError> {
-        let now = self.engine.now();
+        let now = self.engine.time();
         let arn = input.resource_share_invitation_arn.clone();
         let items = self.read(|c| {
             let inv = c
@@ -585,27 +601,7 @@ impl w::Api for Services {
                         format!("ResourceShareInvitation {arn} could not be found."),
                     )
                 })?;
-            match inv.status_at(now) {
-                "ACCEPTED" => {
-                    return Err(Error::new(
-                        "ResourceShareInvitationAlreadyAcceptedException",
-                        format!("The invitation {arn} has already been accepted."),
-                    ))
-                }
-                "REJECTED" => {
-                    return Err(Error::new(
-                        "ResourceShareInvitationAlreadyRejectedException",
-                        format!("The invitation {arn} has already been rejected."),
-                    ))
-                }
-                "EXPIRED" => {
-                    return Err(Error::new(
-                        "ResourceShareInvitationExpiredException",
-                        format!("The invitation {arn} has expired."),
-                    ))
-                }
-                _ => {}
-            }
+            inv.check_pending(now)?;
             let s = c.share(&inv.share_arn)?;
             Ok(s.resources
                 .values()

@@ -18,7 +18,7 @@ impl Services {
         if key_id.len() == 12 && key_id.bytes().all(|b| b.is_ascii_digit()) {
             return Ok(Principal::root(key_id));
         }
-        let now = self.engine.now();
+        let now = self.engine.time();
         let found = self.engine.read(|c| {
             c.identity_of_key(key_id)
                 .map(|(identity, _secret, token)| (identity, token.map(str::to_string)))

@@ -509,10 +509,7 @@ impl Cloud {
             IamCommand::TagRole { name, tags } => {
                 crate::tags::validate_tags(tags)?;
                 let role = self.changeable_role(account, name)?;
-                for t in tags {
-                    role.tags.retain(|x| x.key != t.key);
-                    role.tags.push(t.clone());
-                }
+                crate::tags::merge_tags(&mut role.tags, tags);
                 Ok(Outcome::Done)
             }
             IamCommand::UntagRole { name, keys } => {

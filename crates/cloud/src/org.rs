@@ -539,10 +539,7 @@ impl Cloud {
             OrgCommand::TagResource { resource_id, tags } => {
                 crate::tags::validate_tags(tags)?;
                 let target = self.org_tags_mut(account, resource_id)?;
-                for t in tags {
-                    target.retain(|x| x.key != t.key);
-                    target.push(t.clone());
-                }
+                crate::tags::merge_tags(target, tags);
                 Ok(Outcome::Done)
             }
             OrgCommand::UntagResource { resource_id, keys } => {

@@ -222,6 +222,26 @@ impl Invitation {
             &self.status
         }
     }
+
+    /// Refuse, with RAM's error, anything but a pending invitation.
+    pub fn check_pending(&self, now: Millis) -> Result<()> {
+        let arn = &self.arn;
+        match self.status_at(now) {
+            "ACCEPTED" => Err(Error::new(
+                "ResourceShareInvitationAlreadyAcceptedException",
+                format!("The invitation {arn} has already been accepted."),
+            )),
+            "REJECTED" => Err(Error::new(
+                "ResourceShareInvitationAlreadyRejectedException",
+                format!("The invitation {arn} has already been rejected."),
+            )),
+            "EXPIRED" => Err(Error::new(
+                "ResourceShareInvitationExpiredException",
+                format!("The invitation {arn} has expired."),
+            )),
+            _ => Ok(()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -532,10 +552,7 @@ impl Cloud {
                 ..
             } => {
                 if resources.is_empty() && principals.is_empty() {
-                    return Err(Error::new(
-                        "MissingRequiredParameterException",
-                        "You must specify at least one of resourceArns, principals or sources.",
-                    ));
+                    return Err(nothing_named());
                 }
                 let s = self.owned_share(account, region, share)?;
                 if !s.active() {
@@ -551,10 +568,7 @@ impl Cloud {
                 ..
             } => {
                 if resources.is_empty() && principals.is_empty() {
-                    return Err(Error::new(
-                        "MissingRequiredParameterException",
-                        "You must specify at least one of resourceArns, principals or sources.",
-                    ));
+                    return Err(nothing_named());
                 }
                 let s = self.share(share)?;
                 if s.owner != account {
@@ -649,16 +663,15 @@ impl Cloud {
             RamCommand::TagShare { share, tags } => {
                 crate::tags::validate_tags(tags)?;
                 let s = self.owned_share_mut(account, region, share)?;
-                for t in tags {
-                    s.tags.retain(|x| x.key != t.key);
-                    s.tags.push(t.clone());
-                }
-                if s.tags.len() > 50 {
+                let mut merged = s.tags.clone();
+                crate::tags::merge_tags(&mut merged, tags);
+                if merged.len() > 50 {
                     return Err(Error::new(
                         "TagLimitExceededException",
                         "This request would exceed the limit of 50 tags per resource share.",
                     ));
                 }
+                s.tags = merged;
                 Ok(Outcome::Done)
             }
             RamCommand::UntagShare { share, keys } => {
@@ -985,27 +998,7 @@ impl Cloud {
                     format!("ResourceShareInvitation {arn} could not be found."),
                 )
             })?;
-        match inv.status_at(at) {
-            "ACCEPTED" => {
-                return Err(Error::new(
-                    "ResourceShareInvitationAlreadyAcceptedException",
-                    format!("The invitation {arn} has already been accepted."),
-                ))
-            }
-            "REJECTED" => {
-                return Err(Error::new(
-                    "ResourceShareInvitationAlreadyRejectedException",
-                    format!("The invitation {arn} has already been rejected."),
-                ))
-            }
-            "EXPIRED" => {
-                return Err(Error::new(
-                    "ResourceShareInvitationExpiredException",
-                    format!("The invitation {arn} has expired."),
-                ))
-            }
-            _ => {}
-        }
+        inv.check_pending(at)?;
         let share_arn = inv.share_arn.clone();
         let inv = self.ram.invitations.get_mut(arn).expect("checked");
         inv.status = if accept { "ACCEPTED" } else { "REJECTED" }.into();
@@ -1034,6 +1027,13 @@ fn validate_share_name(name: &str) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+fn nothing_named() -> Error {
+    Error::new(
+        "MissingRequiredParameterException",
+        "You must specify at least one of resourceArns, principals or sources.",
+    )
 }
 
 fn unknown_permission(arn: &str) -> Error {

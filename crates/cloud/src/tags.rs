@@ -31,6 +31,16 @@ pub struct TagEntry<'a> {
     pub tag: &'a Tag,
 }
 
+/// Set each tag on the list: a key already there takes the new value in place.
+pub(crate) fn merge_tags(list: &mut Vec<Tag>, tags: &[Tag]) {
+    for t in tags {
+        match list.iter_mut().find(|x| x.key == t.key) {
+            Some(x) => x.value = t.value.clone(),
+            None => list.push(t.clone()),
+        }
+    }
+}
+
 pub fn validate_tags(tags: &[Tag]) -> Result<()> {
     for t in tags {
         if t.key.is_empty() || t.key.chars().count() > 128 {
@@ -168,13 +178,7 @@ impl Cloud {
             }
         }
         for id in resources {
-            let list = self.tags_mut(id).expect("checked above");
-            for t in tags {
-                match list.iter_mut().find(|x| x.key == t.key) {
-                    Some(x) => x.value = t.value.clone(),
-                    None => list.push(t.clone()),
-                }
-            }
+            merge_tags(self.tags_mut(id).expect("checked above"), tags);
         }
         Ok(Outcome::Done)
     }
