@@ -18,7 +18,11 @@ impl Services {
         if key_id.len() == 12 && key_id.bytes().all(|b| b.is_ascii_digit()) {
             return Ok(Principal::root(key_id));
         }
-        let now = self.engine.time();
+        // Only keys of the shape ramparts issues can be in the state; any other key skips the
+        // lock (this runs on every request).
+        if !issued_shape(key_id) {
+            return Ok(Principal::root(default_account));
+        }
         let found = self.engine.read(|c| {
             c.identity_of_key(key_id)
                 .map(|(identity, _secret, token)| (identity, token.map(str::to_string)))
@@ -36,7 +40,7 @@ impl Services {
             }
         }
         if let Identity::Session { expires, .. } = identity {
-            if expires <= now {
+            if expires <= self.engine.time() {
                 return Err(ApiError::new(
                     "ExpiredToken",
                     400,
@@ -50,6 +54,15 @@ impl Services {
             user_id: identity.user_id(),
         })
     }
+}
+
+/// `AKIA`/`ASIA` and 16 upper-case hex digits: the access key ids `cloud::iam` hands out.
+fn issued_shape(key_id: &str) -> bool {
+    key_id.len() == 20
+        && (key_id.starts_with("AKIA") || key_id.starts_with("ASIA"))
+        && key_id[4..]
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b))
 }
 
 impl w::Api for Services {
