@@ -196,7 +196,7 @@ impl Cloud {
         }
         for id in out.iter().filter(|id| !kept.contains(id)) {
             let g = self.visible_group(c, id)?;
-            if g.vpc_id != subnet.vpc_id {
+            if !self.group_usable_in(g, &subnet.vpc_id) {
                 return Err(Error::new(
                     "InvalidParameter",
                     format!(

@@ -349,6 +349,11 @@ impl Cloud {
                 ),
             ));
         }
+        if self.associated_vpcs(&id).next().is_some() {
+            return Err(Error::dependency(format!(
+                "resource {id} has a dependent object: it is associated with another VPC"
+            )));
+        }
         if self.interfaces.values().any(|e| e.groups.contains(&id)) {
             return Err(Error::dependency(format!(
                 "resource {id} has a dependent object"
@@ -371,7 +376,7 @@ impl Cloud {
     }
 
     /// Check a rule's peer against the group it goes in, filling in the owner of a referenced
-    /// group. A referenced group must live in the same VPC.
+    /// group. A referenced group must be usable in the same VPC.
     fn settle_peer(&self, c: &Caller, home: &SecurityGroup, spec: &RuleSpec) -> Result<RuleSpec> {
         let mut spec = spec.clone();
         if let Peer::Group {
@@ -381,7 +386,7 @@ impl Cloud {
             let target = self
                 .groups
                 .get(group_id.as_str())
-                .filter(|t| t.region == c.region && t.vpc_id == home.vpc_id)
+                .filter(|t| t.region == c.region && self.group_usable_in(t, &home.vpc_id))
                 .filter(|t| user_id.is_empty() || *user_id == t.owner)
                 .filter(|t| t.owner == c.account || self.sees_vpc(c, &self.vpcs[&t.vpc_id]))
                 .ok_or_else(|| Error::group_not_found(group_id))?;

@@ -18,6 +18,7 @@ pub mod visibility;
 
 mod eni;
 mod group;
+mod group_vpc;
 mod subnet;
 mod tags;
 mod vpc;
@@ -26,6 +27,7 @@ pub use eni::private_dns_name;
 pub use eni::{EniChange, LaunchInterface, LaunchSpec};
 pub use error::{Error, Result};
 pub use group::{GroupRef, Permission, RuleRevoke};
+pub use group_vpc::{GroupVpcAssociation, ASSOCIATION_FILTERS};
 pub use iam::{IamCommand, Identity, NewRole};
 pub use ids::Ids;
 pub use model::*;
@@ -132,6 +134,14 @@ pub enum Command {
     DeleteSecurityGroup {
         group: GroupRef,
     },
+    AssociateSecurityGroupVpc {
+        group_id: String,
+        vpc_id: String,
+    },
+    DisassociateSecurityGroupVpc {
+        group_id: String,
+        vpc_id: String,
+    },
     AuthorizeRules {
         group: GroupRef,
         egress: bool,
@@ -229,6 +239,8 @@ pub struct Cloud {
     pub rule_index: HashMap<String, String>,
     /// (owner, VPC, lower-cased name) → group id: names are unique per owner and VPC.
     group_names: HashMap<(AccountId, String, String), String>,
+    /// (group, VPC) for every security-group VPC association.
+    group_vpcs: BTreeSet<(String, String)>,
     /// Account → Region → what it owns there.
     scopes: HashMap<AccountId, HashMap<Region, Scope>>,
     /// Account → Region → what RAM shares grant it there (derived; see `visibility`).
@@ -310,6 +322,12 @@ impl Cloud {
                 tags,
             } => self.create_group(&caller, ids, name, description, vpc_id.as_deref(), tags),
             Command::DeleteSecurityGroup { group } => self.delete_group(&caller, group),
+            Command::AssociateSecurityGroupVpc { group_id, vpc_id } => {
+                self.associate_group_vpc(&caller, group_id, vpc_id)
+            }
+            Command::DisassociateSecurityGroupVpc { group_id, vpc_id } => {
+                self.disassociate_group_vpc(&caller, group_id, vpc_id)
+            }
             Command::AuthorizeRules {
                 group,
                 egress,

@@ -312,7 +312,8 @@ impl Cloud {
             .values()
             .any(|g| g.vpc_id == vpc.id && g.id != vpc.default_group_id);
         let has_interfaces = self.interfaces.values().any(|e| e.vpc_id == vpc.id);
-        if has_subnets || has_groups || has_interfaces {
+        let has_associations = self.group_vpcs.iter().any(|(_, v)| *v == vpc.id);
+        if has_subnets || has_groups || has_interfaces || has_associations {
             return Err(Error::dependency(format!(
                 "The vpc '{id}' has dependencies and cannot be deleted."
             )));

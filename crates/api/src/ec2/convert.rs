@@ -2,7 +2,7 @@
 
 use crate::Ctx;
 use cloud::filter::Filter;
-use cloud::{Cloud, Page, Peer, Rule, RuleSpec, SecurityGroup, Tag};
+use cloud::{Cloud, GroupVpcAssociation, Page, Peer, Rule, RuleSpec, SecurityGroup, Tag};
 use wire::ec2 as w;
 use wire::ApiError;
 
@@ -291,6 +291,28 @@ pub fn group_out(g: &SecurityGroup) -> w::SecurityGroup {
         group_name: owned(&g.name),
         description: owned(&g.description),
         ip_permissions: Some(permissions_out(g, false)),
+    }
+}
+
+pub fn group_for_vpc_out(g: &SecurityGroup) -> w::SecurityGroupForVpc {
+    w::SecurityGroupForVpc {
+        description: owned(&g.description),
+        group_name: owned(&g.name),
+        owner_id: owned(&g.owner),
+        group_id: owned(&g.id),
+        tags: tags_out(&g.tags),
+        primary_vpc_id: owned(&g.vpc_id),
+    }
+}
+
+pub fn group_vpc_association_out(a: &GroupVpcAssociation) -> w::SecurityGroupVpcAssociation {
+    w::SecurityGroupVpcAssociation {
+        group_id: owned(&a.group_id),
+        vpc_id: owned(&a.vpc_id),
+        vpc_owner_id: owned(&a.vpc_owner),
+        state: owned("associated"),
+        state_reason: None,
+        group_owner_id: owned(&a.group_owner),
     }
 }
 

@@ -370,6 +370,72 @@ impl w::Api for Services {
         })
     }
 
+    fn get_security_groups_for_vpc(
+        &self,
+        ctx: &mut Ctx,
+        input: w::GetSecurityGroupsForVpcRequest,
+    ) -> Result<w::GetSecurityGroupsForVpcResult, ApiError> {
+        dry_run(input.dry_run)?;
+        let filters = filters(input.filters)?;
+        let page = page(input.max_results, input.next_token, DESCRIBE_BOUNDS)?;
+        self.query(ctx, |c, who| {
+            let (groups, next) = c.groups_for_vpc(who, &input.vpc_id, &filters, &page)?;
+            Ok(w::GetSecurityGroupsForVpcResult {
+                security_group_for_vpcs: Some(groups.into_iter().map(group_for_vpc_out).collect()),
+                next_token: next,
+            })
+        })
+    }
+
+    fn associate_security_group_vpc(
+        &self,
+        ctx: &mut Ctx,
+        input: w::AssociateSecurityGroupVpcRequest,
+    ) -> Result<w::AssociateSecurityGroupVpcResult, ApiError> {
+        dry_run(input.dry_run)?;
+        let command = Command::AssociateSecurityGroupVpc {
+            group_id: input.group_id,
+            vpc_id: input.vpc_id,
+        };
+        self.mutate(ctx, command, |_, _| w::AssociateSecurityGroupVpcResult {
+            state: owned("associating"),
+        })
+    }
+
+    fn disassociate_security_group_vpc(
+        &self,
+        ctx: &mut Ctx,
+        input: w::DisassociateSecurityGroupVpcRequest,
+    ) -> Result<w::DisassociateSecurityGroupVpcResult, ApiError> {
+        dry_run(input.dry_run)?;
+        let command = Command::DisassociateSecurityGroupVpc {
+            group_id: input.group_id,
+            vpc_id: input.vpc_id,
+        };
+        self.mutate(ctx, command, |_, _| w::DisassociateSecurityGroupVpcResult {
+            state: owned("disassociating"),
+        })
+    }
+
+    fn describe_security_group_vpc_associations(
+        &self,
+        ctx: &mut Ctx,
+        input: w::DescribeSecurityGroupVpcAssociationsRequest,
+    ) -> Result<w::DescribeSecurityGroupVpcAssociationsResult, ApiError> {
+        dry_run(input.dry_run)?;
+        let filters = filters(input.filters)?;
+        let page = page(input.max_results, input.next_token, DESCRIBE_BOUNDS)?;
+        self.query(ctx, |c, who| {
+            let (items, next) = c.describe_group_vpc_associations(who, &filters, &page)?;
+            Ok(w::DescribeSecurityGroupVpcAssociationsResult {
+                security_group_vpc_associations: Some(
+                    items.iter().map(group_vpc_association_out).collect(),
+                ),
+                next_token: next,
+            })
+        })
+    }
+
     fn authorize_security_group_ingress(
         &self,
         ctx: &mut Ctx,
