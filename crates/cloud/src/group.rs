@@ -195,10 +195,6 @@ fn duplicate(spec: &RuleSpec, egress: bool) -> Error {
     )
 }
 
-fn counts_as_ipv6(peer: &Peer) -> bool {
-    matches!(peer, Peer::Cidr6(_))
-}
-
 impl Cloud {
     fn name_key(owner: &str, vpc_id: &str, name: &str) -> (AccountId, String, String) {
         (owner.to_string(), vpc_id.to_string(), name.to_lowercase())
@@ -392,19 +388,16 @@ impl Cloud {
                 .ok_or_else(|| Error::group_not_found(group_id))?;
             *user_id = target.owner.clone();
         }
+        if let Peer::PrefixList(id) = &spec.peer {
+            self.visible_prefix_list(c, id)?;
+        }
         Ok(spec)
     }
 
     fn check_rule_quota(&self, rules: &[Rule], adding: &[RuleSpec]) -> Result<()> {
         for v6 in [false, true] {
-            let have = rules
-                .iter()
-                .filter(|r| counts_as_ipv6(&r.peer) == v6)
-                .count();
-            let add = adding
-                .iter()
-                .filter(|s| counts_as_ipv6(&s.peer) == v6)
-                .count();
+            let have = self.rule_weight(rules, v6);
+            let add: usize = adding.iter().map(|s| self.peer_weight(&s.peer, v6)).sum();
             if have + add > self.limits.rules_per_group {
                 return Err(Error::new(
                     "RulesPerSecurityGroupLimitExceeded",

@@ -19,6 +19,7 @@ pub mod visibility;
 mod eni;
 mod group;
 mod group_vpc;
+mod prefix_list;
 mod subnet;
 mod tags;
 mod vpc;
@@ -32,6 +33,7 @@ pub use iam::{IamCommand, Identity, NewRole};
 pub use ids::Ids;
 pub use model::*;
 pub use org::OrgCommand;
+pub use prefix_list::{prefix_entry_cidr, PrefixList, PrefixListChange, PrefixListEntry};
 pub use ram::RamCommand;
 pub use rules::RuleSpec;
 pub use tags::{resource_type, validate_tags, TagEntry};
@@ -74,6 +76,7 @@ pub struct Scope {
     pub groups: BTreeSet<String>,
     pub interfaces: BTreeSet<String>,
     pub instances: BTreeSet<String>,
+    pub prefix_lists: BTreeSet<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -195,6 +198,21 @@ pub enum Command {
     TerminateInstances {
         instance_ids: Vec<String>,
     },
+    CreateManagedPrefixList {
+        name: String,
+        ipv6: bool,
+        max_entries: i32,
+        entries: Vec<PrefixListEntry>,
+        tags: Vec<Tag>,
+        client_token: Option<String>,
+    },
+    ModifyManagedPrefixList {
+        prefix_list_id: String,
+        change: PrefixListChange,
+    },
+    DeleteManagedPrefixList {
+        prefix_list_id: String,
+    },
     Org(OrgCommand),
     Iam(IamCommand),
     Ram(RamCommand),
@@ -235,6 +253,7 @@ pub struct Cloud {
     pub instances: HashMap<String, Instance>,
     pub route_tables: HashMap<String, RouteTable>,
     pub network_acls: HashMap<String, NetworkAcl>,
+    pub prefix_lists: HashMap<String, PrefixList>,
     /// Rule id → the id of the group that holds it.
     pub rule_index: HashMap<String, String>,
     /// (owner, VPC, lower-cased name) → group id: names are unique per owner and VPC.
@@ -383,6 +402,32 @@ impl Cloud {
             Command::RunInstances(spec) => self.run_instances(&caller, ids, at, spec),
             Command::TerminateInstances { instance_ids } => {
                 self.terminate_instances(&caller, instance_ids)
+            }
+            Command::CreateManagedPrefixList {
+                name,
+                ipv6,
+                max_entries,
+                entries,
+                tags,
+                client_token,
+            } => self.create_prefix_list(
+                &caller,
+                ids,
+                prefix_list::NewPrefixList {
+                    name,
+                    ipv6: *ipv6,
+                    max_entries: *max_entries,
+                    entries,
+                    tags,
+                    client_token,
+                },
+            ),
+            Command::ModifyManagedPrefixList {
+                prefix_list_id,
+                change,
+            } => self.modify_prefix_list(&caller, prefix_list_id, change),
+            Command::DeleteManagedPrefixList { prefix_list_id } => {
+                self.delete_prefix_list(&caller, prefix_list_id)
             }
             Command::Org(command) => self.org_execute(&env.account, ids, at, command),
             Command::Iam(command) => self.iam_execute(&env.account, ids, at, command),

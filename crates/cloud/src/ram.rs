@@ -902,6 +902,10 @@ impl Cloud {
                 .groups
                 .get(&arn.id)
                 .is_some_and(|g| g.owner == arn.account && g.region == arn.region),
+            "ec2:PrefixList" => self
+                .prefix_lists
+                .get(&arn.id)
+                .is_some_and(|p| p.owner == arn.account && p.region == arn.region),
             _ => false,
         }
     }

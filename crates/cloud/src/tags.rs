@@ -20,6 +20,7 @@ pub fn resource_type(id: &str) -> Option<&'static str> {
         "i" => "instance",
         "rtb" => "route-table",
         "acl" => "network-acl",
+        "pl" => "prefix-list",
         _ => return None,
     })
 }
@@ -100,6 +101,10 @@ impl Cloud {
                 let i = self.visible_instance(c, id)?;
                 (&i.tags, &i.owner, &i.region)
             }
+            "prefix-list" => {
+                let p = self.visible_prefix_list(c, id)?;
+                (&p.tags, &p.owner, &p.region)
+            }
             "route-table" => {
                 let r = self
                     .route_tables
@@ -148,6 +153,7 @@ impl Cloud {
             "instance" => self.instances.get_mut(id).map(|x| &mut x.tags),
             "route-table" => self.route_tables.get_mut(id).map(|x| &mut x.tags),
             "network-acl" => self.network_acls.get_mut(id).map(|x| &mut x.tags),
+            "prefix-list" => self.prefix_lists.get_mut(id).map(|x| &mut x.tags),
             _ => None,
         }
     }
@@ -272,6 +278,13 @@ impl Cloud {
             .filter(|a| self.sees_network_acl(c, a))
         {
             push(&a.id, "network-acl", &a.tags);
+        }
+        for p in self
+            .prefix_lists
+            .values()
+            .filter(|p| self.sees_prefix_list(c, p))
+        {
+            push(&p.id, "prefix-list", &p.tags);
         }
         entries.retain(|(_, e)| {
             filters.iter().all(|f| {

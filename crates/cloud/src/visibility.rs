@@ -65,6 +65,14 @@ impl Cloud {
                 || self.owns_vpc_of(c, &g.vpc_id))
     }
 
+    pub fn sees_prefix_list(&self, c: &Caller, p: &crate::PrefixList) -> bool {
+        c.region == p.region
+            && (c.account == p.owner
+                || self
+                    .granted(c)
+                    .is_some_and(|g| g.prefix_lists.contains(&p.id)))
+    }
+
     pub fn sees_interface(&self, c: &Caller, e: &NetworkInterface) -> bool {
         c.region == e.region && (c.account == e.owner || self.owns_vpc_of(c, &e.vpc_id))
     }
@@ -150,6 +158,9 @@ impl Cloud {
                         }
                         "ec2:SecurityGroup" if self.groups.contains_key(&r.id) => {
                             scope.groups.insert(r.id.clone());
+                        }
+                        "ec2:PrefixList" if self.prefix_lists.contains_key(&r.id) => {
+                            scope.prefix_lists.insert(r.id.clone());
                         }
                         _ => {}
                     }

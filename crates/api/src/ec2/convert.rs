@@ -2,7 +2,10 @@
 
 use crate::Ctx;
 use cloud::filter::Filter;
-use cloud::{Cloud, GroupVpcAssociation, Page, Peer, Rule, RuleSpec, SecurityGroup, Tag};
+use cloud::{
+    Cloud, GroupVpcAssociation, Page, Peer, PrefixList, PrefixListEntry, Rule, RuleSpec,
+    SecurityGroup, Tag,
+};
 use wire::ec2 as w;
 use wire::ApiError;
 
@@ -292,6 +295,35 @@ pub fn group_out(g: &SecurityGroup) -> w::SecurityGroup {
         description: owned(&g.description),
         ip_permissions: Some(permissions_out(g, false)),
     }
+}
+
+pub fn prefix_list_out(p: &PrefixList) -> w::ManagedPrefixList {
+    w::ManagedPrefixList {
+        prefix_list_id: owned(&p.id),
+        address_family: owned(p.address_family()),
+        state: owned(p.state()),
+        prefix_list_arn: Some(p.arn()),
+        prefix_list_name: owned(&p.name),
+        max_entries: Some(p.max_entries),
+        version: Some(p.version()),
+        tags: tags_out(&p.tags),
+        owner_id: owned(&p.owner),
+        ..Default::default()
+    }
+}
+
+pub fn prefix_entries_in(
+    raw: Option<Vec<w::AddPrefixListEntry>>,
+) -> Result<Vec<PrefixListEntry>, ApiError> {
+    raw.unwrap_or_default()
+        .into_iter()
+        .map(|e| {
+            Ok(PrefixListEntry {
+                cidr: cloud::prefix_entry_cidr(&e.cidr).map_err(err)?,
+                description: e.description,
+            })
+        })
+        .collect()
 }
 
 pub fn group_for_vpc_out(g: &SecurityGroup) -> w::SecurityGroupForVpc {
