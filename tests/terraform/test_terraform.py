@@ -413,3 +413,99 @@ def test_basic_apply_plan_destroy(terraform_bin, provider_mirror, server, ec2, t
     assert all(rt["VpcId"] == default_vpc for rt in after["route_tables"]), after["route_tables"]
     assert all(acl["VpcId"] == default_vpc for acl in after["acls"]), after["acls"]
     assert ec2.describe_tags()["Tags"] == []
+
+
+# --------------------------------------------------------------------------------------------
+# Sharing across accounts: four provider aliases, an organization declared up front
+
+
+def client(server, service, account):
+    return boto3.client(
+        service,
+        endpoint_url=server.url,
+        region_name=REGION,
+        aws_access_key_id=account,
+        aws_secret_access_key="x",
+        config=botocore.config.Config(retries={"max_attempts": 1, "mode": "standard"}),
+    )
+
+
+NETWORK, APP, OUTSIDER = "222222222222", "333333333333", "444444444444"
+
+
+def test_sharing_apply_plan_destroy(terraform_bin, provider_mirror, tmp_path):
+    workdir = tmp_path / "sharing"
+    shutil.copytree(HERE / "sharing", workdir, ignore=shutil.ignore_patterns(".terraform*", "terraform.tfstate*"))
+    server = Server(tmp_path, log_level="info", extra=("--config", str(workdir / "organization.toml"))).start()
+    try:
+        run_sharing(terraform_bin, provider_mirror, workdir, server)
+    finally:
+        server.stop()
+
+
+def run_sharing(terraform_bin, provider_mirror, workdir, server):
+    tf = Terraform(terraform_bin, provider_mirror, workdir, server)
+    tf.run("init", "-no-color", "-input=false")
+    tf.run("apply", "-auto-approve", "-no-color", "-input=false")
+    plan = tf.run("plan", "-detailed-exitcode", "-no-color", "-input=false", ok_codes=(0, 2))
+    assert plan.returncode == 0, f"plan after apply shows drift:\n{plan.stdout}"
+    out = tf.outputs()
+
+    net, app, outsider = (client(server, "ec2", a) for a in (NETWORK, APP, OUTSIDER))
+    # Organization sharing as Terraform turned it on.
+    services = client(server, "organizations", ACCOUNT).list_aws_service_access_for_organization()
+    assert "ram.amazonaws.com" in [s["ServicePrincipal"] for s in services["EnabledServicePrincipals"]]
+
+    # The app account sees the shared subnet and group (owner: network), and uses both.
+    assert out["shared_sg_arn"] == f"arn:aws:ec2:{REGION}:{NETWORK}:security-group/{out['app_sg_id']}"
+    assert out["shared_sg_vpc"] == out["vpc_id"]
+    [subnet] = app.describe_subnets(SubnetIds=[out["subnet_id"]])["Subnets"]
+    assert subnet["OwnerId"] == NETWORK
+    [g] = app.describe_security_groups(Filters=[{"Name": "group-id", "Values": [out["app_sg_id"]]}])["SecurityGroups"]
+    assert g["OwnerId"] == NETWORK and g["IpPermissions"][0]["FromPort"] == 443
+    [eni] = app.describe_network_interfaces(NetworkInterfaceIds=[out["eni_id"]])["NetworkInterfaces"]
+    assert eni["OwnerId"] == APP == out["eni_owner"]
+    assert {x["GroupId"] for x in eni["Groups"]} == {out["app_sg_id"], out["own_sg_id"]}
+    # The network account sees the app account's interface and group in its VPC, read-only.
+    [seen] = net.describe_network_interfaces(NetworkInterfaceIds=[out["eni_id"]])["NetworkInterfaces"]
+    assert seen["OwnerId"] == APP
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        net.delete_security_group(GroupId=out["own_sg_id"])
+    assert e.value.response["Error"]["Code"] == "UnauthorizedOperation"
+    # The group is also usable in the network account's second VPC.
+    [assoc] = net.describe_security_group_vpc_associations(
+        Filters=[{"Name": "group-id", "Values": [out["app_sg_id"]]}]
+    )["SecurityGroupVpcAssociations"]
+    assert (assoc["VpcId"], assoc["State"]) == (out["second_vpc_id"], "associated")
+
+    # The outsider accepted the prefix-list share and admits it in its own group.
+    assert out["accepter_status"] == "ACTIVE"  # the share's status, as the provider reads it
+    [pl] = outsider.describe_managed_prefix_lists()["PrefixLists"]
+    assert (pl["PrefixListId"], pl["OwnerId"]) == (out["prefix_list_id"], NETWORK)
+    rules = outsider.describe_security_group_rules(
+        Filters=[{"Name": "tag-key", "Values": ["*"]}]
+    )["SecurityGroupRules"]
+    assert rules == []
+    ingress = [
+        r
+        for r in outsider.describe_security_group_rules()["SecurityGroupRules"]
+        if not r["IsEgress"] and r.get("PrefixListId") == out["prefix_list_id"]
+    ]
+    assert len(ingress) == 1
+    # ...but not the subnet or group, which are shared only inside the organization.
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        outsider.describe_security_groups(GroupIds=[out["app_sg_id"]])
+    assert e.value.response["Error"]["Code"] == "InvalidGroup.NotFound"
+
+    tf.run("destroy", "-auto-approve", "-no-color", "-input=false")
+    for account in (NETWORK, APP, OUTSIDER):
+        ec2 = client(server, "ec2", account)
+        assert [v["IsDefault"] for v in ec2.describe_vpcs()["Vpcs"]] in ([], [True])
+        assert ec2.describe_network_interfaces()["NetworkInterfaces"] == []
+        assert ec2.describe_managed_prefix_lists()["PrefixLists"] == []
+    shares = client(server, "ram", NETWORK).get_resource_shares(resourceOwner="SELF")["resourceShares"]
+    assert {s["status"] for s in shares} <= {"DELETED"}
+    services = client(server, "organizations", ACCOUNT).list_aws_service_access_for_organization()
+    assert "ram.amazonaws.com" not in [s["ServicePrincipal"] for s in services["EnabledServicePrincipals"]]
+    server_errors = [r for r in server.requests() if r[2] >= 500]
+    assert server_errors == [], f"5xx answers during the run: {server_errors}"
