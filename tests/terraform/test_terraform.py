@@ -497,6 +497,16 @@ def run_sharing(terraform_bin, provider_mirror, workdir, server):
         outsider.describe_security_groups(GroupIds=[out["app_sg_id"]])
     assert e.value.response["Error"]["Code"] == "InvalidGroup.NotFound"
 
+    # The peering, accepted by the outsider, carries cross-account group references.
+    assert out["peering_status"] == "active"
+    [pcx] = net.describe_vpc_peering_connections(VpcPeeringConnectionIds=[out["peering_id"]])["VpcPeeringConnections"]
+    assert (pcx["Status"]["Code"], pcx["AccepterVpcInfo"]["OwnerId"]) == ("active", OUTSIDER)
+    for group in (out["outsider_sg_id"], out["outsider_inline_sg_id"]):
+        [g] = outsider.describe_security_groups(GroupIds=[group])["SecurityGroups"]
+        pairs = [p for perm in g["IpPermissions"] for p in perm["UserIdGroupPairs"]]
+        assert [(p["UserId"], p["GroupId"]) for p in pairs] == [(NETWORK, out["second_sg_id"])]
+        assert pairs[0]["VpcPeeringConnectionId"] == out["peering_id"]
+
     tf.run("destroy", "-auto-approve", "-no-color", "-input=false")
     for account in (NETWORK, APP, OUTSIDER):
         ec2 = client(server, "ec2", account)

@@ -372,21 +372,34 @@ impl Cloud {
     }
 
     /// Check a rule's peer against the group it goes in, filling in the owner of a referenced
-    /// group. A referenced group must be usable in the same VPC.
+    /// group. A referenced group must be usable in the same VPC, or live in a VPC peered with
+    /// it (actively, in the same Region); then the rule records the peering.
     fn settle_peer(&self, c: &Caller, home: &SecurityGroup, spec: &RuleSpec) -> Result<RuleSpec> {
         let mut spec = spec.clone();
         if let Peer::Group {
-            group_id, user_id, ..
+            group_id,
+            user_id,
+            vpc_peering_connection_id,
         } = &mut spec.peer
         {
             let target = self
                 .groups
                 .get(group_id.as_str())
-                .filter(|t| t.region == c.region && self.group_usable_in(t, &home.vpc_id))
+                .filter(|t| t.region == c.region)
                 .filter(|t| user_id.is_empty() || *user_id == t.owner)
-                .filter(|t| t.owner == c.account || self.sees_vpc(c, &self.vpcs[&t.vpc_id]))
                 .ok_or_else(|| Error::group_not_found(group_id))?;
+            let here = self.group_usable_in(target, &home.vpc_id)
+                && (target.owner == c.account || self.sees_vpc(c, &self.vpcs[&target.vpc_id]));
+            let peering = self.active_peering(&home.vpc_id, &target.vpc_id);
+            if !here && peering.is_none() {
+                return Err(Error::group_not_found(group_id));
+            }
             *user_id = target.owner.clone();
+            *vpc_peering_connection_id = if here {
+                None
+            } else {
+                peering.map(|p| p.id.clone())
+            };
         }
         if let Peer::PrefixList(id) = &spec.peer {
             self.visible_prefix_list(c, id)?;

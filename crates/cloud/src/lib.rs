@@ -19,6 +19,7 @@ pub mod visibility;
 mod eni;
 mod group;
 mod group_vpc;
+mod peering;
 mod prefix_list;
 mod subnet;
 mod tags;
@@ -33,6 +34,7 @@ pub use iam::{IamCommand, Identity, NewRole};
 pub use ids::Ids;
 pub use model::*;
 pub use org::OrgCommand;
+pub use peering::{GroupReference, PeeringSide, PeeringState, StaleRule, VpcPeering};
 pub use prefix_list::{prefix_entry_cidr, PrefixList, PrefixListChange, PrefixListEntry};
 pub use ram::RamCommand;
 pub use rules::RuleSpec;
@@ -213,6 +215,20 @@ pub enum Command {
     DeleteManagedPrefixList {
         prefix_list_id: String,
     },
+    CreateVpcPeeringConnection {
+        vpc_id: String,
+        peer_vpc_id: String,
+        peer_owner: Option<String>,
+        peer_region: Option<String>,
+        tags: Vec<Tag>,
+    },
+    AnswerVpcPeeringConnection {
+        peering_id: String,
+        accept: bool,
+    },
+    DeleteVpcPeeringConnection {
+        peering_id: String,
+    },
     Org(OrgCommand),
     Iam(IamCommand),
     Ram(RamCommand),
@@ -254,6 +270,7 @@ pub struct Cloud {
     pub route_tables: HashMap<String, RouteTable>,
     pub network_acls: HashMap<String, NetworkAcl>,
     pub prefix_lists: HashMap<String, PrefixList>,
+    pub peerings: HashMap<String, VpcPeering>,
     /// Rule id → the id of the group that holds it.
     pub rule_index: HashMap<String, String>,
     /// (owner, VPC, lower-cased name) → group id: names are unique per owner and VPC.
@@ -428,6 +445,30 @@ impl Cloud {
             } => self.modify_prefix_list(&caller, prefix_list_id, change),
             Command::DeleteManagedPrefixList { prefix_list_id } => {
                 self.delete_prefix_list(&caller, prefix_list_id)
+            }
+            Command::CreateVpcPeeringConnection {
+                vpc_id,
+                peer_vpc_id,
+                peer_owner,
+                peer_region,
+                tags,
+            } => self.create_peering(
+                &caller,
+                ids,
+                at,
+                peering::PeeringRequest {
+                    vpc_id,
+                    peer_vpc_id,
+                    peer_owner: peer_owner.as_deref(),
+                    peer_region: peer_region.as_deref(),
+                    tags,
+                },
+            ),
+            Command::AnswerVpcPeeringConnection { peering_id, accept } => {
+                self.answer_peering(&caller, at, peering_id, *accept)
+            }
+            Command::DeleteVpcPeeringConnection { peering_id } => {
+                self.delete_peering(&caller, at, peering_id)
             }
             Command::Org(command) => self.org_execute(&env.account, ids, at, command),
             Command::Iam(command) => self.iam_execute(&env.account, ids, at, command),

@@ -163,7 +163,7 @@ fn with_added(
             None => entries.push(e.clone()),
         }
     }
-    entries.sort_by(|a, b| a.cidr.cmp(&b.cidr));
+    entries.sort_by_key(|a| a.cidr);
     Ok(entries)
 }
 

@@ -21,6 +21,7 @@ pub fn resource_type(id: &str) -> Option<&'static str> {
         "rtb" => "route-table",
         "acl" => "network-acl",
         "pl" => "prefix-list",
+        "pcx" => "vpc-peering-connection",
         _ => return None,
     })
 }
@@ -105,6 +106,13 @@ impl Cloud {
                 let p = self.visible_prefix_list(c, id)?;
                 (&p.tags, &p.owner, &p.region)
             }
+            "vpc-peering-connection" => {
+                // Each side tags the connection for itself.
+                let p = self.visible_peering(c, id)?;
+                static NONE: Vec<Tag> = Vec::new();
+                let tags = p.tags.get(&c.account).unwrap_or(&NONE);
+                return Ok((tags, true));
+            }
             "route-table" => {
                 let r = self
                     .route_tables
@@ -135,8 +143,12 @@ impl Cloud {
         Ok((tags, self.may_modify(c, owner, region)))
     }
 
-    fn tags_mut(&mut self, id: &str) -> Option<&mut Vec<Tag>> {
+    fn tags_mut(&mut self, account: &str, id: &str) -> Option<&mut Vec<Tag>> {
         match resource_type(id)? {
+            "vpc-peering-connection" => self
+                .peerings
+                .get_mut(id)
+                .map(|p| p.tags.entry(account.to_string()).or_default()),
             "vpc" => self.vpcs.get_mut(id).map(|x| &mut x.tags),
             "subnet" => self.subnets.get_mut(id).map(|x| &mut x.tags),
             "security-group" => self.groups.get_mut(id).map(|x| &mut x.tags),
@@ -184,7 +196,7 @@ impl Cloud {
             }
         }
         for id in resources {
-            merge_tags(self.tags_mut(id).expect("checked above"), tags);
+            merge_tags(self.tags_mut(&c.account, id).expect("checked above"), tags);
         }
         Ok(Outcome::Done)
     }
@@ -202,7 +214,7 @@ impl Cloud {
             }
         }
         for id in resources {
-            let list = self.tags_mut(id).expect("checked above");
+            let list = self.tags_mut(&c.account, id).expect("checked above");
             if tags.is_empty() {
                 list.clear();
             } else {
@@ -285,6 +297,9 @@ impl Cloud {
             .filter(|p| self.sees_prefix_list(c, p))
         {
             push(&p.id, "prefix-list", &p.tags);
+        }
+        for p in self.peerings.values().filter(|p| self.sees_peering(c, p)) {
+            push(&p.id, "vpc-peering-connection", p.tags_of(&c.account));
         }
         entries.retain(|(_, e)| {
             filters.iter().all(|f| {

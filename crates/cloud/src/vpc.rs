@@ -319,6 +319,7 @@ impl Cloud {
             )));
         }
         self.remove_group(&vpc.default_group_id);
+        self.end_peerings_of(id, &c.account);
         self.route_tables.remove(&vpc.main_route_table_id);
         self.network_acls.remove(&vpc.default_acl_id);
         self.vpcs.remove(id);

@@ -262,6 +262,60 @@ resource "aws_vpc_security_group_ingress_rule" "outsider_office" {
   depends_on        = [aws_ram_resource_share_accepter.office]
 }
 
+# ------------------------------------------------------------------ peering: network <-> outsider
+resource "aws_security_group" "second" {
+  provider    = aws.network
+  name        = "second-db"
+  description = "database tier of the second VPC"
+  vpc_id      = aws_vpc.second.id
+}
+
+resource "aws_vpc_peering_connection" "to_outsider" {
+  provider      = aws.network
+  vpc_id        = aws_vpc.second.id
+  peer_vpc_id   = aws_vpc.outsider.id
+  peer_owner_id = "444444444444"
+  tags          = { Name = "second-to-outsider" }
+}
+
+resource "aws_vpc_peering_connection_accepter" "outsider" {
+  provider                  = aws.outsider
+  vpc_peering_connection_id = aws_vpc_peering_connection.to_outsider.id
+  auto_accept               = true
+  tags                      = { Side = "accepter" }
+}
+
+# Cross-account references across the peering, both ways Terraform writes them: acct/sg-...
+resource "aws_vpc_security_group_ingress_rule" "outsider_from_second" {
+  provider                     = aws.outsider
+  security_group_id            = aws_security_group.outsider.id
+  ip_protocol                  = "tcp"
+  from_port                    = 5432
+  to_port                      = 5432
+  referenced_security_group_id = "222222222222/${aws_security_group.second.id}"
+  depends_on                   = [aws_vpc_peering_connection_accepter.outsider]
+}
+
+resource "aws_security_group" "outsider_inline" {
+  provider    = aws.outsider
+  name        = "inline-peer-ref"
+  description = "inline rule naming a group of the peered account"
+  vpc_id      = aws_vpc.outsider.id
+  ingress {
+    protocol        = "tcp"
+    from_port       = 8443
+    to_port         = 8443
+    security_groups = ["222222222222/${aws_security_group.second.id}"]
+  }
+  depends_on = [aws_vpc_peering_connection_accepter.outsider]
+}
+
+output "peering_id" { value = aws_vpc_peering_connection.to_outsider.id }
+output "peering_status" { value = aws_vpc_peering_connection_accepter.outsider.accept_status }
+output "second_sg_id" { value = aws_security_group.second.id }
+output "outsider_sg_id" { value = aws_security_group.outsider.id }
+output "outsider_inline_sg_id" { value = aws_security_group.outsider_inline.id }
+
 output "vpc_id" { value = aws_vpc.shared.id }
 output "subnet_id" { value = aws_subnet.shared.id }
 output "app_sg_id" { value = aws_security_group.app.id }

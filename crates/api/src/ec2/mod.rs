@@ -1308,6 +1308,160 @@ impl w::Api for Services {
         })
     }
 
+    fn create_vpc_peering_connection(
+        &self,
+        ctx: &mut Ctx,
+        input: w::CreateVpcPeeringConnectionRequest,
+    ) -> Result<w::CreateVpcPeeringConnectionResult, ApiError> {
+        dry_run(input.dry_run)?;
+        let peer_vpc_id = input
+            .peer_vpc_id
+            .ok_or_else(|| err(cloud::Error::missing("PeerVpcId")))?;
+        let command = Command::CreateVpcPeeringConnection {
+            vpc_id: input.vpc_id,
+            peer_vpc_id,
+            peer_owner: input.peer_owner_id,
+            peer_region: input.peer_region,
+            tags: tag_specs(input.tag_specifications, "vpc-peering-connection")?,
+        };
+        let who = ctx.caller();
+        let now = self.engine.time();
+        self.mutate(ctx, command, |c, o| w::CreateVpcPeeringConnectionResult {
+            vpc_peering_connection: Some(peering_out(&who, &c.peerings[outcome_id(o)], now)),
+        })
+    }
+
+    fn accept_vpc_peering_connection(
+        &self,
+        ctx: &mut Ctx,
+        input: w::AcceptVpcPeeringConnectionRequest,
+    ) -> Result<w::AcceptVpcPeeringConnectionResult, ApiError> {
+        dry_run(input.dry_run)?;
+        let command = Command::AnswerVpcPeeringConnection {
+            peering_id: input.vpc_peering_connection_id,
+            accept: true,
+        };
+        let who = ctx.caller();
+        let now = self.engine.time();
+        self.mutate(ctx, command, |c, o| w::AcceptVpcPeeringConnectionResult {
+            vpc_peering_connection: Some(peering_out(&who, &c.peerings[outcome_id(o)], now)),
+        })
+    }
+
+    fn reject_vpc_peering_connection(
+        &self,
+        ctx: &mut Ctx,
+        input: w::RejectVpcPeeringConnectionRequest,
+    ) -> Result<w::RejectVpcPeeringConnectionResult, ApiError> {
+        dry_run(input.dry_run)?;
+        let command = Command::AnswerVpcPeeringConnection {
+            peering_id: input.vpc_peering_connection_id,
+            accept: false,
+        };
+        self.mutate(ctx, command, |_, _| w::RejectVpcPeeringConnectionResult {
+            r#return: Some(true),
+        })
+    }
+
+    fn delete_vpc_peering_connection(
+        &self,
+        ctx: &mut Ctx,
+        input: w::DeleteVpcPeeringConnectionRequest,
+    ) -> Result<w::DeleteVpcPeeringConnectionResult, ApiError> {
+        dry_run(input.dry_run)?;
+        let command = Command::DeleteVpcPeeringConnection {
+            peering_id: input.vpc_peering_connection_id,
+        };
+        self.mutate(ctx, command, |_, _| w::DeleteVpcPeeringConnectionResult {
+            r#return: Some(true),
+        })
+    }
+
+    fn describe_vpc_peering_connections(
+        &self,
+        ctx: &mut Ctx,
+        input: w::DescribeVpcPeeringConnectionsRequest,
+    ) -> Result<w::DescribeVpcPeeringConnectionsResult, ApiError> {
+        dry_run(input.dry_run)?;
+        let filters = filters(input.filters)?;
+        let page = page(input.max_results, input.next_token, DESCRIBE_BOUNDS)?;
+        let ids = input.vpc_peering_connection_ids.unwrap_or_default();
+        let now = self.engine.time();
+        self.query(ctx, |c, who| {
+            let (found, next) = c.describe_peerings(who, now, &ids, &filters, &page)?;
+            Ok(w::DescribeVpcPeeringConnectionsResult {
+                vpc_peering_connections: Some(
+                    found
+                        .into_iter()
+                        .map(|p| peering_out(who, p, now))
+                        .collect(),
+                ),
+                next_token: next,
+            })
+        })
+    }
+
+    fn describe_stale_security_groups(
+        &self,
+        ctx: &mut Ctx,
+        input: w::DescribeStaleSecurityGroupsRequest,
+    ) -> Result<w::DescribeStaleSecurityGroupsResult, ApiError> {
+        dry_run(input.dry_run)?;
+        let page = page(input.max_results, input.next_token, (5, 255))?;
+        let now = self.engine.time();
+        self.query(ctx, |c, who| {
+            let (groups, next) = c.stale_groups(who, &input.vpc_id, now, &page)?;
+            Ok(w::DescribeStaleSecurityGroupsResult {
+                stale_security_group_set: Some(
+                    groups
+                        .into_iter()
+                        .map(|(g, stale)| {
+                            let side = |egress: bool| {
+                                stale
+                                    .iter()
+                                    .filter(|s| s.rule.egress == egress)
+                                    .map(stale_permission_out)
+                                    .collect()
+                            };
+                            w::StaleSecurityGroup {
+                                description: owned(&g.description),
+                                group_id: owned(&g.id),
+                                group_name: owned(&g.name),
+                                stale_ip_permissions: Some(side(false)),
+                                stale_ip_permissions_egress: Some(side(true)),
+                                vpc_id: owned(&g.vpc_id),
+                            }
+                        })
+                        .collect(),
+                ),
+                next_token: next,
+            })
+        })
+    }
+
+    fn describe_security_group_references(
+        &self,
+        ctx: &mut Ctx,
+        input: w::DescribeSecurityGroupReferencesRequest,
+    ) -> Result<w::DescribeSecurityGroupReferencesResult, ApiError> {
+        dry_run(input.dry_run)?;
+        self.query(ctx, |c, who| {
+            let refs = c.group_references(who, &input.group_id)?;
+            Ok(w::DescribeSecurityGroupReferencesResult {
+                security_group_reference_set: Some(
+                    refs.into_iter()
+                        .map(|r| w::SecurityGroupReference {
+                            group_id: Some(r.group_id),
+                            referencing_vpc_id: Some(r.referencing_vpc_id),
+                            vpc_peering_connection_id: Some(r.vpc_peering_connection_id),
+                            transit_gateway_id: None,
+                        })
+                        .collect(),
+                ),
+            })
+        })
+    }
+
     fn describe_route_tables(
         &self,
         ctx: &mut Ctx,

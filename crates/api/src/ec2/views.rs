@@ -2,8 +2,8 @@
 
 use super::convert::{owned, tags_out};
 use cloud::{
-    private_dns_name, Caller, Cloud, Instance, NetworkAcl, NetworkInterface, RouteTable, Subnet,
-    Vpc,
+    private_dns_name, Caller, Cloud, Instance, NetworkAcl, NetworkInterface, PeeringSide,
+    RouteTable, StaleRule, Subnet, Vpc, VpcPeering,
 };
 use wire::ec2 as w;
 use wire::DateTime;
@@ -291,4 +291,69 @@ pub fn network_acl_out(a: &NetworkAcl) -> w::NetworkAcl {
         vpc_id: owned(&a.vpc_id),
         owner_id: owned(&a.owner),
     }
+}
+
+fn peering_side_out(side: &PeeringSide) -> w::VpcPeeringConnectionVpcInfo {
+    w::VpcPeeringConnectionVpcInfo {
+        cidr_block: side.cidr.map(|c| c.to_string()),
+        cidr_block_set: side.cidr.map(|c| {
+            vec![w::CidrBlock {
+                cidr_block: Some(c.to_string()),
+            }]
+        }),
+        owner_id: owned(&side.owner),
+        peering_options: side
+            .cidr
+            .map(|_| w::VpcPeeringConnectionOptionsDescription {
+                allow_dns_resolution_from_remote_vpc: Some(false),
+                allow_egress_from_local_classic_link_to_remote_vpc: Some(false),
+                allow_egress_from_local_vpc_to_remote_classic_link: Some(false),
+            }),
+        vpc_id: owned(&side.vpc_id),
+        region: owned(&side.region),
+        ipv6_cidr_block_set: None,
+    }
+}
+
+/// A peering connection as one of its sides sees it at `now`: with that side's tags only.
+pub fn peering_out(who: &Caller, p: &VpcPeering, now: i64) -> w::VpcPeeringConnection {
+    let status = p.status_at(now);
+    w::VpcPeeringConnection {
+        accepter_vpc_info: Some(peering_side_out(&p.accepter)),
+        expiration_time: (status == "pending-acceptance").then(|| DateTime(p.expires_at())),
+        requester_vpc_info: Some(peering_side_out(&p.requester)),
+        status: Some(w::VpcPeeringConnectionStateReason {
+            code: owned(status),
+            message: Some(p.message_at(now)),
+        }),
+        tags: tags_out(p.tags_of(&who.account)),
+        vpc_peering_connection_id: owned(&p.id),
+    }
+}
+
+pub fn stale_permission_out(s: &StaleRule) -> w::StaleIpPermission {
+    let r = s.rule;
+    let mut out = w::StaleIpPermission {
+        from_port: r.from_port,
+        ip_protocol: owned(&r.protocol),
+        to_port: r.to_port,
+        ..Default::default()
+    };
+    if let cloud::Peer::Group {
+        group_id,
+        user_id,
+        vpc_peering_connection_id,
+    } = &r.peer
+    {
+        out.user_id_group_pairs = Some(vec![w::UserIdGroupPair {
+            description: r.description.clone(),
+            user_id: owned(user_id),
+            group_id: owned(group_id),
+            vpc_id: s.vpc_id.clone(),
+            vpc_peering_connection_id: vpc_peering_connection_id.clone(),
+            peering_status: s.peering_status.map(str::to_string),
+            group_name: None,
+        }]);
+    }
+    out
 }
