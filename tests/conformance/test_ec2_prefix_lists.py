@@ -19,6 +19,11 @@ def new_list(ec2, name="office", max_entries=5, cidrs=("10.1.0.0/16",), family="
     )["PrefixList"]
 
 
+def customer_lists(ec2):
+    """The lists an account sees besides AWS's own."""
+    return [p for p in ec2.describe_managed_prefix_lists()["PrefixLists"] if p["OwnerId"] != "AWS"]
+
+
 def entries(ec2, pl_id, **kwargs):
     return [e["Cidr"] for e in ec2.get_managed_prefix_list_entries(PrefixListId=pl_id, **kwargs)["Entries"]]
 
@@ -119,7 +124,7 @@ def test_idempotent_create(ec2):
     a = new_list(ec2, ClientToken="tok-1")
     b = new_list(ec2, ClientToken="tok-1")
     assert a["PrefixListId"] == b["PrefixListId"]
-    assert len(ec2.describe_managed_prefix_lists()["PrefixLists"]) == 1
+    assert len(customer_lists(ec2)) == 1
     with aws_error("IdempotentParameterMismatch"):
         new_list(ec2, name="other", ClientToken="tok-1")
 
@@ -156,7 +161,7 @@ def test_other_accounts_and_regions_do_not_see_it(aws, ec2):
     b = aws("ec2", ACCOUNT_B)
     west = aws("ec2", ACCOUNT_A, "us-west-2")
     for other in (b, west):
-        assert other.describe_managed_prefix_lists()["PrefixLists"] == []
+        assert customer_lists(other) == []
         with aws_error("InvalidPrefixListID.NotFound"):
             other.get_managed_prefix_list_entries(PrefixListId=pl_id)
     with aws_error("InvalidPrefixListID.NotFound"):
@@ -175,11 +180,11 @@ def test_shared_outside_an_organization_after_accepting(aws, ec2):
     )["resourceShare"]
     b, bram = aws("ec2", ACCOUNT_B), aws("ram", ACCOUNT_B)
     # Pending invitation: nothing granted yet.
-    assert b.describe_managed_prefix_lists()["PrefixLists"] == []
+    assert customer_lists(b) == []
     [inv] = bram.get_resource_share_invitations()["resourceShareInvitations"]
     assert inv["status"] == "PENDING" and inv["resourceShareArn"] == share["resourceShareArn"]
     bram.accept_resource_share_invitation(resourceShareInvitationArn=inv["resourceShareInvitationArn"])
-    [seen] = b.describe_managed_prefix_lists()["PrefixLists"]
+    [seen] = customer_lists(b)
     assert seen["PrefixListId"] == pl["PrefixListId"] and seen["OwnerId"] == ACCOUNT_A
     assert entries(b, pl["PrefixListId"]) == ["10.1.0.0/16"]
     sg = new_sg(b, new_vpc(b), "uses-shared-list")
@@ -197,4 +202,23 @@ def test_shared_outside_an_organization_after_accepting(aws, ec2):
     ec2.modify_managed_prefix_list(PrefixListId=pl["PrefixListId"], AddEntries=[{"Cidr": "10.9.0.0/16"}])
     assert entries(b, pl["PrefixListId"]) == ["10.1.0.0/16", "10.9.0.0/16"]
     aws("ram", ACCOUNT_A).delete_resource_share(resourceShareArn=share["resourceShareArn"])
-    assert b.describe_managed_prefix_lists()["PrefixLists"] == []
+    assert customer_lists(b) == []
+
+
+def test_aws_managed_lists_are_everyones_and_read_only(aws, ec2):
+    by_name = {p["PrefixListName"]: p for p in ec2.describe_managed_prefix_lists(
+        Filters=[{"Name": "owner-id", "Values": ["AWS"]}])["PrefixLists"]}
+    s3 = by_name["com.amazonaws.us-east-1.s3"]
+    assert s3["PrefixListId"] == "pl-63a5400a" and "com.amazonaws.us-east-1.dynamodb" in by_name
+    assert entries(ec2, s3["PrefixListId"])
+    west = aws("ec2", ACCOUNT_B, "us-west-2")
+    names = {p["PrefixListName"] for p in west.describe_managed_prefix_lists()["PrefixLists"]}
+    assert names == {"com.amazonaws.us-west-2.s3", "com.amazonaws.us-west-2.dynamodb"}
+    with aws_error("UnauthorizedOperation", status=403):
+        ec2.modify_managed_prefix_list(PrefixListId=s3["PrefixListId"], PrefixListName="mine")
+    with aws_error("UnauthorizedOperation", status=403):
+        ec2.delete_managed_prefix_list(PrefixListId=s3["PrefixListId"])
+    sg = new_sg(ec2, new_vpc(ec2), "to-s3")
+    ec2.authorize_security_group_egress(
+        GroupId=sg, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "PrefixListIds": [{"PrefixListId": s3["PrefixListId"]}]}]
+    )

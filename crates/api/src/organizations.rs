@@ -21,14 +21,14 @@ fn page<T>(
                 "InvalidInputException",
                 "You specified an invalid value for nextToken.",
             )
-            .with_reason("INVALID_NEXT_TOKEN")
+            .with_reason("INVALID_PAGINATION_TOKEN")
         },
         |_| {
             Error::new(
                 "InvalidInputException",
                 "You provided a value for MaxResults that is out of range (1-20).",
             )
-            .with_reason("MAX_LIMIT_EXCEEDED_FILTER")
+            .with_reason("MAX_VALUE_EXCEEDED")
         },
     )
 }
@@ -189,7 +189,17 @@ impl w::Api for Services {
                 "no request id",
             )));
         };
-        let status = self.managed(ctx, |_, o| Ok(o.requests.get(&id).map(request_out)))?;
+        // AWS answers while the account is being made; DescribeCreateAccountStatus tells how
+        // it ended (here: at once).
+        let status = self.managed(ctx, |_, o| {
+            Ok(o.requests.get(&id).map(|r| w::CreateAccountStatus {
+                state: Some("IN_PROGRESS".into()),
+                completed_timestamp: None,
+                account_id: None,
+                failure_reason: None,
+                ..request_out(r)
+            }))
+        })?;
         Ok(w::CreateAccountResponse {
             create_account_status: status,
         })
@@ -646,7 +656,7 @@ fn check_service_principal(p: &str) -> Result<(), ApiError> {
                 "InvalidInputException",
                 format!("You specified an invalid service principal: {p}."),
             )
-            .with_reason("INVALID_SERVICE_PRINCIPAL"),
+            .with_reason("UNRECOGNIZED_SERVICE_PRINCIPAL"),
         ))
     }
 }

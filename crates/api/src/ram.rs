@@ -378,6 +378,9 @@ impl w::Api for Services {
                 )));
             }
         }
+        for arn in input.resource_share_arns.iter().flatten() {
+            cloud::ram::check_share_arn(arn).map_err(domain_error)?;
+        }
         let items = self.read(|c| {
             Ok(listed_shares(c, ctx, own)
                 .into_iter()
@@ -525,6 +528,13 @@ impl w::Api for Services {
                 .map(|i| invitation_out(c, i, now))
                 .collect::<Vec<_>>())
         })?;
+        // The one RAM operation whose model has its own error for this.
+        if input.max_results.is_some_and(|m| !(1..=500).contains(&m)) {
+            return Err(domain_error(Error::new(
+                "InvalidMaxResultsException",
+                "The value for maxResults must be between 1 and 500.",
+            )));
+        }
         let (items, next) = page(items, input.max_results, input.next_token.as_deref())?;
         Ok(w::GetResourceShareInvitationsResponse {
             resource_share_invitations: Some(items),
@@ -601,6 +611,15 @@ impl w::Api for Services {
                         format!("ResourceShareInvitation {arn} could not be found."),
                     )
                 })?;
+            // Its model knows the rejected and expired refusals, not the accepted one.
+            if inv.status_at(now) == "ACCEPTED" {
+                return Err(Error::new(
+                    "InvalidParameterException",
+                    format!(
+                        "The invitation {arn} has already been accepted; it is no longer pending."
+                    ),
+                ));
+            }
             inv.check_pending(now)?;
             let s = c.share(&inv.share_arn)?;
             Ok(s.resources
@@ -695,7 +714,7 @@ impl w::Api for Services {
         let wanted_type = match &input.resource_type {
             Some(t) => Some(resource_type(t).ok_or_else(|| {
                 domain_error(Error::new(
-                    "InvalidResourceTypeException",
+                    "InvalidParameterException",
                     format!("The specified resource type {t} is not valid."),
                 ))
             })?),
@@ -840,6 +859,15 @@ impl w::Api for Services {
         _ctx: &mut Ctx,
         input: w::GetPermissionRequest,
     ) -> Result<w::GetPermissionResponse, ApiError> {
+        if !input.permission_arn.starts_with("arn:aws:ram:") {
+            return Err(domain_error(Error::new(
+                "MalformedArnException",
+                format!(
+                    "The specified permission ARN {} is not valid.",
+                    input.permission_arn
+                ),
+            )));
+        }
         let t = permission_by_arn(&input.permission_arn).ok_or_else(|| {
             domain_error(Error::new(
                 "UnknownResourceException",

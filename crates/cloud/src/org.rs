@@ -192,6 +192,44 @@ pub struct Organizations {
     pub member_of: HashMap<AccountId, String>,
 }
 
+fn master_cannot_leave() -> Error {
+    Error::new(
+        "MasterCannotLeaveOrganizationException",
+        "You can't remove a management account from an organization. If you want the management account to become a member account in another organization, you must first delete the current organization.",
+    )
+}
+
+/// Names with Organizations' length reasons.
+fn check_length(what: &str, value: &str, max: usize) -> Result<()> {
+    if value.is_empty() {
+        return Err(invalid_input(
+            "MIN_LENGTH_EXCEEDED",
+            &format!("The {what} must not be empty."),
+        ));
+    }
+    if value.chars().count() > max {
+        return Err(invalid_input(
+            "MAX_LENGTH_EXCEEDED",
+            &format!("The {what} must have at most {max} characters."),
+        ));
+    }
+    Ok(())
+}
+
+/// Tags under Organizations' rules: the reserved `aws:` prefix has its own reason.
+pub(crate) fn validate_org_tags(tags: &[Tag]) -> Result<()> {
+    if tags
+        .iter()
+        .any(|t| t.key.to_ascii_lowercase().starts_with("aws:"))
+    {
+        return Err(invalid_input(
+            "INVALID_SYSTEM_TAGS_PARAMETER",
+            "Tag keys starting with 'aws:' are reserved for AWS use.",
+        ));
+    }
+    crate::tags::validate_tags(tags).map_err(|e| invalid_input("INVALID_INPUT", &e.message))
+}
+
 pub fn not_in_use() -> Error {
     Error::new(
         "AWSOrganizationsNotInUseException",
@@ -306,7 +344,7 @@ impl Cloud {
             }
             OrgCommand::DeleteOrganization => {
                 let org = self.managed_org(account)?;
-                if org.accounts.len() > 1 || !org.units.is_empty() {
+                if org.accounts.len() > 1 {
                     return Err(Error::new(
                         "OrganizationNotEmptyException",
                         "To delete an organization you must first remove all member accounts (except the master).",
@@ -344,7 +382,7 @@ impl Cloud {
                     .ok_or_else(|| account_not_found(account_id))?;
                 if account_id == account {
                     return Err(constraint(
-                        "CLOSE_ACCOUNT_REQUESTS_LIMIT_EXCEEDED",
+                        "CANNOT_CLOSE_MANAGEMENT_ACCOUNT",
                         "You cannot close the management account of an organization.",
                     ));
                 }
@@ -365,10 +403,7 @@ impl Cloud {
                     return Err(account_not_found(account_id));
                 }
                 if account_id == account {
-                    return Err(constraint(
-                        "MASTER_ACCOUNT_MISSING_BUSINESS_LICENSE",
-                        "You cannot remove the management account from its organization.",
-                    ));
+                    return Err(master_cannot_leave());
                 }
                 self.managed_org_mut(account)?.accounts.remove(account_id);
                 self.orgs.member_of.remove(account_id);
@@ -378,10 +413,7 @@ impl Cloud {
             OrgCommand::LeaveOrganization => {
                 let org = self.member_org(account)?;
                 if org.master == account {
-                    return Err(constraint(
-                        "MASTER_ACCOUNT_MISSING_BUSINESS_LICENSE",
-                        "The management account cannot leave its organization; delete the organization instead.",
-                    ));
+                    return Err(master_cannot_leave());
                 }
                 let id = org.id.clone();
                 self.orgs
@@ -441,12 +473,7 @@ impl Cloud {
                         "We can't find a root or OU with the ParentId that you specified.",
                     ));
                 }
-                if name.is_empty() || name.len() > 128 {
-                    return Err(invalid_input(
-                        "INVALID_INPUT",
-                        "The name of an organizational unit must have 1 to 128 characters.",
-                    ));
-                }
+                check_length("organizational unit name", name, 128)?;
                 if org
                     .units
                     .values()
@@ -463,7 +490,7 @@ impl Cloud {
                         "You attempted to create an OU tree that is too many levels deep.",
                     ));
                 }
-                crate::tags::validate_tags(tags)?;
+                validate_org_tags(tags)?;
                 let suffix = org.root_id.trim_start_matches("r-").to_string();
                 let id = format!("ou-{suffix}-{}", ids.hex(8));
                 let unit = Unit {
@@ -519,8 +546,8 @@ impl Cloud {
             OrgCommand::EnableServiceAccess { principal } => {
                 let org = self.managed_org_mut(account)?;
                 if org.feature_set != "ALL" {
-                    return Err(Error::new(
-                        "AWSOrganizationsNotInUseException",
+                    return Err(constraint(
+                        "ORGANIZATION_NOT_IN_ALL_FEATURES_MODE",
                         "Trusted access needs an organization with all features enabled.",
                     ));
                 }
@@ -537,7 +564,7 @@ impl Cloud {
                 Ok(Outcome::Done)
             }
             OrgCommand::TagResource { resource_id, tags } => {
-                crate::tags::validate_tags(tags)?;
+                validate_org_tags(tags)?;
                 let target = self.org_tags_mut(account, resource_id)?;
                 crate::tags::merge_tags(target, tags);
                 Ok(Outcome::Done)
@@ -580,18 +607,13 @@ impl Cloud {
     ) -> Result<Outcome> {
         let org = self.managed_org(account)?;
         if !(6..=64).contains(&email.len()) || !email.contains('@') {
-            return Err(constraint(
+            return Err(invalid_input(
                 "INVALID_EMAIL_ADDRESS_TARGET",
                 "You provided an email address that isn't valid.",
             ));
         }
-        if name.is_empty() || name.len() > 50 {
-            return Err(invalid_input(
-                "INVALID_INPUT",
-                "The account name must have 1 to 50 characters.",
-            ));
-        }
-        crate::tags::validate_tags(tags)?;
+        check_length("account name", name, 50)?;
+        validate_org_tags(tags)?;
         let parent = parent.unwrap_or(&org.root_id).to_string();
         if !org.has_parent(&parent) {
             return Err(Error::new(

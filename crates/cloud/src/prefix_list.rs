@@ -10,6 +10,7 @@ use crate::model::*;
 use crate::{Caller, Cloud, Ids, Outcome, Page, Paged};
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 /// AWS's limits: entries per request, and the largest list.
 const ENTRIES_PER_REQUEST: usize = 100;
@@ -88,6 +89,65 @@ pub struct PrefixListChange {
     pub add: Vec<PrefixListEntry>,
     pub remove: Vec<IpNet>,
     pub max_entries: Option<i32>,
+}
+
+/// The owner AWS-managed lists show.
+pub const AWS_OWNER: &str = "AWS";
+
+/// The lists AWS publishes in every Region for its gateway-endpoint services, with their real
+/// ids and (for us-east-1, the only Region whose ranges are built in) their address ranges.
+fn aws_managed_lists(region: &str) -> Vec<PrefixList> {
+    let known: &[(&str, &str, &[&str])] = match region {
+        "us-east-1" => &[
+            (
+                "s3",
+                "pl-63a5400a",
+                &[
+                    "3.5.0.0/19",
+                    "16.182.0.0/16",
+                    "52.216.0.0/15",
+                    "54.231.0.0/16",
+                ],
+            ),
+            (
+                "dynamodb",
+                "pl-02cd2c6b",
+                &["3.218.180.0/22", "52.94.0.0/22"],
+            ),
+        ],
+        _ => &[("s3", "", &[]), ("dynamodb", "", &[])],
+    };
+    known
+        .iter()
+        .map(|(service, id, cidrs)| {
+            let id = if id.is_empty() {
+                // Stable per Region and service, in AWS's short form.
+                let digest = Sha256::digest(format!("{region}/{service}"));
+                format!("pl-{}", &hex::encode(digest)[..8])
+            } else {
+                id.to_string()
+            };
+            let entries: Vec<PrefixListEntry> = cidrs
+                .iter()
+                .map(|c| PrefixListEntry {
+                    cidr: c.parse().expect("constant CIDR"),
+                    description: None,
+                })
+                .collect();
+            PrefixList {
+                id,
+                owner: AWS_OWNER.into(),
+                region: region.into(),
+                name: format!("com.amazonaws.{region}.{service}"),
+                ipv6: false,
+                max_entries: entries.len().max(1) as i32,
+                versions: vec![entries],
+                modified: false,
+                client_token: None,
+                tags: vec![],
+            }
+        })
+        .collect()
 }
 
 pub const PREFIX_LIST_FILTERS: &[&str] = &["owner-id", "prefix-list-id", "prefix-list-name"];
@@ -182,6 +242,13 @@ impl Filterable for PrefixList {
 }
 
 impl Cloud {
+    /// Make AWS's own lists of a Region exist, the first time any account uses it.
+    pub(crate) fn publish_aws_prefix_lists(&mut self, region: &str) {
+        for pl in aws_managed_lists(region) {
+            self.prefix_lists.entry(pl.id.clone()).or_insert(pl);
+        }
+    }
+
     pub(crate) fn create_prefix_list(
         &mut self,
         c: &Caller,
@@ -393,12 +460,18 @@ impl Cloud {
     ) -> Result<Paged<&PrefixList>> {
         filter::validate(filters, PREFIX_LIST_FILTERS)?;
         let mut found: Vec<&PrefixList> = if ids.is_empty() {
-            self.candidates(
+            let mut v = self.candidates(
                 c,
                 |s| &s.prefix_lists,
                 &self.prefix_lists,
                 filter::exact_ids(filters, "prefix-list-id"),
-            )
+            );
+            v.extend(
+                aws_managed_lists(&c.region)
+                    .iter()
+                    .filter_map(|p| self.prefix_lists.get(&p.id)),
+            );
+            v
         } else {
             ids.iter()
                 .map(|id| self.visible_prefix_list(c, id))

@@ -394,6 +394,7 @@ pub fn parse_principal(p: &str) -> Result<PrincipalRef> {
 
 impl Cloud {
     pub fn share(&self, arn: &str) -> Result<&Share> {
+        check_share_arn(arn)?;
         self.ram.shares.get(arn).ok_or_else(|| share_not_found(arn))
     }
 
@@ -464,7 +465,7 @@ impl Cloud {
                 ..
             } => {
                 validate_share_name(name)?;
-                crate::tags::validate_tags(tags)?;
+                validate_ram_tags(tags)?;
                 let mut chosen = BTreeMap::new();
                 for p in permissions {
                     let t = permission_by_arn(p).ok_or_else(|| unknown_permission(p))?;
@@ -506,7 +507,7 @@ impl Cloud {
             } => {
                 let s = self.owned_share(account, region, share)?;
                 if !s.active() {
-                    return Err(invalid_transition(share));
+                    return Err(deleted_share(share));
                 }
                 if let Some(n) = name {
                     validate_share_name(n)?;
@@ -626,7 +627,7 @@ impl Cloud {
                     permission_by_arn(permission).ok_or_else(|| unknown_permission(permission))?;
                 let s = self.owned_share(account, region, share)?;
                 if !s.active() {
-                    return Err(invalid_transition(share));
+                    return Err(deleted_share(share));
                 }
                 if let Some(current) = s.permissions.get(t.name) {
                     if current != permission && !replace {
@@ -661,7 +662,7 @@ impl Cloud {
                 Ok(Outcome::Done)
             }
             RamCommand::TagShare { share, tags } => {
-                crate::tags::validate_tags(tags)?;
+                validate_ram_tags(tags)?;
                 let s = self.owned_share_mut(account, region, share)?;
                 let mut merged = s.tags.clone();
                 crate::tags::merge_tags(&mut merged, tags);
@@ -1035,7 +1036,7 @@ fn validate_share_name(name: &str) -> Result<()> {
 
 fn nothing_named() -> Error {
     Error::new(
-        "MissingRequiredParameterException",
+        "InvalidParameterException",
         "You must specify at least one of resourceArns, principals or sources.",
     )
 }
@@ -1045,6 +1046,38 @@ fn unknown_permission(arn: &str) -> Error {
         "UnknownResourceException",
         format!("Permission {arn} could not be found."),
     )
+}
+
+/// For the operations whose model has no InvalidStateTransitionException.
+fn deleted_share(share: &str) -> Error {
+    not_permitted(format!(
+        "The resource share {share} has been deleted; it can no longer be changed."
+    ))
+}
+
+/// RAM's answer to tags EC2's rules refuse (its models have no InvalidParameterValue).
+pub(crate) fn validate_ram_tags(tags: &[Tag]) -> Result<()> {
+    crate::tags::validate_tags(tags).map_err(|e| Error::new("InvalidParameterException", e.message))
+}
+
+/// A share ARN must look like one before it is looked up.
+pub fn check_share_arn(arn: &str) -> Result<()> {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let well_formed = matches!(
+        parts[..],
+        ["arn", "aws", "ram", region, account, resource]
+            if !region.is_empty()
+                && account.len() == 12
+                && resource.strip_prefix("resource-share/").is_some_and(|id| !id.is_empty())
+    );
+    if well_formed {
+        Ok(())
+    } else {
+        Err(Error::new(
+            "MalformedArnException",
+            format!("The specified resource share ARN {arn} is not valid. Verify the ARN and try again."),
+        ))
+    }
 }
 
 fn invalid_transition(share: &str) -> Error {

@@ -68,6 +68,7 @@ impl Cloud {
     pub fn sees_prefix_list(&self, c: &Caller, p: &crate::PrefixList) -> bool {
         c.region == p.region
             && (c.account == p.owner
+                || p.owner == crate::prefix_list::AWS_OWNER
                 || self
                     .granted(c)
                     .is_some_and(|g| g.prefix_lists.contains(&p.id)))

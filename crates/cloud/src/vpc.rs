@@ -131,6 +131,7 @@ impl Cloud {
             return Ok(Outcome::Done);
         }
         self.scope_mut(&c.account, &c.region).opened = true;
+        self.publish_aws_prefix_lists(&c.region);
         self.build_default_vpc(c, ids)
     }
 
