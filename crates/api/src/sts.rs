@@ -7,13 +7,15 @@ use wire::{ApiError, DateTime};
 
 impl Services {
     /// Who an access key speaks for: a 12-digit key is that account's root; a key ramparts
-    /// issued is its user or role session (with its session token checked); any other key is
-    /// the default account's root.
+    /// issued is its user or role session, whose request must be signed with its secret
+    /// (`signed_with`) and carry its session token; any other key is the default account's
+    /// root. Roots have no secret here, so their signatures are not checked.
     pub fn principal(
         &self,
         key_id: &str,
         session_token: Option<&str>,
         default_account: &str,
+        signed_with: impl FnOnce(&str) -> bool,
     ) -> Result<Principal, ApiError> {
         if key_id.len() == 12 && key_id.bytes().all(|b| b.is_ascii_digit()) {
             return Ok(Principal::root(key_id));
@@ -24,12 +26,20 @@ impl Services {
             return Ok(Principal::root(default_account));
         }
         let found = self.engine.read(|c| {
-            c.identity_of_key(key_id)
-                .map(|(identity, _secret, token)| (identity, token.map(str::to_string)))
+            c.identity_of_key(key_id).map(|(identity, secret, token)| {
+                (identity, secret.to_string(), token.map(str::to_string))
+            })
         });
-        let Some((identity, token)) = found else {
+        let Some((identity, secret, token)) = found else {
             return Ok(Principal::root(default_account));
         };
+        if !signed_with(&secret) {
+            return Err(ApiError::new(
+                "SignatureDoesNotMatch",
+                403,
+                "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
+            ));
+        }
         if let Some(expected) = token {
             if session_token != Some(expected.as_str()) {
                 return Err(ApiError::new(

@@ -168,8 +168,9 @@ async fn serve(
             &credential.access_key_id,
             token.as_deref(),
             &state.default_account,
+            |secret| protocol::signed_with(&credential, secret, method, uri, headers, body),
         )
-        .map_err(|e| fail(&op, "-", e))?;
+        .map_err(|e| fail(&op, "-", protocol::credential_error(service, e)))?;
     let account = principal.account.clone();
     let mut ctx = Ctx::new(principal, &credential.region, request_id);
     let result = protocol::dispatch(&state.services, &mut ctx, service, &request, request_id);

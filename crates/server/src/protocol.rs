@@ -249,6 +249,46 @@ pub fn session_token(headers: &HeaderMap, uri: &Uri) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
+/// Whether the request was signed with this secret.
+pub fn signed_with(
+    credential: &auth::Credential,
+    secret: &str,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> bool {
+    let pairs: Vec<(&str, &str)> = headers
+        .iter()
+        .filter_map(|(k, v)| Some((k.as_str(), v.to_str().ok()?)))
+        .collect();
+    credential.verify(
+        secret,
+        &auth::SignedRequest {
+            method: method.as_str(),
+            path: uri.path(),
+            query: uri.query().unwrap_or_default(),
+            headers: &pairs,
+            body,
+        },
+    )
+}
+
+/// A refused credential in each service's own words (spec §1.2).
+pub fn credential_error(service: Service, e: ApiError) -> ApiError {
+    let (code, status) = match (service, e.code.as_ref()) {
+        (Service::Ec2, "SignatureDoesNotMatch" | "InvalidClientTokenId") => ("AuthFailure", 401),
+        (Service::Ram | Service::Organizations, "SignatureDoesNotMatch") => {
+            ("InvalidSignatureException", 403)
+        }
+        (Service::Ram | Service::Organizations, "InvalidClientTokenId") => {
+            ("UnrecognizedClientException", 403)
+        }
+        _ => return e,
+    };
+    ApiError::new(code, status, e.message)
+}
+
 fn auth_error(service: Service, e: auth::AuthError) -> ApiError {
     use auth::AuthError::*;
     match (service, e) {
