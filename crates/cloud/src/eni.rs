@@ -215,14 +215,14 @@ impl Cloud {
     /// The VPC's default group, for an interface created without groups.
     fn default_groups_for(&self, c: &Caller, subnet: &Subnet) -> Result<Vec<String>> {
         let vpc = &self.vpcs[&subnet.vpc_id];
-        let g = &self.groups[&vpc.default_group_id];
+        let g = &self.groups[vpc.default_group_id.as_str()];
         if !self.may_attach_group(c, g) {
             return Err(Error::invalid_value(format!(
                 "You must specify a security group for a network interface in VPC {} that you do not own.",
                 vpc.id
             )));
         }
-        Ok(vec![g.id.clone()])
+        Ok(vec![g.id.to_string()])
     }
 
     fn launchable_subnet(&self, c: &Caller, id: &str) -> Result<&Subnet> {
@@ -475,7 +475,7 @@ impl Cloud {
             requested.push(
                 self.resolve_group(c, &GroupRef::Name(name.clone()))?
                     .id
-                    .clone(),
+                    .to_string(),
             );
         }
         let groups = if requested.is_empty() {
@@ -622,8 +622,8 @@ impl Cloud {
             "group-name" => e
                 .groups
                 .iter()
-                .filter_map(|g| self.groups.get(g))
-                .map(|g| g.name.clone())
+                .filter_map(|g| self.groups.get(g.as_str()))
+                .map(|g| g.name.to_string())
                 .collect(),
             "description" => vec![e.description.clone()],
             "availability-zone" => vec![e.availability_zone.clone()],
@@ -673,7 +673,12 @@ impl Cloud {
         i.network_interface_ids
             .first()
             .and_then(|id| self.interfaces.get(id))
-            .map(|e| e.groups.iter().filter_map(|g| self.groups.get(g)).collect())
+            .map(|e| {
+                e.groups
+                    .iter()
+                    .filter_map(|g| self.groups.get(g.as_str()))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -691,10 +696,10 @@ impl Cloud {
             "subnet-id" | "network-interface.subnet-id" => vec![i.subnet_id.clone()],
             "vpc-id" | "network-interface.vpc-id" => vec![i.vpc_id.clone()],
             "instance.group-id" | "network-interface.group-id" => {
-                groups.iter().map(|g| g.id.clone()).collect()
+                groups.iter().map(|g| g.id.to_string()).collect()
             }
             "instance.group-name" | "network-interface.group-name" => {
-                groups.iter().map(|g| g.name.clone()).collect()
+                groups.iter().map(|g| g.name.to_string()).collect()
             }
             "network-interface.network-interface-id" => enis.iter().map(|e| e.id.clone()).collect(),
             "private-ip-address" => vec![i.private_ip.to_string()],

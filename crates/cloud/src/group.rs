@@ -24,9 +24,9 @@ pub enum RuleRevoke {
 impl RuleSpec {
     pub fn into_rule(self, id: String, egress: bool, tags: Vec<Tag>) -> Rule {
         Rule {
-            id,
+            id: id.into(),
             egress,
-            protocol: self.protocol,
+            protocol: self.protocol.into(),
             from_port: self.from_port,
             to_port: self.to_port,
             peer: self.peer,
@@ -95,10 +95,10 @@ impl SecurityGroup {
             .filter_map(|r| match (what, &r.peer) {
                 ("cidr", Peer::Cidr4(n)) => Some(n.to_string()),
                 ("ipv6-cidr", Peer::Cidr6(n)) => Some(n.to_string()),
-                ("prefix-list-id", Peer::PrefixList(p)) => Some(p.clone()),
-                ("group-id", Peer::Group { group_id, .. }) => Some(group_id.clone()),
-                ("user-id", Peer::Group { user_id, .. }) => Some(user_id.clone()),
-                ("protocol", _) => Some(r.protocol.clone()),
+                ("prefix-list-id", Peer::PrefixList(p)) => Some(p.to_string()),
+                ("group-id", Peer::Group { group_id, .. }) => Some(group_id.to_string()),
+                ("user-id", Peer::Group { user_id, .. }) => Some(user_id.to_string()),
+                ("protocol", _) => Some(r.protocol.to_string()),
                 ("from-port", _) => r.from_port.map(|p| p.to_string()),
                 ("to-port", _) => r.to_port.map(|p| p.to_string()),
                 _ => None,
@@ -140,11 +140,11 @@ impl Filterable for SecurityGroup {
                 .then(|| self.rule_values(false, what));
         }
         Some(match name {
-            "group-id" => vec![self.id.clone()],
-            "group-name" => vec![self.name.clone()],
-            "description" => vec![self.description.clone()],
-            "owner-id" => vec![self.owner.clone()],
-            "vpc-id" => vec![self.vpc_id.clone()],
+            "group-id" => vec![self.id.to_string()],
+            "group-name" => vec![self.name.to_string()],
+            "description" => vec![self.description.to_string()],
+            "owner-id" => vec![self.owner.to_string()],
+            "vpc-id" => vec![self.vpc_id.to_string()],
             _ => return None,
         })
     }
@@ -196,15 +196,15 @@ fn duplicate(spec: &RuleSpec, egress: bool) -> Error {
 }
 
 impl Cloud {
-    fn name_key(owner: &str, vpc_id: &str, name: &str) -> (AccountId, String, String) {
-        (owner.to_string(), vpc_id.to_string(), name.to_lowercase())
+    fn name_key(owner: &str, vpc_id: &str, name: &str) -> (Id, Id, Id) {
+        (owner.into(), vpc_id.into(), name.to_lowercase().into())
     }
 
     /// The group `owner` has under this name (case-insensitively) in the VPC.
     pub fn group_named(&self, owner: &str, vpc_id: &str, name: &str) -> Option<&SecurityGroup> {
         self.group_names
             .get(&Self::name_key(owner, vpc_id, name))
-            .and_then(|id| self.groups.get(id))
+            .and_then(|id| self.groups.get(id.as_str()))
     }
 
     pub(crate) fn insert_group(&mut self, g: SecurityGroup) {
@@ -215,7 +215,7 @@ impl Cloud {
             .insert(Self::name_key(&g.owner, &g.vpc_id, &g.name), g.id.clone());
         self.scope_mut(&g.owner, &g.region)
             .groups
-            .insert(g.id.clone());
+            .insert(g.id.to_string());
         self.note_guest(&g.owner, &g.vpc_id, &g.id, |s| &mut s.groups, true);
         self.groups.insert(g.id.clone(), g);
     }
@@ -223,7 +223,7 @@ impl Cloud {
     pub(crate) fn remove_group(&mut self, id: &str) {
         if let Some(g) = self.groups.remove(id) {
             for r in g.rules() {
-                self.rule_index.remove(&r.id);
+                self.rule_index.remove(r.id.as_str());
             }
             self.group_names
                 .remove(&Self::name_key(&g.owner, &g.vpc_id, &g.name));
@@ -321,12 +321,12 @@ impl Cloud {
         }
         .into_rule(ids.id("sgr"), true, vec![])];
         self.insert_group(SecurityGroup {
-            id: id.clone(),
-            owner: c.account.clone(),
-            region: c.region.clone(),
-            vpc_id,
-            name: name.to_string(),
-            description: description.to_string(),
+            id: id.as_str().into(),
+            owner: c.account.as_str().into(),
+            region: c.region.as_str().into(),
+            vpc_id: vpc_id.into(),
+            name: name.into(),
+            description: description.into(),
             ingress: vec![],
             egress,
             tags: tags.to_vec(),
@@ -336,7 +336,7 @@ impl Cloud {
 
     pub(crate) fn delete_group(&mut self, c: &Caller, group: &GroupRef) -> Result<Outcome> {
         let g = self.owned_group_ref(c, group)?;
-        let id = g.id.clone();
+        let id = g.id.to_string();
         if g.is_default() {
             return Err(Error::new(
                 "CannotDelete",
@@ -389,7 +389,8 @@ impl Cloud {
                 .filter(|t| user_id.is_empty() || *user_id == t.owner)
                 .ok_or_else(|| Error::group_not_found(group_id))?;
             let here = self.group_usable_in(target, &home.vpc_id)
-                && (target.owner == c.account || self.sees_vpc(c, &self.vpcs[&target.vpc_id]));
+                && (target.owner == c.account
+                    || self.sees_vpc(c, &self.vpcs[target.vpc_id.as_str()]));
             let peering = self.active_peering(&home.vpc_id, &target.vpc_id);
             if !here && peering.is_none() {
                 return Err(Error::group_not_found(group_id));
@@ -398,7 +399,7 @@ impl Cloud {
             *vpc_peering_connection_id = if here {
                 None
             } else {
-                peering.map(|p| p.id.clone())
+                peering.map(|p| p.id.as_str().into())
             };
         }
         if let Peer::PrefixList(id) = &spec.peer {
@@ -477,7 +478,10 @@ impl Cloud {
     ) -> Result<Outcome> {
         let g = self.owned_group_ref(c, group)?;
         let rules = if egress { &g.egress } else { &g.ingress };
-        let in_default_vpc = self.vpcs.get(&g.vpc_id).is_some_and(|v| v.is_default);
+        let in_default_vpc = self
+            .vpcs
+            .get(g.vpc_id.as_str())
+            .is_some_and(|v| v.is_default);
         let mut doomed: Vec<String> = Vec::new();
         let mut unknown = Vec::new();
         match revoke {
@@ -492,7 +496,7 @@ impl Cloud {
             RuleRevoke::Matching(specs) => {
                 for spec in specs {
                     match rules.iter().find(|r| spec.matches(r)) {
-                        Some(r) => doomed.push(r.id.clone()),
+                        Some(r) => doomed.push(r.id.to_string()),
                         None if in_default_vpc => unknown.push(spec.clone()),
                         None => {
                             return Err(Error::new(
@@ -504,18 +508,19 @@ impl Cloud {
                 }
             }
         }
-        let gid = g.id.clone();
-        let g = self.groups.get_mut(&gid).expect("checked above");
+        let gid = g.id.to_string();
+        let g = self.groups.get_mut(gid.as_str()).expect("checked above");
         let list = if egress {
             &mut g.egress
         } else {
             &mut g.ingress
         };
-        let (gone, kept): (Vec<Rule>, Vec<Rule>) =
-            list.drain(..).partition(|r| doomed.contains(&r.id));
+        let (gone, kept): (Vec<Rule>, Vec<Rule>) = list
+            .drain(..)
+            .partition(|r| doomed.iter().any(|d| *d == r.id));
         *list = kept;
         for r in &gone {
-            self.rule_index.remove(&r.id);
+            self.rule_index.remove(r.id.as_str());
         }
         Ok(Outcome::Revoked {
             group_id: gid,
@@ -547,7 +552,7 @@ impl Cloud {
         for (rule_id, spec) in settled {
             for r in g.ingress.iter_mut().chain(g.egress.iter_mut()) {
                 if r.id == rule_id {
-                    r.protocol = spec.protocol.clone();
+                    r.protocol = spec.protocol.as_str().into();
                     r.from_port = spec.from_port;
                     r.to_port = spec.to_port;
                     r.peer = spec.peer.clone();
@@ -582,7 +587,7 @@ impl Cloud {
                     "The specified rule does not exist in this security group.",
                 )
             })?;
-            updates.push((r.id.clone(), spec.description.clone()));
+            updates.push((r.id.to_string(), spec.description.clone()));
         }
         let gid = g.id.clone();
         let g = self.groups.get_mut(&gid).expect("checked above");
@@ -645,8 +650,8 @@ impl Cloud {
         Some(
             g.rule_values(egress, "group-id")
                 .iter()
-                .filter_map(|id| self.groups.get(id))
-                .map(|other| other.name.clone())
+                .filter_map(|id| self.groups.get(id.as_str()))
+                .map(|other| other.name.to_string())
                 .collect(),
         )
     }
@@ -665,7 +670,7 @@ impl Cloud {
             for id in rule_ids {
                 let g = self
                     .rule_index
-                    .get(id)
+                    .get(id.as_str())
                     .and_then(|gid| self.groups.get(gid))
                     .filter(|g| self.sees_group(c, g))
                     .ok_or_else(|| Error::rule_not_found(id))?;
@@ -693,8 +698,8 @@ impl Cloud {
                         .collect()
                 } else {
                     match f.name.as_str() {
-                        "group-id" => vec![g.id.clone()],
-                        "security-group-rule-id" => vec![r.id.clone()],
+                        "group-id" => vec![g.id.to_string()],
+                        "security-group-rule-id" => vec![r.id.to_string()],
                         "tag-key" => r.tags.iter().map(|t| t.key.clone()).collect(),
                         "tag-value" => r.tags.iter().map(|t| t.value.clone()).collect(),
                         _ => vec![],

@@ -43,7 +43,7 @@ impl Cloud {
         g.vpc_id == vpc_id
             || self
                 .group_vpcs
-                .contains(&(g.id.clone(), vpc_id.to_string()))
+                .contains(&(g.id.to_string(), vpc_id.to_string()))
     }
 
     /// The VPCs a group is associated with, besides its own.
@@ -64,7 +64,7 @@ impl Cloud {
         if g.is_default() {
             return Err(not_with_default("security group", group_id));
         }
-        let home = &self.vpcs[&g.vpc_id];
+        let home = &self.vpcs[g.vpc_id.as_str()];
         if home.is_default {
             return Err(not_with_default("VPC", &home.id));
         }
@@ -89,7 +89,7 @@ impl Cloud {
         vpc_id: &str,
     ) -> Result<Outcome> {
         let g = self.owned_group(c, group_id)?;
-        let key = (g.id.clone(), vpc_id.to_string());
+        let key = (g.id.to_string(), vpc_id.to_string());
         if !self.group_vpcs.contains(&key) {
             if !self.vpcs.contains_key(vpc_id) {
                 return Err(Error::vpc_not_found(vpc_id));
@@ -101,7 +101,7 @@ impl Cloud {
         let in_use = self
             .interfaces
             .values()
-            .any(|e| e.vpc_id == vpc_id && e.groups.contains(&g.id));
+            .any(|e| e.vpc_id == vpc_id && e.groups.iter().any(|x| *x == g.id));
         if in_use {
             return Err(Error::dependency(format!(
                 "The security group {group_id} is in use by network interfaces in {vpc_id}."
@@ -123,12 +123,12 @@ impl Cloud {
             .group_vpcs
             .iter()
             .filter_map(|(group_id, vpc_id)| {
-                let g = self.groups.get(group_id)?;
+                let g = self.groups.get(group_id.as_str())?;
                 let v = self.vpcs.get(vpc_id)?;
                 let mine = g.owner == c.account || v.owner == c.account;
                 (mine && g.region == c.region).then(|| GroupVpcAssociation {
-                    group_id: g.id.clone(),
-                    group_owner: g.owner.clone(),
+                    group_id: g.id.to_string(),
+                    group_owner: g.owner.to_string(),
                     vpc_id: v.id.clone(),
                     vpc_owner: v.owner.clone(),
                     key: format!("{}/{}", g.id, v.id),
@@ -176,11 +176,11 @@ impl Cloud {
             .filter(|g| {
                 filter::matches_with(&g.tags, filters, |name| {
                     Some(vec![match name {
-                        "group-id" => g.id.clone(),
-                        "description" => g.description.clone(),
-                        "group-name" => g.name.clone(),
-                        "owner-id" => g.owner.clone(),
-                        "primary-vpc-id" => g.vpc_id.clone(),
+                        "group-id" => g.id.to_string(),
+                        "description" => g.description.to_string(),
+                        "group-name" => g.name.to_string(),
+                        "owner-id" => g.owner.to_string(),
+                        "primary-vpc-id" => g.vpc_id.to_string(),
                         _ => return None,
                     }])
                 })

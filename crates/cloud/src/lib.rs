@@ -264,7 +264,7 @@ pub struct Cloud {
     pub limits: Limits,
     pub vpcs: HashMap<String, Vpc>,
     pub subnets: HashMap<String, Subnet>,
-    pub groups: HashMap<String, SecurityGroup>,
+    pub groups: HashMap<Id, SecurityGroup>,
     pub interfaces: HashMap<String, NetworkInterface>,
     pub instances: HashMap<String, Instance>,
     pub route_tables: HashMap<String, RouteTable>,
@@ -272,9 +272,9 @@ pub struct Cloud {
     pub prefix_lists: HashMap<String, PrefixList>,
     pub peerings: HashMap<String, VpcPeering>,
     /// Rule id → the id of the group that holds it.
-    pub rule_index: HashMap<String, String>,
+    pub rule_index: HashMap<Id, Id>,
     /// (owner, VPC, lower-cased name) → group id: names are unique per owner and VPC.
-    group_names: HashMap<(AccountId, String, String), String>,
+    group_names: HashMap<(Id, Id, Id), Id>,
     /// (group, VPC) for every security-group VPC association.
     group_vpcs: BTreeSet<(String, String)>,
     /// Account → Region → what it owns there.
@@ -507,14 +507,10 @@ impl Page {
     pub fn apply<'a, T: 'a>(
         &self,
         items: impl Iterator<Item = &'a T>,
-        id: impl Fn(&T) -> &String,
+        id: impl Fn(&T) -> &str,
     ) -> Result<Paged<&'a T>> {
         let cursor = self.cursor()?;
-        let mut items = items.skip_while(|x| {
-            cursor
-                .as_ref()
-                .is_some_and(|c| id(x).as_str() <= c.as_str())
-        });
+        let mut items = items.skip_while(|x| cursor.as_ref().is_some_and(|c| id(x) <= c.as_str()));
         let Some(max) = self.max_results else {
             return Ok((items.collect(), None));
         };
@@ -579,13 +575,16 @@ impl Cloud {
     /// What a describe without explicit ids starts from, in id order: the objects named by an
     /// exact id filter when there is one (an index lookup), else everything in the caller's
     /// scope. Visibility and the remaining filters are applied by the caller.
-    pub(crate) fn candidates<'a, T>(
+    pub(crate) fn candidates<'a, K, T>(
         &'a self,
         c: &Caller,
         field: impl Fn(&Scope) -> &std::collections::BTreeSet<String>,
-        map: &'a HashMap<String, T>,
+        map: &'a HashMap<K, T>,
         exact: Option<Vec<&str>>,
-    ) -> Vec<&'a T> {
+    ) -> Vec<&'a T>
+    where
+        K: std::borrow::Borrow<str> + std::hash::Hash + Eq,
+    {
         match exact {
             Some(mut ids) => {
                 ids.sort_unstable();
@@ -602,13 +601,15 @@ impl Cloud {
                     .collect();
                 if extra.is_empty() {
                     return own
-                        .map(|s| s.iter().filter_map(|id| map.get(id)).collect())
+                        .map(|s| s.iter().filter_map(|id| map.get(id.as_str())).collect())
                         .unwrap_or_default();
                 }
                 let mut ids: Vec<&String> = own.into_iter().chain(extra).flatten().collect();
                 ids.sort_unstable();
                 ids.dedup();
-                ids.into_iter().filter_map(|id| map.get(id)).collect()
+                ids.into_iter()
+                    .filter_map(|id| map.get(id.as_str()))
+                    .collect()
             }
         }
     }

@@ -9,6 +9,11 @@ use std::net::Ipv4Addr;
 pub type AccountId = String;
 pub type Region = String;
 
+/// Short text kept inline (up to 24 bytes without a heap allocation): the ids, names, owner
+/// and Region of security groups and rules, which come by the hundred thousand — a heap
+/// allocation for each of their strings doubled their footprint.
+pub type Id = compact_str::CompactString;
+
 /// Milliseconds since the Unix epoch.
 pub type Millis = i64;
 
@@ -70,22 +75,22 @@ impl Subnet {
 pub enum Peer {
     Cidr4(Ipv4Net),
     Cidr6(Ipv6Net),
-    PrefixList(String),
+    PrefixList(Id),
     Group {
-        group_id: String,
+        group_id: Id,
         /// Owner of the referenced group.
-        user_id: String,
-        vpc_peering_connection_id: Option<String>,
+        user_id: Id,
+        vpc_peering_connection_id: Option<Id>,
     },
 }
 
 /// One rule: a direction, a protocol, a port range and a single peer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rule {
-    pub id: String,
+    pub id: Id,
     pub egress: bool,
     /// `-1`, `tcp`, `udp`, `icmp`, `icmpv6`, or another protocol number as text.
-    pub protocol: String,
+    pub protocol: Id,
     /// Absent for protocols without ports (`-1`, and numbers other than tcp/udp/icmp).
     pub from_port: Option<i32>,
     pub to_port: Option<i32>,
@@ -107,12 +112,12 @@ impl Rule {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SecurityGroup {
-    pub id: String,
-    pub owner: AccountId,
-    pub region: Region,
-    pub vpc_id: String,
-    pub name: String,
-    pub description: String,
+    pub id: Id,
+    pub owner: Id,
+    pub region: Id,
+    pub vpc_id: Id,
+    pub name: Id,
+    pub description: Id,
     pub ingress: Vec<Rule>,
     pub egress: Vec<Rule>,
     pub tags: Vec<Tag>,

@@ -401,7 +401,7 @@ impl Cloud {
                 let target = self.groups.get(group_id);
                 match vpc_peering_connection_id {
                     Some(pcx) => {
-                        let peering = self.peerings.get(pcx);
+                        let peering = self.peerings.get(pcx.as_str());
                         let other = peering.map(|p| {
                             if p.requester.vpc_id == g.vpc_id {
                                 p.accepter.vpc_id.clone()
@@ -421,7 +421,7 @@ impl Cloud {
                         let live = target.is_some_and(|t| self.group_usable_in(t, &g.vpc_id));
                         (!live).then(|| StaleRule {
                             rule: r,
-                            vpc_id: target.map(|t| t.vpc_id.clone()),
+                            vpc_id: target.map(|t| t.vpc_id.to_string()),
                             peering_status: None,
                         })
                     }
@@ -443,7 +443,7 @@ impl Cloud {
             .scope(&c.account, &c.region)
             .into_iter()
             .flat_map(|s| &s.groups)
-            .filter_map(|id| self.groups.get(id))
+            .filter_map(|id| self.groups.get(id.as_str()))
             .filter(|g| g.vpc_id == vpc_id);
         let (groups, next) = page
             .apply(own.filter(|g| !self.stale_rules(g, now).is_empty()), |g| {
@@ -479,8 +479,8 @@ impl Cloud {
                         if let Some(p) = self.active_peering(&g.vpc_id, &other.vpc_id) {
                             if seen.insert(other.vpc_id.clone()) {
                                 out.push(GroupReference {
-                                    group_id: g.id.clone(),
-                                    referencing_vpc_id: other.vpc_id.clone(),
+                                    group_id: g.id.to_string(),
+                                    referencing_vpc_id: other.vpc_id.to_string(),
                                     vpc_peering_connection_id: p.id.clone(),
                                 });
                             }

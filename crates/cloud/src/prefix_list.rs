@@ -518,7 +518,7 @@ impl Cloud {
     pub(crate) fn peer_weight(&self, peer: &Peer, ipv6: bool) -> usize {
         match peer {
             Peer::Cidr6(_) => usize::from(ipv6),
-            Peer::PrefixList(id) => match self.prefix_lists.get(id) {
+            Peer::PrefixList(id) => match self.prefix_lists.get(id.as_str()) {
                 Some(pl) if pl.ipv6 == ipv6 => pl.max_entries as usize,
                 Some(_) => 0,
                 None => usize::from(!ipv6),

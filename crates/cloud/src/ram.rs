@@ -901,7 +901,7 @@ impl Cloud {
                 .is_some_and(|s| s.owner == arn.account && s.region == arn.region),
             "ec2:SecurityGroup" => self
                 .groups
-                .get(&arn.id)
+                .get(arn.id.as_str())
                 .is_some_and(|g| g.owner == arn.account && g.region == arn.region),
             "ec2:PrefixList" => self
                 .prefix_lists
@@ -926,8 +926,8 @@ impl Cloud {
                 None
             }
             "ec2:SecurityGroup" => {
-                let g = &self.groups[&arn.id];
-                let vpc = self.vpcs.get(&g.vpc_id)?;
+                let g = &self.groups[arn.id.as_str()];
+                let vpc = self.vpcs.get(g.vpc_id.as_str())?;
                 if !in_org_with_sharing {
                     return Some("Security groups can only be shared within an AWS Organization that has sharing with AWS RAM enabled.".into());
                 }

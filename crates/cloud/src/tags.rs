@@ -71,7 +71,7 @@ impl Cloud {
     fn visible_tags(&self, c: &Caller, id: &str) -> Result<(&Vec<Tag>, bool)> {
         let kind = resource_type(id)
             .ok_or_else(|| Error::new("InvalidID", format!("The ID '{id}' is not valid")))?;
-        let (tags, owner, region) = match kind {
+        let (tags, owner, region): (&Vec<Tag>, &str, &str) = match kind {
             "vpc" => {
                 let v = self.visible_vpc(c, id)?;
                 (&v.tags, &v.owner, &v.region)

@@ -61,7 +61,9 @@ impl Cloud {
     pub fn sees_group(&self, c: &Caller, g: &SecurityGroup) -> bool {
         c.region == g.region
             && (c.account == g.owner
-                || self.granted(c).is_some_and(|x| x.groups.contains(&g.id))
+                || self
+                    .granted(c)
+                    .is_some_and(|x| x.groups.contains(g.id.as_str()))
                 || self.owns_vpc_of(c, &g.vpc_id))
     }
 
@@ -115,7 +117,10 @@ impl Cloud {
     /// it after a share ends; that is the caller's business, see `eni`.)
     pub fn may_attach_group(&self, c: &Caller, g: &SecurityGroup) -> bool {
         c.region == g.region
-            && (c.account == g.owner || self.granted(c).is_some_and(|x| x.groups.contains(&g.id)))
+            && (c.account == g.owner
+                || self
+                    .granted(c)
+                    .is_some_and(|x| x.groups.contains(g.id.as_str())))
     }
 
     /// Whether the caller may change (rules, tags, delete) a resource with this owner.
@@ -157,7 +162,7 @@ impl Cloud {
                                 scope.vpcs.insert(s.vpc_id.clone());
                             }
                         }
-                        "ec2:SecurityGroup" if self.groups.contains_key(&r.id) => {
+                        "ec2:SecurityGroup" if self.groups.contains_key(r.id.as_str()) => {
                             scope.groups.insert(r.id.clone());
                         }
                         "ec2:PrefixList" if self.prefix_lists.contains_key(&r.id) => {

@@ -272,8 +272,8 @@ impl Cloud {
         );
         // The default group lets members talk to each other and anything out.
         let self_peer = Peer::Group {
-            group_id: group_id.clone(),
-            user_id: c.account.clone(),
+            group_id: group_id.as_str().into(),
+            user_id: c.account.as_str().into(),
             vpc_peering_connection_id: None,
         };
         let all = |peer: Peer| RuleSpec {
@@ -292,10 +292,10 @@ impl Cloud {
             ),
         ];
         self.insert_group(SecurityGroup {
-            id: group_id,
-            owner: c.account.clone(),
-            region: c.region.clone(),
-            vpc_id: vpc_id.clone(),
+            id: group_id.into(),
+            owner: c.account.as_str().into(),
+            region: c.region.as_str().into(),
+            vpc_id: vpc_id.as_str().into(),
             name: "default".into(),
             description: "default VPC security group".into(),
             ingress,

@@ -409,7 +409,7 @@ fn check(w: &World, m: &Model) -> std::result::Result<(), TestCaseError> {
                     .unwrap()
                     .0
                     .into_iter()
-                    .map(|g| g.id.clone()),
+                    .map(|g| g.id.to_string()),
             )
             .collect();
         let listed: BTreeSet<usize> = (0..4)
@@ -417,7 +417,7 @@ fn check(w: &World, m: &Model) -> std::result::Result<(), TestCaseError> {
             .collect();
         prop_assert_eq!(&listed, &expected, "listing of member {}", i);
         for r in 2..4 {
-            let g = &w.cloud.groups[&w.resources[r].0];
+            let g = &w.cloud.groups[w.resources[r].0.as_str()];
             prop_assert_eq!(w.cloud.may_attach_group(&c, g), expected.contains(&r));
         }
         let west = Caller::new(account, "us-west-2");

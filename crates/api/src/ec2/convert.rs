@@ -162,11 +162,11 @@ pub fn rule_specs(
             let id = r
                 .prefix_list_id
                 .ok_or_else(|| err(cloud::Error::missing("PrefixListIds.PrefixListId")))?;
-            out.push(spec(Peer::PrefixList(id), r.description));
+            out.push(spec(Peer::PrefixList(id.into()), r.description));
         }
         for pair in p.user_id_group_pairs.unwrap_or_default() {
             let group_id = match (pair.group_id, pair.group_name) {
-                (Some(id), _) => id,
+                (Some(id), _) => id.into(),
                 (None, Some(name)) => cloud
                     .resolve_group(&ctx.caller(), &cloud::GroupRef::Name(name))
                     .map_err(err)?
@@ -177,8 +177,8 @@ pub fn rule_specs(
             out.push(spec(
                 Peer::Group {
                     group_id,
-                    user_id: pair.user_id.unwrap_or_default(),
-                    vpc_peering_connection_id: pair.vpc_peering_connection_id,
+                    user_id: pair.user_id.unwrap_or_default().into(),
+                    vpc_peering_connection_id: pair.vpc_peering_connection_id.map(Into::into),
                 },
                 pair.description,
             ));
@@ -255,7 +255,7 @@ pub fn permissions_out(g: &SecurityGroup, egress: bool) -> Vec<w::IpPermission> 
                         out.prefix_list_ids
                             .get_or_insert_default()
                             .push(w::PrefixListId {
-                                prefix_list_id: Some(id.clone()),
+                                prefix_list_id: Some(id.to_string()),
                                 description,
                             })
                     }
@@ -268,9 +268,11 @@ pub fn permissions_out(g: &SecurityGroup, egress: bool) -> Vec<w::IpPermission> 
                         .get_or_insert_default()
                         .push(w::UserIdGroupPair {
                             description,
-                            user_id: Some(user_id.clone()),
-                            group_id: Some(group_id.clone()),
-                            vpc_peering_connection_id: vpc_peering_connection_id.clone(),
+                            user_id: Some(user_id.to_string()),
+                            group_id: Some(group_id.to_string()),
+                            vpc_peering_connection_id: vpc_peering_connection_id
+                                .as_ref()
+                                .map(ToString::to_string),
                             peering_status: vpc_peering_connection_id
                                 .as_ref()
                                 .map(|_| "active".to_string()),
@@ -369,16 +371,18 @@ pub fn rule_out(g: &SecurityGroup, r: &Rule) -> w::SecurityGroupRule {
     match &r.peer {
         Peer::Cidr4(n) => out.cidr_ipv4 = Some(n.to_string()),
         Peer::Cidr6(n) => out.cidr_ipv6 = Some(n.to_string()),
-        Peer::PrefixList(p) => out.prefix_list_id = Some(p.clone()),
+        Peer::PrefixList(p) => out.prefix_list_id = Some(p.to_string()),
         Peer::Group {
             group_id,
             user_id,
             vpc_peering_connection_id,
         } => {
             out.referenced_group_info = Some(w::ReferencedSecurityGroup {
-                group_id: Some(group_id.clone()),
-                user_id: Some(user_id.clone()),
-                vpc_peering_connection_id: vpc_peering_connection_id.clone(),
+                group_id: Some(group_id.to_string()),
+                user_id: Some(user_id.to_string()),
+                vpc_peering_connection_id: vpc_peering_connection_id
+                    .as_ref()
+                    .map(ToString::to_string),
                 peering_status: vpc_peering_connection_id.as_ref().map(|_| "active".into()),
                 vpc_id: None,
             })
@@ -408,12 +412,12 @@ pub fn revoked_out(g: &SecurityGroup, r: &Rule) -> w::RevokedSecurityGroupRule {
 pub fn spec_out(s: &RuleSpec) -> w::IpPermission {
     let rule = s.clone().into_rule(String::new(), false, vec![]);
     let g = SecurityGroup {
-        id: String::new(),
-        owner: String::new(),
-        region: String::new(),
-        vpc_id: String::new(),
-        name: String::new(),
-        description: String::new(),
+        id: Default::default(),
+        owner: Default::default(),
+        region: Default::default(),
+        vpc_id: Default::default(),
+        name: Default::default(),
+        description: Default::default(),
         ingress: vec![rule],
         egress: vec![],
         tags: vec![],

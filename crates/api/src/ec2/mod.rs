@@ -329,7 +329,7 @@ impl w::Api for Services {
         self.mutate(ctx, command, |c, o| {
             let g = &c.groups[outcome_id(o)];
             w::CreateSecurityGroupResult {
-                group_id: Some(g.id.clone()),
+                group_id: Some(g.id.to_string()),
                 tags: tags_out_if_any(&g.tags),
                 security_group_arn: Some(g.arn()),
             }
@@ -1555,7 +1555,7 @@ fn revoked_rules_out(
             rules,
             unknown,
         } => {
-            let g = &c.groups[group_id];
+            let g = &c.groups[group_id.as_str()];
             let revoked = rules.iter().map(|r| revoked_out(g, r)).collect();
             let unknown = (!unknown.is_empty()).then(|| unknown.iter().map(spec_out).collect());
             (revoked, unknown)

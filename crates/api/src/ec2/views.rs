@@ -86,7 +86,7 @@ fn group_ids(c: &Cloud, ids: &[String]) -> Vec<w::GroupIdentifier> {
     ids.iter()
         .map(|id| w::GroupIdentifier {
             group_id: Some(id.clone()),
-            group_name: c.groups.get(id).map(|g| g.name.clone()),
+            group_name: c.groups.get(id.as_str()).map(|g| g.name.to_string()),
         })
         .collect()
 }
@@ -350,7 +350,7 @@ pub fn stale_permission_out(s: &StaleRule) -> w::StaleIpPermission {
             user_id: owned(user_id),
             group_id: owned(group_id),
             vpc_id: s.vpc_id.clone(),
-            vpc_peering_connection_id: vpc_peering_connection_id.clone(),
+            vpc_peering_connection_id: vpc_peering_connection_id.as_ref().map(ToString::to_string),
             peering_status: s.peering_status.map(str::to_string),
             group_name: None,
         }]);
