@@ -147,8 +147,7 @@ impl Cloud {
                 })
             })
             .collect();
-        let (items, next) = page.apply(seen.iter(), |a| &a.key)?;
-        Ok((items.into_iter().cloned().collect(), next))
+        page.apply_owned(seen, |a| &a.key)
     }
 
     /// The groups the caller may put on its interfaces in this VPC: its own groups of the

@@ -34,8 +34,12 @@ pub use iam::{IamCommand, Identity, NewRole};
 pub use ids::Ids;
 pub use model::*;
 pub use org::OrgCommand;
-pub use peering::{GroupReference, PeeringSide, PeeringState, StaleRule, VpcPeering};
-pub use prefix_list::{prefix_entry_cidr, PrefixList, PrefixListChange, PrefixListEntry};
+pub use peering::{
+    GroupReference, PeeringRequest, PeeringSide, PeeringState, StaleRule, VpcPeering,
+};
+pub use prefix_list::{
+    prefix_entry_cidr, NewPrefixList, PrefixList, PrefixListChange, PrefixListEntry,
+};
 pub use ram::RamCommand;
 pub use rules::RuleSpec;
 pub use tags::{resource_type, validate_tags, TagEntry};
@@ -200,14 +204,7 @@ pub enum Command {
     TerminateInstances {
         instance_ids: Vec<String>,
     },
-    CreateManagedPrefixList {
-        name: String,
-        ipv6: bool,
-        max_entries: i32,
-        entries: Vec<PrefixListEntry>,
-        tags: Vec<Tag>,
-        client_token: Option<String>,
-    },
+    CreateManagedPrefixList(NewPrefixList),
     ModifyManagedPrefixList {
         prefix_list_id: String,
         change: PrefixListChange,
@@ -215,13 +212,7 @@ pub enum Command {
     DeleteManagedPrefixList {
         prefix_list_id: String,
     },
-    CreateVpcPeeringConnection {
-        vpc_id: String,
-        peer_vpc_id: String,
-        peer_owner: Option<String>,
-        peer_region: Option<String>,
-        tags: Vec<Tag>,
-    },
+    CreateVpcPeeringConnection(PeeringRequest),
     AnswerVpcPeeringConnection {
         peering_id: String,
         accept: bool,
@@ -420,25 +411,7 @@ impl Cloud {
             Command::TerminateInstances { instance_ids } => {
                 self.terminate_instances(&caller, instance_ids)
             }
-            Command::CreateManagedPrefixList {
-                name,
-                ipv6,
-                max_entries,
-                entries,
-                tags,
-                client_token,
-            } => self.create_prefix_list(
-                &caller,
-                ids,
-                prefix_list::NewPrefixList {
-                    name,
-                    ipv6: *ipv6,
-                    max_entries: *max_entries,
-                    entries,
-                    tags,
-                    client_token,
-                },
-            ),
+            Command::CreateManagedPrefixList(new) => self.create_prefix_list(&caller, ids, new),
             Command::ModifyManagedPrefixList {
                 prefix_list_id,
                 change,
@@ -446,24 +419,9 @@ impl Cloud {
             Command::DeleteManagedPrefixList { prefix_list_id } => {
                 self.delete_prefix_list(&caller, prefix_list_id)
             }
-            Command::CreateVpcPeeringConnection {
-                vpc_id,
-                peer_vpc_id,
-                peer_owner,
-                peer_region,
-                tags,
-            } => self.create_peering(
-                &caller,
-                ids,
-                at,
-                peering::PeeringRequest {
-                    vpc_id,
-                    peer_vpc_id,
-                    peer_owner: peer_owner.as_deref(),
-                    peer_region: peer_region.as_deref(),
-                    tags,
-                },
-            ),
+            Command::CreateVpcPeeringConnection(request) => {
+                self.create_peering(&caller, ids, at, request)
+            }
             Command::AnswerVpcPeeringConnection { peering_id, accept } => {
                 self.answer_peering(&caller, at, peering_id, *accept)
             }
@@ -520,6 +478,23 @@ impl Page {
             _ => None,
         };
         Ok((page, next))
+    }
+}
+
+impl Page {
+    /// [`Page::apply`] for items a describe builds itself rather than borrows from the cloud:
+    /// the page is taken out of `items` (ids unique, in order).
+    pub fn apply_owned<T>(&self, items: Vec<T>, id: impl Fn(&T) -> &str) -> Result<Paged<T>> {
+        let (first, count, next) = {
+            let (page, next) = self.apply(items.iter(), &id)?;
+            (page.first().map(|x| id(x).to_string()), page.len(), next)
+        };
+        let out = items
+            .into_iter()
+            .skip_while(|x| Some(id(x)) != first.as_deref())
+            .take(count)
+            .collect();
+        Ok((out, next))
     }
 }
 

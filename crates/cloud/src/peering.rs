@@ -99,12 +99,13 @@ impl VpcPeering {
 }
 
 /// What a CreateVpcPeeringConnection asks for.
-pub struct PeeringRequest<'a> {
-    pub vpc_id: &'a str,
-    pub peer_vpc_id: &'a str,
-    pub peer_owner: Option<&'a str>,
-    pub peer_region: Option<&'a str>,
-    pub tags: &'a [Tag],
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PeeringRequest {
+    pub vpc_id: String,
+    pub peer_vpc_id: String,
+    pub peer_owner: Option<String>,
+    pub peer_region: Option<String>,
+    pub tags: Vec<Tag>,
 }
 
 pub const PEERING_FILTERS: &[&str] = &[
@@ -170,7 +171,7 @@ impl Cloud {
         c: &Caller,
         ids: &mut Ids,
         at: Millis,
-        request: PeeringRequest,
+        request: &PeeringRequest,
     ) -> Result<Outcome> {
         let PeeringRequest {
             vpc_id,
@@ -187,8 +188,8 @@ impl Cloud {
                 "vpc",
             ));
         }
-        let peer_owner = peer_owner.unwrap_or(&c.account).to_string();
-        let peer_region = peer_region.unwrap_or(&c.region).to_string();
+        let peer_owner = peer_owner.clone().unwrap_or_else(|| c.account.clone());
+        let peer_region = peer_region.clone().unwrap_or_else(|| c.region.clone());
         if !crate::regions::is_known(&peer_region) {
             return Err(Error::invalid_value(format!(
                 "The value '{peer_region}' for parameter PeerRegion is invalid."
@@ -445,17 +446,11 @@ impl Cloud {
             .flat_map(|s| &s.groups)
             .filter_map(|id| self.groups.get(id.as_str()))
             .filter(|g| g.vpc_id == vpc_id);
-        let (groups, next) = page
-            .apply(own.filter(|g| !self.stale_rules(g, now).is_empty()), |g| {
-                &g.id
-            })?;
-        Ok((
-            groups
-                .into_iter()
-                .map(|g| (g, self.stale_rules(g, now)))
-                .collect(),
-            next,
-        ))
+        let stale: Vec<(&SecurityGroup, Vec<StaleRule>)> = own
+            .map(|g| (g, self.stale_rules(g, now)))
+            .filter(|(_, rules)| !rules.is_empty())
+            .collect();
+        page.apply_owned(stale, |(g, _)| &g.id)
     }
 
     /// DescribeSecurityGroupReferences: for each of the caller's groups, the peered VPCs whose

@@ -72,13 +72,14 @@ impl PrefixList {
 }
 
 /// What a CreateManagedPrefixList asks for.
-pub struct NewPrefixList<'a> {
-    pub name: &'a str,
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewPrefixList {
+    pub name: String,
     pub ipv6: bool,
     pub max_entries: i32,
-    pub entries: &'a [PrefixListEntry],
-    pub tags: &'a [Tag],
-    pub client_token: &'a Option<String>,
+    pub entries: Vec<PrefixListEntry>,
+    pub tags: Vec<Tag>,
+    pub client_token: Option<String>,
 }
 
 /// What a ModifyManagedPrefixList asks for.
@@ -245,6 +246,9 @@ impl Cloud {
     /// Make AWS's own lists of a Region exist, the first time any account uses it.
     pub(crate) fn publish_aws_prefix_lists(&mut self, region: &str) {
         for pl in aws_managed_lists(region) {
+            self.scope_mut(AWS_OWNER, region)
+                .prefix_lists
+                .insert(pl.id.clone());
             self.prefix_lists.entry(pl.id.clone()).or_insert(pl);
         }
     }
@@ -253,7 +257,7 @@ impl Cloud {
         &mut self,
         c: &Caller,
         ids: &mut Ids,
-        new: NewPrefixList,
+        new: &NewPrefixList,
     ) -> Result<Outcome> {
         let NewPrefixList {
             name,
@@ -263,6 +267,7 @@ impl Cloud {
             tags,
             client_token,
         } = new;
+        let (ipv6, max_entries) = (*ipv6, *max_entries);
         if let Some(token) = client_token {
             let earlier = self
                 .scope(&c.account, &c.region)
@@ -467,9 +472,10 @@ impl Cloud {
                 filter::exact_ids(filters, "prefix-list-id"),
             );
             v.extend(
-                aws_managed_lists(&c.region)
-                    .iter()
-                    .filter_map(|p| self.prefix_lists.get(&p.id)),
+                self.scope(AWS_OWNER, &c.region)
+                    .into_iter()
+                    .flat_map(|s| &s.prefix_lists)
+                    .filter_map(|id| self.prefix_lists.get(id)),
             );
             v
         } else {

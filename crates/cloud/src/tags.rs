@@ -319,15 +319,7 @@ impl Cloud {
             })
         });
         entries.sort_by(|a, b| a.0.cmp(&b.0));
-        let (page_items, next) = page.apply(entries.iter(), |(k, _)| k)?;
-        let first = page_items.first().map(|(k, _)| k.clone());
-        let count = page_items.len();
-        let out = entries
-            .into_iter()
-            .skip_while(|(k, _)| Some(k) != first.as_ref())
-            .take(count)
-            .map(|(_, e)| e)
-            .collect();
-        Ok((out, next))
+        let (out, next) = page.apply_owned(entries, |(k, _)| k)?;
+        Ok((out.into_iter().map(|(_, e)| e).collect(), next))
     }
 }

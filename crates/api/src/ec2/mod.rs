@@ -1202,14 +1202,14 @@ impl w::Api for Services {
                 )))
             }
         };
-        let command = Command::CreateManagedPrefixList {
+        let command = Command::CreateManagedPrefixList(cloud::NewPrefixList {
             name: input.prefix_list_name,
             ipv6,
             max_entries: input.max_entries,
             entries: prefix_entries_in(input.entries)?,
             tags: tag_specs(input.tag_specifications, "prefix-list")?,
             client_token: input.client_token.filter(|t| !t.is_empty()),
-        };
+        });
         self.mutate(ctx, command, |c, o| w::CreateManagedPrefixListResult {
             prefix_list: Some(prefix_list_out(&c.prefix_lists[outcome_id(o)])),
         })
@@ -1317,13 +1317,13 @@ impl w::Api for Services {
         let peer_vpc_id = input
             .peer_vpc_id
             .ok_or_else(|| err(cloud::Error::missing("PeerVpcId")))?;
-        let command = Command::CreateVpcPeeringConnection {
+        let command = Command::CreateVpcPeeringConnection(cloud::PeeringRequest {
             vpc_id: input.vpc_id,
             peer_vpc_id,
             peer_owner: input.peer_owner_id,
             peer_region: input.peer_region,
             tags: tag_specs(input.tag_specifications, "vpc-peering-connection")?,
-        };
+        });
         let who = ctx.caller();
         let now = self.engine.time();
         self.mutate(ctx, command, |c, o| w::CreateVpcPeeringConnectionResult {
