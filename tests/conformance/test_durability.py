@@ -3,6 +3,7 @@ load, a torn tail, and a reset is itself durable.
 
 Each test runs its own ramparts on its own data directory (`Server(tmp_path, ephemeral=False)`)."""
 
+import json
 import random
 import struct
 import threading
@@ -406,6 +407,141 @@ def test_reset_is_durable(tmp_path):
         assert new in all_ids(again)
         assert all_ids(again).isdisjoint(old_ids)
         assert again[(ACCOUNTS[0], REGIONS[0])]["Vpcs"] == after[(ACCOUNTS[0], REGIONS[0])]["Vpcs"]
+    finally:
+        if srv.proc.poll() is None:
+            srv.kill()
+
+
+# ------------------------------------------------------------------------------ snapshots
+
+
+def records(path):
+    """The JSON records of a log file, in order (the frames are checked like the server does)."""
+    data, at, out = path.read_bytes(), 0, []
+    while at + 8 <= len(data):
+        n, crc = struct.unpack_from("<II", data, at)
+        payload = data[at + 8:at + 8 + n]
+        assert len(payload) == n and zlib.crc32(payload) == crc, f"bad frame at {at}"
+        out.append(json.loads(payload))
+        at += 8 + n
+    assert at == len(data)
+    return out
+
+
+def post_snapshot(server):
+    req = urllib.request.Request(server.url + "/_ramparts/snapshot", method="POST", data=b"")
+    with urllib.request.urlopen(req, timeout=30) as r:
+        assert r.status == 200
+        return json.loads(r.read())
+
+
+def share_and_organize(server):
+    """State beyond EC2 that a snapshot must carry too: an organization, a RAM share, an IAM user."""
+    mgmt = ACCOUNTS[0]
+    org = boto3.client("organizations", endpoint_url=server.url, region_name="us-east-1",
+                       aws_access_key_id=mgmt, aws_secret_access_key="s", config=CONFIG)
+    org.create_organization(FeatureSet="ALL")
+    root = org.list_roots()["Roots"][0]["Id"]
+    ou = org.create_organizational_unit(ParentId=root, Name="apps")["OrganizationalUnit"]["Id"]
+    request = org.create_account(Email="app@example.com", AccountName="app")["CreateAccountStatus"]["Id"]
+    member = org.describe_create_account_status(CreateAccountRequestId=request)["CreateAccountStatus"]["AccountId"]
+    org.move_account(AccountId=member, SourceParentId=root, DestinationParentId=ou)
+    ram = boto3.client("ram", endpoint_url=server.url, region_name=REGIONS[0],
+                       aws_access_key_id=mgmt, aws_secret_access_key="s", config=CONFIG)
+    ram.enable_sharing_with_aws_organization()
+    c = ec2_client(server)
+    vpc = c.create_vpc(CidrBlock="10.90.0.0/16")["Vpc"]["VpcId"]
+    subnet = c.create_subnet(VpcId=vpc, CidrBlock="10.90.1.0/24")["Subnet"]["SubnetId"]
+    arn = f"arn:aws:ec2:{REGIONS[0]}:{mgmt}:subnet/{subnet}"
+    ram.create_resource_share(name="net", resourceArns=[arn], principals=[member])
+    iam = boto3.client("iam", endpoint_url=server.url, region_name="us-east-1",
+                       aws_access_key_id=mgmt, aws_secret_access_key="s", config=CONFIG)
+    iam.create_user(UserName="deployer")
+    return member, subnet
+
+
+def beyond_ec2(server, member, subnet):
+    mgmt = ACCOUNTS[0]
+    org = boto3.client("organizations", endpoint_url=server.url, region_name="us-east-1",
+                       aws_access_key_id=mgmt, aws_secret_access_key="s", config=CONFIG)
+    ram = boto3.client("ram", endpoint_url=server.url, region_name=REGIONS[0],
+                       aws_access_key_id=mgmt, aws_secret_access_key="s", config=CONFIG)
+    iam = boto3.client("iam", endpoint_url=server.url, region_name="us-east-1",
+                       aws_access_key_id=mgmt, aws_secret_access_key="s", config=CONFIG)
+    seen_by_member = ec2_client(server, member).describe_subnets(SubnetIds=[subnet])["Subnets"]
+    return {
+        "accounts": sorted((a["Id"], a["Name"]) for a in org.list_accounts()["Accounts"]),
+        "shares": [(s["name"], s["status"]) for s in ram.get_resource_shares(resourceOwner="SELF")["resourceShares"]],
+        "users": [u["UserName"] for u in iam.list_users()["Users"]],
+        "member_sees_subnet": [s["SubnetId"] for s in seen_by_member],
+    }
+
+
+def test_snapshot_replaces_the_log_and_a_restart_from_it_loses_nothing(tmp_path):
+    srv = durable_server(tmp_path)
+    try:
+        populate_all(srv)
+        member, subnet = share_and_organize(srv)
+        before, extra = snapshot(srv), beyond_ec2(srv, member, subnet)
+        assert extra["member_sees_subnet"] == [subnet] and extra["users"] == ["deployer"]
+        assert len(records(log_path(srv))) > 50
+
+        seq = post_snapshot(srv)["seq"]
+        kinds = [next(iter(r)) for r in records(log_path(srv))]
+        assert kinds == ["Snapshot"], kinds
+        assert records(log_path(srv))[0]["Snapshot"]["seq"] == seq > 0
+
+        # Writes after the snapshot go behind it; then kill -9.
+        c = ec2_client(srv)
+        vpc = before[(ACCOUNTS[0], REGIONS[0])]["Vpcs"][0]["VpcId"]
+        late = c.create_security_group(GroupName="late", Description="x", VpcId=vpc)["GroupId"]
+        srv.kill()
+        assert [next(iter(r)) for r in records(log_path(srv))] == ["Snapshot", "Command"]
+
+        srv.start()
+        after = snapshot(srv)
+        key = (ACCOUNTS[0], REGIONS[0])
+        assert late in {g["GroupId"] for g in after[key]["SecurityGroups"]}
+        after[key]["SecurityGroups"] = [g for g in after[key]["SecurityGroups"] if g["GroupId"] != late]
+        after[key]["SecurityGroupRules"] = [r for r in after[key]["SecurityGroupRules"] if r["GroupId"] != late]
+        assert after == before
+        assert beyond_ec2(srv, member, subnet) == extra
+        # Indexes rebuilt from the snapshot still answer: names stay unique, ids stay fresh.
+        with pytest.raises(botocore.exceptions.ClientError) as e:
+            ec2_client(srv).create_security_group(GroupName="late", Description="x", VpcId=vpc)
+        assert e.value.response["Error"]["Code"] == "InvalidGroup.Duplicate"
+        fresh = ec2_client(srv).create_security_group(GroupName="fresh", Description="x", VpcId=vpc)["GroupId"]
+        assert fresh not in all_ids(before) | {late}
+    finally:
+        if srv.proc.poll() is None:
+            srv.kill()
+
+
+def test_the_log_is_compacted_by_itself_once_it_outgrows_its_snapshot(tmp_path):
+    srv = Server(tmp_path, ephemeral=False, extra=["--compact-log-at", "8K"]).start()
+    try:
+        populate_all(srv)
+        logged = records(log_path(srv))
+        assert next(iter(logged[0])) == "Snapshot", "no compaction happened"
+        snapshot_size = len(json.dumps(logged[0]))
+        # What follows the snapshot is less than the bound that would have compacted it again.
+        tail = sum(len(json.dumps(r)) for r in logged[1:])
+        assert tail < max(8 * 1024, snapshot_size) * 1.1
+        before = snapshot(srv)
+        srv.kill()
+        srv.start()
+        assert snapshot(srv) == before
+    finally:
+        if srv.proc.poll() is None:
+            srv.kill()
+
+
+def test_reset_leaves_a_log_of_one_record(tmp_path):
+    srv = durable_server(tmp_path)
+    try:
+        populate(srv, 40, ACCOUNTS[0], REGIONS[0])
+        post_reset(srv)
+        assert [next(iter(r)) for r in records(log_path(srv))] == ["Genesis"]
     finally:
         if srv.proc.poll() is None:
             srv.kill()

@@ -4,19 +4,65 @@
 //! succeeds), appends the command to the log while still holding the lock (so log order is
 //! apply order), builds the response view, and releases the lock. The caller then waits for
 //! the log's ticket before answering: nothing is acknowledged before it is durable.
+//!
+//! When the commands logged since the last snapshot outweigh both that snapshot and a floor,
+//! the whole cloud is written out as a new snapshot that replaces the log (under the lock, so it
+//! stands for exactly the commands before it). Start-up reads the snapshot and replays only what
+//! came after, and snapshotting costs at most about one byte written per byte logged.
 
 use cloud::{Cloud, Command, Envelope, Ids, Limits, Outcome};
 use parking_lot::RwLock;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use store::{CommandLog, FileLog, MemoryLog, StoreError, Ticket};
+use store::{CommandLog, FileLog, MemoryLog, Records, StoreError, Ticket};
 
-/// What the log holds: first the cloud's birth certificate, then commands in order.
-#[derive(Debug, Serialize, Deserialize)]
+/// What the log holds: first the cloud's birth certificate (or a snapshot of it), then
+/// commands in order.
+#[derive(Debug, Deserialize)]
 enum Record {
-    Genesis { seed: u64, format: u32 },
-    Command { seq: u64, envelope: Box<Envelope> },
+    /// An empty cloud; commands after it are numbered from `seq + 1` (a reset keeps counting).
+    Genesis {
+        seed: u64,
+        format: u32,
+        #[serde(default)]
+        seq: u64,
+    },
+    Command {
+        seq: u64,
+        envelope: Box<Envelope>,
+    },
+    /// The cloud after command `seq`.
+    Snapshot {
+        seed: u64,
+        seq: u64,
+        cloud: Box<Cloud>,
+    },
+}
+
+/// [`Record`] as written: the same shape, borrowing what it holds.
+#[derive(Serialize)]
+enum RecordOut<'a> {
+    Genesis {
+        seed: u64,
+        format: u32,
+        seq: u64,
+    },
+    Command {
+        seq: u64,
+        envelope: &'a Envelope,
+    },
+    Snapshot {
+        seed: u64,
+        seq: u64,
+        cloud: &'a Cloud,
+    },
+}
+
+impl RecordOut<'_> {
+    fn bytes(&self) -> Vec<u8> {
+        serde_json::to_vec(self).expect("records serialise")
+    }
 }
 
 const FORMAT: u32 = 1;
@@ -28,11 +74,15 @@ pub struct Engine {
     started: std::time::Instant,
     /// Fixed clock for reproducible runs (`--seed`): each command advances it by one second.
     fixed_clock: Option<AtomicU64>,
+    compact_floor: u64,
 }
 
 struct State {
     cloud: Cloud,
     seq: u64,
+    /// Bytes in the log after its snapshot (or genesis), and the snapshot's own size.
+    logged: u64,
+    snapshot_size: u64,
 }
 
 pub struct EngineConfig<'a> {
@@ -40,6 +90,8 @@ pub struct EngineConfig<'a> {
     pub data_dir: Option<&'a Path>,
     pub seed: Option<u64>,
     pub limits: Limits,
+    /// Never compact a log smaller than this many bytes; 0 never compacts.
+    pub compact_floor: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -54,24 +106,45 @@ pub enum EngineError {
 
 impl Engine {
     pub fn open(config: EngineConfig<'_>) -> Result<Engine, EngineError> {
-        let (log, records): (Box<dyn CommandLog>, Vec<Vec<u8>>) = match config.data_dir {
+        let (log, records): (Box<dyn CommandLog>, Records) = match config.data_dir {
             Some(dir) => {
                 let (log, records) = FileLog::open(dir)?;
                 (Box::new(log), records)
             }
-            None => (Box::new(MemoryLog), Vec::new()),
+            None => (Box::new(MemoryLog), Records::default()),
         };
         let mut cloud = Cloud::new(config.limits.clone());
         let mut seq = 0;
         let mut seed = None;
+        let (mut logged, mut snapshot_size) = (0, 0);
         for (i, bytes) in records.iter().enumerate() {
             let record: Record = serde_json::from_slice(bytes)
                 .map_err(|e| EngineError::Corrupt(i, e.to_string()))?;
+            logged += bytes.len() as u64;
             match record {
+                Record::Genesis { format, .. } if format > FORMAT => {
+                    return Err(EngineError::Corrupt(
+                        i,
+                        format!("format {format} is newer than this ramparts reads ({FORMAT})"),
+                    ));
+                }
                 // A later genesis is a reset: everything before it is forgotten.
-                Record::Genesis { seed: s, .. } => {
+                Record::Genesis {
+                    seed: s, seq: n, ..
+                } => {
                     seed = Some(s);
+                    seq = n;
                     cloud = Cloud::new(config.limits.clone());
+                }
+                Record::Snapshot {
+                    seed: s,
+                    seq: n,
+                    cloud: c,
+                } => {
+                    seed = Some(s);
+                    seq = n;
+                    cloud = c.restored(config.limits.clone());
+                    snapshot_size = std::mem::take(&mut logged);
                 }
                 Record::Command { seq: n, envelope } => {
                     let s = seed
@@ -96,11 +169,12 @@ impl Engine {
             }
             None => {
                 let s = config.seed.unwrap_or_else(rand::random);
-                let genesis = serde_json::to_vec(&Record::Genesis {
+                let genesis = RecordOut::Genesis {
                     seed: s,
                     format: FORMAT,
-                })
-                .expect("records serialise");
+                    seq: 0,
+                }
+                .bytes();
                 // Durability of the genesis record is awaited by the first command's ticket,
                 // which the writer only answers after everything before it is synced.
                 drop(log.append(genesis));
@@ -109,11 +183,17 @@ impl Engine {
         };
         tracing::info!(store = %log.describe(), replayed, "state loaded");
         Ok(Engine {
-            state: RwLock::new(State { cloud, seq }),
+            state: RwLock::new(State {
+                cloud,
+                seq,
+                logged,
+                snapshot_size,
+            }),
             log,
             seed,
             started: std::time::Instant::now(),
             fixed_clock: config.seed.map(|_| AtomicU64::new(1_767_225_600_000)),
+            compact_floor: config.compact_floor,
         })
     }
 
@@ -168,14 +248,45 @@ impl Engine {
             .cloud
             .execute(&envelope, &mut Ids::new(self.seed, seq))?;
         state.seq = seq;
-        let bytes = serde_json::to_vec(&Record::Command {
+        let record = RecordOut::Command {
             seq,
-            envelope: Box::new(envelope),
-        })
-        .expect("records serialise");
-        let ticket = self.log.append(bytes);
+            envelope: &envelope,
+        }
+        .bytes();
+        state.logged += record.len() as u64;
+        let ticket = self.log.append(record);
+        if self.compact_floor > 0 && state.logged >= self.compact_floor.max(state.snapshot_size) {
+            // Nobody waits on this ticket: should compaction fail, the log simply stays long.
+            drop(self.compact(&mut state));
+        }
         let out = view(&state.cloud, &outcome);
         Ok((out, ticket))
+    }
+
+    /// Replace the log with a snapshot of the cloud as it is now; returns the sequence number
+    /// the snapshot stands for.
+    pub fn snapshot(&self) -> (u64, Ticket) {
+        let mut state = self.state.write();
+        let ticket = self.compact(&mut state);
+        (state.seq, ticket)
+    }
+
+    fn compact(&self, state: &mut State) -> Ticket {
+        let snapshot = RecordOut::Snapshot {
+            seed: self.seed,
+            seq: state.seq,
+            cloud: &state.cloud,
+        }
+        .bytes();
+        tracing::info!(
+            seq = state.seq,
+            bytes = snapshot.len(),
+            replaces = state.logged,
+            "snapshot"
+        );
+        state.logged = 0;
+        state.snapshot_size = snapshot.len() as u64;
+        self.log.compact(snapshot)
     }
 
     /// Make sure the account's Region exists (its default VPC is created on first use).
@@ -188,16 +299,20 @@ impl Engine {
             .map(|(_, t)| t)
     }
 
-    /// Forget everything (POST /_ramparts/reset); the log is marked so replay forgets too.
+    /// Forget everything (POST /_ramparts/reset): the log starts again from a genesis record.
     pub fn reset(&self) -> Ticket {
         let mut state = self.state.write();
         let limits = state.cloud.limits.clone();
         state.cloud = Cloud::new(limits);
-        let bytes = serde_json::to_vec(&Record::Genesis {
-            seed: self.seed,
-            format: FORMAT,
-        })
-        .expect("records serialise");
-        self.log.append(bytes)
+        state.logged = 0;
+        state.snapshot_size = 0;
+        self.log.compact(
+            RecordOut::Genesis {
+                seed: self.seed,
+                format: FORMAT,
+                seq: state.seq,
+            }
+            .bytes(),
+        )
     }
 }

@@ -95,6 +95,20 @@ fn main() {
     let live = LIVE.load(Ordering::Relaxed) - before.0;
     let count = COUNT.load(Ordering::Relaxed) - before.1;
     println!("{n} groups x 3 rules: {:.1} MiB live in {count} allocations ({} B/group, {:.1} allocations/group)", live as f64 / 1048576.0, live / n, count as f64 / n as f64);
+    // The same cloud read back from a snapshot holds the same memory.
+    let written = serde_json::to_vec(&cloud).unwrap();
+    let (base, base_count) = (LIVE.load(Ordering::Relaxed), COUNT.load(Ordering::Relaxed));
+    let copy: Cloud = serde_json::from_slice::<Cloud>(&written)
+        .unwrap()
+        .restored(Limits::default());
+    let restored = LIVE.load(Ordering::Relaxed) - base;
+    let restored_count = COUNT.load(Ordering::Relaxed) - base_count;
+    println!(
+        "read back from a {:.1} MiB snapshot: {:.1} MiB live in {restored_count} allocations",
+        written.len() as f64 / 1048576.0,
+        restored as f64 / 1048576.0
+    );
+    drop(copy);
     println!(
         "size_of: SecurityGroup {} Rule {} Peer {}",
         std::mem::size_of::<SecurityGroup>(),

@@ -121,7 +121,7 @@ impl Listed for NetworkInterface {
     fn all(cloud: &Cloud) -> &HashMap<String, Self> {
         &cloud.interfaces
     }
-    fn owned_by(scope: &Scope) -> &BTreeSet<String> {
+    fn owned_by(scope: &Scope) -> &BTreeSet<Id> {
         &scope.interfaces
     }
     fn visible<'a>(cloud: &'a Cloud, c: &Caller, id: &str) -> Result<&'a Self> {
@@ -146,7 +146,7 @@ impl Listed for Instance {
     fn all(cloud: &Cloud) -> &HashMap<String, Self> {
         &cloud.instances
     }
-    fn owned_by(scope: &Scope) -> &BTreeSet<String> {
+    fn owned_by(scope: &Scope) -> &BTreeSet<Id> {
         &scope.instances
     }
     fn visible<'a>(cloud: &'a Cloud, c: &Caller, id: &str) -> Result<&'a Self> {
@@ -313,7 +313,7 @@ impl Cloud {
         }
         self.scope_mut(&eni.owner, &eni.region)
             .interfaces
-            .insert(eni.id.clone());
+            .insert(eni.id.as_str().into());
         self.note_guest(
             &eni.owner,
             &eni.vpc_id,
@@ -547,7 +547,7 @@ impl Cloud {
             });
             self.scope_mut(&c.account, &c.region)
                 .instances
-                .insert(instance_id.clone());
+                .insert(instance_id.as_str().into());
             self.note_guest(
                 &c.account,
                 &subnet.vpc_id,
@@ -676,7 +676,7 @@ impl Cloud {
             .map(|e| {
                 e.groups
                     .iter()
-                    .filter_map(|g| self.groups.get(g.as_str()))
+                    .filter_map(|g| self.groups.get(g.as_str()).map(Box::as_ref))
                     .collect()
             })
             .unwrap_or_default()

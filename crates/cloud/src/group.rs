@@ -39,18 +39,9 @@ impl RuleSpec {
     /// without an owner matches whoever owns the group).
     pub fn matches(&self, r: &Rule) -> bool {
         let peer = match (&self.peer, &r.peer) {
-            (
-                Peer::Group {
-                    group_id: a,
-                    user_id: ua,
-                    ..
-                },
-                Peer::Group {
-                    group_id: b,
-                    user_id: ub,
-                    ..
-                },
-            ) => a == b && (ua.is_empty() || ua == ub),
+            (Peer::Group(a), Peer::Group(b)) => {
+                a.group_id == b.group_id && (a.user_id.is_empty() || a.user_id == b.user_id)
+            }
             (a, b) => a == b,
         };
         peer && self.protocol == r.protocol
@@ -96,8 +87,8 @@ impl SecurityGroup {
                 ("cidr", Peer::Cidr4(n)) => Some(n.to_string()),
                 ("ipv6-cidr", Peer::Cidr6(n)) => Some(n.to_string()),
                 ("prefix-list-id", Peer::PrefixList(p)) => Some(p.to_string()),
-                ("group-id", Peer::Group { group_id, .. }) => Some(group_id.to_string()),
-                ("user-id", Peer::Group { user_id, .. }) => Some(user_id.to_string()),
+                ("group-id", Peer::Group(g)) => Some(g.group_id.to_string()),
+                ("user-id", Peer::Group(g)) => Some(g.user_id.to_string()),
                 ("protocol", _) => Some(r.protocol.to_string()),
                 ("from-port", _) => r.from_port.map(|p| p.to_string()),
                 ("to-port", _) => r.to_port.map(|p| p.to_string()),
@@ -196,28 +187,22 @@ fn duplicate(spec: &RuleSpec, egress: bool) -> Error {
 }
 
 impl Cloud {
-    fn name_key(owner: &str, vpc_id: &str, name: &str) -> (Id, Id, Id) {
-        (owner.into(), vpc_id.into(), name.to_lowercase().into())
-    }
-
     /// The group `owner` has under this name (case-insensitively) in the VPC.
     pub fn group_named(&self, owner: &str, vpc_id: &str, name: &str) -> Option<&SecurityGroup> {
-        self.group_names
-            .get(&Self::name_key(owner, vpc_id, name))
-            .and_then(|id| self.groups.get(id.as_str()))
+        self.group_names.find(&self.groups, owner, vpc_id, name)
     }
 
     pub(crate) fn insert_group(&mut self, g: SecurityGroup) {
         for r in g.rules() {
             self.rule_index.insert(r.id.clone(), g.id.clone());
         }
-        self.group_names
-            .insert(Self::name_key(&g.owner, &g.vpc_id, &g.name), g.id.clone());
         self.scope_mut(&g.owner, &g.region)
             .groups
-            .insert(g.id.to_string());
+            .insert(g.id.clone());
         self.note_guest(&g.owner, &g.vpc_id, &g.id, |s| &mut s.groups, true);
-        self.groups.insert(g.id.clone(), g);
+        let id = g.id.clone();
+        self.groups.insert(id.clone(), Box::new(g));
+        self.group_names.insert(&self.groups, &self.groups[&id]);
     }
 
     pub(crate) fn remove_group(&mut self, id: &str) {
@@ -225,8 +210,7 @@ impl Cloud {
             for r in g.rules() {
                 self.rule_index.remove(r.id.as_str());
             }
-            self.group_names
-                .remove(&Self::name_key(&g.owner, &g.vpc_id, &g.name));
+            self.group_names.remove(&g);
             self.scope_mut(&g.owner, &g.region).groups.remove(id);
             self.note_guest(&g.owner, &g.vpc_id, id, |s| &mut s.groups, false);
         }
@@ -360,7 +344,7 @@ impl Cloud {
                 && other.vpc_id == g.vpc_id
                 && other
                     .rules()
-                    .any(|r| matches!(&r.peer, Peer::Group { group_id, .. } if *group_id == id))
+                    .any(|r| r.peer.group_peer().is_some_and(|p| p.group_id == id))
         });
         if referenced {
             return Err(Error::dependency(format!(
@@ -376,12 +360,12 @@ impl Cloud {
     /// it (actively, in the same Region); then the rule records the peering.
     fn settle_peer(&self, c: &Caller, home: &SecurityGroup, spec: &RuleSpec) -> Result<RuleSpec> {
         let mut spec = spec.clone();
-        if let Peer::Group {
-            group_id,
-            user_id,
-            vpc_peering_connection_id,
-        } = &mut spec.peer
-        {
+        if let Peer::Group(peer) = &mut spec.peer {
+            let GroupPeer {
+                group_id,
+                user_id,
+                vpc_peering_connection_id,
+            } = &mut **peer;
             let target = self
                 .groups
                 .get(group_id.as_str())

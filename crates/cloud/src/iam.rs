@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 pub const ADMINISTRATOR_ACCESS: &str = "arn:aws:iam::aws:policy/AdministratorAccess";
 const SESSION_DEFAULT_SECONDS: i64 = 3600;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Role {
     pub account: AccountId,
     pub name: String,
@@ -38,7 +38,7 @@ impl Role {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct User {
     pub account: AccountId,
     pub name: String,
@@ -59,7 +59,7 @@ impl User {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccessKey {
     pub id: String,
     pub secret: String,
@@ -70,7 +70,7 @@ pub struct AccessKey {
 }
 
 /// Temporary credentials from AssumeRole.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Session {
     pub key_id: String,
     pub secret: String,
@@ -83,7 +83,7 @@ pub struct Session {
 }
 
 /// Who a set of credentials speaks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Identity {
     Root {
         account: AccountId,
@@ -268,10 +268,12 @@ pub enum IamCommand {
 }
 
 /// Every account's IAM objects and the credentials issued for them.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct Iam {
     /// (account, lower-cased name): IAM names are unique regardless of case.
+    #[serde(with = "crate::pairs")]
     pub roles: BTreeMap<(AccountId, String), Role>,
+    #[serde(with = "crate::pairs")]
     pub users: BTreeMap<(AccountId, String), User>,
     pub keys: HashMap<String, AccessKey>,
     pub sessions: HashMap<String, Session>,

@@ -18,7 +18,9 @@ pub mod visibility;
 
 mod eni;
 mod group;
+mod group_names;
 mod group_vpc;
+mod pairs;
 mod peering;
 mod prefix_list;
 mod subnet;
@@ -47,6 +49,7 @@ pub use visibility::Caller;
 
 use filter::Filter;
 use serde::{Deserialize, Serialize};
+use std::borrow::Borrow;
 use std::collections::{BTreeSet, HashMap};
 
 /// Adjustable quotas, per account and Region unless said otherwise.
@@ -73,16 +76,16 @@ impl Default for Limits {
 }
 
 /// The resources one account owns in one Region, in id order (the describe order).
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct Scope {
     pub opened: bool,
     pub default_vpc: Option<String>,
-    pub vpcs: BTreeSet<String>,
-    pub subnets: BTreeSet<String>,
-    pub groups: BTreeSet<String>,
-    pub interfaces: BTreeSet<String>,
-    pub instances: BTreeSet<String>,
-    pub prefix_lists: BTreeSet<String>,
+    pub vpcs: BTreeSet<Id>,
+    pub subnets: BTreeSet<Id>,
+    pub groups: BTreeSet<Id>,
+    pub interfaces: BTreeSet<Id>,
+    pub instances: BTreeSet<Id>,
+    pub prefix_lists: BTreeSet<Id>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -236,7 +239,7 @@ pub struct Envelope {
 }
 
 /// What a command made or changed, for the response.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Outcome {
     Done,
     Id(String),
@@ -250,12 +253,15 @@ pub enum Outcome {
     Terminated(Vec<(String, InstanceState, InstanceState)>),
 }
 
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct Cloud {
+    /// From the command line, not the snapshot: see [`Cloud::restored`].
+    #[serde(skip)]
     pub limits: Limits,
     pub vpcs: HashMap<String, Vpc>,
     pub subnets: HashMap<String, Subnet>,
-    pub groups: HashMap<Id, SecurityGroup>,
+    /// Boxed so the table's spare slots cost a pointer each, not a whole group.
+    pub groups: HashMap<Id, Box<SecurityGroup>>,
     pub interfaces: HashMap<String, NetworkInterface>,
     pub instances: HashMap<String, Instance>,
     pub route_tables: HashMap<String, RouteTable>,
@@ -264,8 +270,8 @@ pub struct Cloud {
     pub peerings: HashMap<String, VpcPeering>,
     /// Rule id → the id of the group that holds it.
     pub rule_index: HashMap<Id, Id>,
-    /// (owner, VPC, lower-cased name) → group id: names are unique per owner and VPC.
-    group_names: HashMap<(Id, Id, Id), Id>,
+    #[serde(skip)]
+    group_names: group_names::GroupNames,
     /// (group, VPC) for every security-group VPC association.
     group_vpcs: BTreeSet<(String, String)>,
     /// Account → Region → what it owns there.
@@ -285,6 +291,22 @@ impl Cloud {
             limits,
             ..Cloud::default()
         }
+    }
+
+    /// A cloud read back from a snapshot, with what a snapshot leaves out put back: the limits
+    /// (they come from the command line) and the group-name index.
+    pub fn restored(mut self, limits: Limits) -> Cloud {
+        self.limits = limits;
+        for g in self.groups.values_mut() {
+            // Read back, short lists get a growth-sized capacity; groups are many.
+            g.ingress.shrink_to_fit();
+            g.egress.shrink_to_fit();
+            g.tags.shrink_to_fit();
+        }
+        for g in self.groups.values() {
+            self.group_names.insert(&self.groups, g);
+        }
+        self
     }
 
     pub fn scope(&self, account: &str, region: &str) -> Option<&Scope> {
@@ -505,7 +527,7 @@ pub(crate) trait Listed: Sized {
     fn id(&self) -> &String;
     fn tags(&self) -> &[Tag];
     fn all(cloud: &Cloud) -> &HashMap<String, Self>;
-    fn owned_by(scope: &Scope) -> &BTreeSet<String>;
+    fn owned_by(scope: &Scope) -> &BTreeSet<Id>;
     fn visible<'a>(cloud: &'a Cloud, c: &Caller, id: &str) -> Result<&'a Self>;
     fn seen_by(cloud: &Cloud, c: &Caller, x: &Self) -> bool;
     fn values(cloud: &Cloud, x: &Self, filter: &str) -> Option<Vec<String>>;
@@ -550,25 +572,27 @@ impl Cloud {
     /// What a describe without explicit ids starts from, in id order: the objects named by an
     /// exact id filter when there is one (an index lookup), else everything in the caller's
     /// scope. Visibility and the remaining filters are applied by the caller.
-    pub(crate) fn candidates<'a, K, T>(
+    pub(crate) fn candidates<'a, K, V, T: 'a>(
         &'a self,
         c: &Caller,
-        field: impl Fn(&Scope) -> &std::collections::BTreeSet<String>,
-        map: &'a HashMap<K, T>,
+        field: impl Fn(&Scope) -> &BTreeSet<Id>,
+        map: &'a HashMap<K, V>,
         exact: Option<Vec<&str>>,
     ) -> Vec<&'a T>
     where
-        K: std::borrow::Borrow<str> + std::hash::Hash + Eq,
+        K: Borrow<str> + std::hash::Hash + Eq,
+        V: Borrow<T>,
     {
+        let get = |id: &str| map.get(id).map(Borrow::borrow);
         match exact {
             Some(mut ids) => {
                 ids.sort_unstable();
                 ids.dedup();
-                ids.into_iter().filter_map(|id| map.get(id)).collect()
+                ids.into_iter().filter_map(get).collect()
             }
             None => {
                 let own = self.scope(&c.account, &c.region).map(&field);
-                let extra: Vec<&BTreeSet<String>> = [self.granted(c), self.guests(c)]
+                let extra: Vec<&BTreeSet<Id>> = [self.granted(c), self.guests(c)]
                     .into_iter()
                     .flatten()
                     .map(&field)
@@ -576,15 +600,13 @@ impl Cloud {
                     .collect();
                 if extra.is_empty() {
                     return own
-                        .map(|s| s.iter().filter_map(|id| map.get(id.as_str())).collect())
+                        .map(|s| s.iter().filter_map(|id| get(id)).collect())
                         .unwrap_or_default();
                 }
-                let mut ids: Vec<&String> = own.into_iter().chain(extra).flatten().collect();
+                let mut ids: Vec<&Id> = own.into_iter().chain(extra).flatten().collect();
                 ids.sort_unstable();
                 ids.dedup();
-                ids.into_iter()
-                    .filter_map(|id| map.get(id.as_str()))
-                    .collect()
+                ids.into_iter().filter_map(|id| get(id)).collect()
             }
         }
     }

@@ -23,7 +23,7 @@ pub struct Tag {
     pub value: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Vpc {
     pub id: String,
     pub owner: AccountId,
@@ -42,7 +42,7 @@ pub struct Vpc {
     pub tags: Vec<Tag>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Subnet {
     pub id: String,
     pub owner: AccountId,
@@ -76,12 +76,35 @@ pub enum Peer {
     Cidr4(Ipv4Net),
     Cidr6(Ipv6Net),
     PrefixList(Id),
-    Group {
-        group_id: Id,
-        /// Owner of the referenced group.
-        user_id: Id,
-        vpc_peering_connection_id: Option<Id>,
-    },
+    /// Boxed: group peers are the rarer kind, and inline they would triple every rule's peer.
+    Group(Box<GroupPeer>),
+}
+
+/// A security group a rule refers to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct GroupPeer {
+    pub group_id: Id,
+    /// Owner of the referenced group.
+    pub user_id: Id,
+    pub vpc_peering_connection_id: Option<Id>,
+}
+
+impl Peer {
+    pub fn group(group_id: Id, user_id: Id, vpc_peering_connection_id: Option<Id>) -> Peer {
+        Peer::Group(Box::new(GroupPeer {
+            group_id,
+            user_id,
+            vpc_peering_connection_id,
+        }))
+    }
+
+    /// The referenced group, for a group peer.
+    pub fn group_peer(&self) -> Option<&GroupPeer> {
+        match self {
+            Peer::Group(g) => Some(g),
+            _ => None,
+        }
+    }
 }
 
 /// One rule: a direction, a protocol, a port range and a single peer.
@@ -110,7 +133,7 @@ impl Rule {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecurityGroup {
     pub id: Id,
     pub owner: Id,
@@ -133,7 +156,7 @@ impl SecurityGroup {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attachment {
     pub id: String,
     pub instance_id: String,
@@ -144,7 +167,7 @@ pub struct Attachment {
     pub status: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NetworkInterface {
     pub id: String,
     pub owner: AccountId,
@@ -209,7 +232,7 @@ impl InstanceState {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Instance {
     pub id: String,
     pub owner: AccountId,
@@ -229,7 +252,7 @@ pub struct Instance {
     pub tags: Vec<Tag>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RouteTable {
     pub id: String,
     pub owner: AccountId,
@@ -239,7 +262,7 @@ pub struct RouteTable {
     pub tags: Vec<Tag>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NetworkAcl {
     pub id: String,
     pub owner: AccountId,

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 pub const RAM_SERVICE: &str = "ram.amazonaws.com";
 const MAX_UNIT_DEPTH: usize = 5;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Organization {
     pub id: String,
     pub master: AccountId,
@@ -88,7 +88,7 @@ impl Organization {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {
     pub id: AccountId,
     pub name: String,
@@ -102,7 +102,7 @@ pub struct Member {
     pub tags: Vec<Tag>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unit {
     pub id: String,
     pub name: String,
@@ -110,7 +110,7 @@ pub struct Unit {
     pub tags: Vec<Tag>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountRequest {
     pub id: String,
     pub account_name: String,
@@ -186,7 +186,7 @@ pub enum OrgCommand {
 }
 
 /// Every organization, and which one each account belongs to.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct Organizations {
     pub orgs: BTreeMap<String, Organization>,
     pub member_of: HashMap<AccountId, String>,

@@ -10,6 +10,7 @@ use crate::filter::{self, Filter};
 use crate::model::*;
 use crate::{Caller, Cloud, Ids, Outcome, Page, Paged};
 use ipnet::Ipv4Net;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// A request not accepted within a week expires.
@@ -25,7 +26,7 @@ pub enum PeeringState {
 }
 
 /// One side of a peering connection.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PeeringSide {
     pub owner: AccountId,
     pub vpc_id: String,
@@ -34,7 +35,7 @@ pub struct PeeringSide {
     pub cidr: Option<Ipv4Net>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VpcPeering {
     pub id: String,
     pub requester: PeeringSide,
@@ -391,14 +392,11 @@ impl Cloud {
     pub fn stale_rules<'a>(&'a self, g: &'a SecurityGroup, now: Millis) -> Vec<StaleRule<'a>> {
         g.rules()
             .filter_map(|r| {
-                let Peer::Group {
+                let GroupPeer {
                     group_id,
                     vpc_peering_connection_id,
                     ..
-                } = &r.peer
-                else {
-                    return None;
-                };
+                } = r.peer.group_peer()?;
                 let target = self.groups.get(group_id);
                 match vpc_peering_connection_id {
                     Some(pcx) => {
@@ -445,6 +443,7 @@ impl Cloud {
             .into_iter()
             .flat_map(|s| &s.groups)
             .filter_map(|id| self.groups.get(id.as_str()))
+            .map(Box::as_ref)
             .filter(|g| g.vpc_id == vpc_id);
         let stale: Vec<(&SecurityGroup, Vec<StaleRule>)> = own
             .map(|g| (g, self.stale_rules(g, now)))
@@ -462,11 +461,11 @@ impl Cloud {
             let mut seen = std::collections::BTreeSet::new();
             for other in self.groups.values().filter(|o| o.vpc_id != g.vpc_id) {
                 for r in other.rules() {
-                    if let Peer::Group {
+                    if let Some(GroupPeer {
                         group_id,
                         vpc_peering_connection_id: Some(_),
                         ..
-                    } = &r.peer
+                    }) = r.peer.group_peer()
                     {
                         if *group_id != g.id {
                             continue;

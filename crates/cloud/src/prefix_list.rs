@@ -22,7 +22,7 @@ pub struct PrefixListEntry {
     pub description: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PrefixList {
     pub id: String,
     pub owner: AccountId,
@@ -248,7 +248,7 @@ impl Cloud {
         for pl in aws_managed_lists(region) {
             self.scope_mut(AWS_OWNER, region)
                 .prefix_lists
-                .insert(pl.id.clone());
+                .insert(pl.id.as_str().into());
             self.prefix_lists.entry(pl.id.clone()).or_insert(pl);
         }
     }
@@ -273,7 +273,7 @@ impl Cloud {
                 .scope(&c.account, &c.region)
                 .into_iter()
                 .flat_map(|s| &s.prefix_lists)
-                .filter_map(|id| self.prefix_lists.get(id))
+                .filter_map(|id| self.prefix_lists.get(id.as_str()))
                 .find(|p| p.client_token.as_ref() == Some(token));
             if let Some(p) = earlier {
                 if p.name != *name || p.ipv6 != ipv6 || p.max_entries != max_entries {
@@ -303,7 +303,7 @@ impl Cloud {
         let id = ids.id("pl");
         self.scope_mut(&c.account, &c.region)
             .prefix_lists
-            .insert(id.clone());
+            .insert(id.as_str().into());
         self.prefix_lists.insert(
             id.clone(),
             PrefixList {
@@ -475,7 +475,7 @@ impl Cloud {
                 self.scope(AWS_OWNER, &c.region)
                     .into_iter()
                     .flat_map(|s| &s.prefix_lists)
-                    .filter_map(|id| self.prefix_lists.get(id)),
+                    .filter_map(|id| self.prefix_lists.get(id.as_str())),
             );
             v
         } else {

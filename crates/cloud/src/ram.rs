@@ -8,7 +8,7 @@ use crate::ids::Ids;
 use crate::model::{AccountId, Millis, Region, Tag};
 use crate::{Cloud, Outcome};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 const HOUR: Millis = 3_600_000;
 
@@ -136,7 +136,7 @@ impl AssociationType {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Association {
     pub entity: String,
     pub kind: AssociationType,
@@ -148,7 +148,7 @@ pub struct Association {
     pub external: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Share {
     pub arn: String,
     pub name: String,
@@ -201,7 +201,7 @@ impl Share {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Invitation {
     pub arn: String,
     pub share_arn: String,
@@ -319,12 +319,13 @@ impl RamCommand {
     }
 }
 
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct Ram {
     pub shares: BTreeMap<String, Share>,
     pub invitations: BTreeMap<String, Invitation>,
     /// (account, client token) → the request it first came with and what that returned.
-    tokens: HashMap<(AccountId, String), (String, Outcome)>,
+    #[serde(with = "crate::pairs")]
+    tokens: BTreeMap<(AccountId, String), (String, Outcome)>,
 }
 
 pub fn share_not_found(arn: &str) -> Error {
@@ -343,7 +344,7 @@ fn org_only_message() -> &'static str {
 }
 
 /// What a principal string names.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PrincipalRef {
     Account(AccountId),
     Organization(String),

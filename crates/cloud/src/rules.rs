@@ -98,7 +98,7 @@ pub fn describe(spec: &RuleSpec, egress: bool) -> String {
         Peer::Cidr4(n) => n.to_string(),
         Peer::Cidr6(n) => n.to_string(),
         Peer::PrefixList(p) => p.to_string(),
-        Peer::Group { group_id, .. } => group_id.to_string(),
+        Peer::Group(g) => g.group_id.to_string(),
     };
     let proto = match spec.protocol.as_str() {
         "-1" => "ALL".to_string(),

@@ -56,7 +56,7 @@ impl Listed for Subnet {
     fn all(cloud: &Cloud) -> &HashMap<String, Self> {
         &cloud.subnets
     }
-    fn owned_by(scope: &Scope) -> &BTreeSet<String> {
+    fn owned_by(scope: &Scope) -> &BTreeSet<Id> {
         &scope.subnets
     }
     fn visible<'a>(cloud: &'a Cloud, c: &Caller, id: &str) -> Result<&'a Self> {
@@ -98,7 +98,7 @@ impl Cloud {
     pub(crate) fn insert_subnet(&mut self, s: Subnet) {
         self.scope_mut(&s.owner, &s.region)
             .subnets
-            .insert(s.id.clone());
+            .insert(s.id.as_str().into());
         self.subnets.insert(s.id.clone(), s);
     }
 

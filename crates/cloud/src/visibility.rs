@@ -50,12 +50,18 @@ impl Cloud {
 
     pub fn sees_vpc(&self, c: &Caller, v: &Vpc) -> bool {
         c.region == v.region
-            && (c.account == v.owner || self.granted(c).is_some_and(|g| g.vpcs.contains(&v.id)))
+            && (c.account == v.owner
+                || self
+                    .granted(c)
+                    .is_some_and(|g| g.vpcs.contains(v.id.as_str())))
     }
 
     pub fn sees_subnet(&self, c: &Caller, s: &Subnet) -> bool {
         c.region == s.region
-            && (c.account == s.owner || self.granted(c).is_some_and(|g| g.subnets.contains(&s.id)))
+            && (c.account == s.owner
+                || self
+                    .granted(c)
+                    .is_some_and(|g| g.subnets.contains(s.id.as_str())))
     }
 
     pub fn sees_group(&self, c: &Caller, g: &SecurityGroup) -> bool {
@@ -73,7 +79,7 @@ impl Cloud {
                 || p.owner == crate::prefix_list::AWS_OWNER
                 || self
                     .granted(c)
-                    .is_some_and(|g| g.prefix_lists.contains(&p.id)))
+                    .is_some_and(|g| g.prefix_lists.contains(p.id.as_str())))
     }
 
     pub fn sees_interface(&self, c: &Caller, e: &NetworkInterface) -> bool {
@@ -158,15 +164,15 @@ impl Cloud {
                     match r.kind.name {
                         "ec2:Subnet" => {
                             if let Some(s) = self.subnets.get(&r.id) {
-                                scope.subnets.insert(s.id.clone());
-                                scope.vpcs.insert(s.vpc_id.clone());
+                                scope.subnets.insert(s.id.as_str().into());
+                                scope.vpcs.insert(s.vpc_id.as_str().into());
                             }
                         }
                         "ec2:SecurityGroup" if self.groups.contains_key(r.id.as_str()) => {
-                            scope.groups.insert(r.id.clone());
+                            scope.groups.insert(r.id.as_str().into());
                         }
                         "ec2:PrefixList" if self.prefix_lists.contains_key(&r.id) => {
-                            scope.prefix_lists.insert(r.id.clone());
+                            scope.prefix_lists.insert(r.id.as_str().into());
                         }
                         _ => {}
                     }
@@ -236,7 +242,7 @@ impl Cloud {
         owner: &str,
         vpc_id: &str,
         id: &str,
-        field: fn(&mut Scope) -> &mut BTreeSet<String>,
+        field: fn(&mut Scope) -> &mut BTreeSet<Id>,
         present: bool,
     ) {
         let Some(vpc) = self.vpcs.get(vpc_id) else {
@@ -252,7 +258,7 @@ impl Cloud {
             .entry(vpc.region.clone())
             .or_default();
         if present {
-            field(scope).insert(id.to_string());
+            field(scope).insert(id.into());
         } else {
             field(scope).remove(id);
         }
@@ -280,6 +286,7 @@ impl Cloud {
         }
         self.groups
             .get(id)
+            .map(Box::as_ref)
             .filter(|g| self.sees_group(c, g))
             .ok_or_else(|| Error::group_not_found(id))
     }

@@ -56,7 +56,7 @@ impl Listed for Vpc {
     fn all(cloud: &Cloud) -> &HashMap<String, Self> {
         &cloud.vpcs
     }
-    fn owned_by(scope: &Scope) -> &BTreeSet<String> {
+    fn owned_by(scope: &Scope) -> &BTreeSet<Id> {
         &scope.vpcs
     }
     fn visible<'a>(cloud: &'a Cloud, c: &Caller, id: &str) -> Result<&'a Self> {
@@ -248,7 +248,7 @@ impl Cloud {
         self.vpcs.insert(vpc_id.clone(), vpc);
         self.scope_mut(&c.account, &c.region)
             .vpcs
-            .insert(vpc_id.clone());
+            .insert(vpc_id.as_str().into());
         self.route_tables.insert(
             rt_id.clone(),
             RouteTable {
@@ -271,11 +271,7 @@ impl Cloud {
             },
         );
         // The default group lets members talk to each other and anything out.
-        let self_peer = Peer::Group {
-            group_id: group_id.as_str().into(),
-            user_id: c.account.as_str().into(),
-            vpc_peering_connection_id: None,
-        };
+        let self_peer = Peer::group(group_id.as_str().into(), c.account.as_str().into(), None);
         let all = |peer: Peer| RuleSpec {
             protocol: "-1".into(),
             from_port: None,

@@ -59,6 +59,28 @@ struct ServeArgs {
     /// member accounts with fixed ids (see README). Re-applied after every reset.
     #[arg(long, env = "RAMPARTS_CONFIG")]
     config: Option<PathBuf>,
+
+    /// Replace the command log with a snapshot of the state once the commands logged since the
+    /// last snapshot reach this size (bytes, or with a K, M or G suffix) and outweigh that
+    /// snapshot. 0 never does: the log then only grows, and start-up replays all of it.
+    #[arg(long, default_value = "64M", value_name = "SIZE", value_parser = size)]
+    compact_log_at: u64,
+}
+
+fn size(s: &str) -> Result<u64, String> {
+    let (digits, shift) = match s.as_bytes().last() {
+        Some(b'K' | b'k') => (&s[..s.len() - 1], 10),
+        Some(b'M' | b'm') => (&s[..s.len() - 1], 20),
+        Some(b'G' | b'g') => (&s[..s.len() - 1], 30),
+        _ => (s, 0),
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(1 << shift))
+        .ok_or_else(|| {
+            "a size is a whole number of bytes, optionally with a K, M or G suffix".into()
+        })
 }
 
 fn account_id(s: &str) -> Result<String, String> {
@@ -97,6 +119,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         data_dir: (!args.ephemeral).then_some(args.data_dir.as_path()),
         seed: args.seed,
         limits,
+        compact_floor: args.compact_log_at,
     })
     .map_err(|e| e.to_string())?;
     let mut services = Services::new(Arc::new(engine));
@@ -135,7 +158,22 @@ fn cloud_limits(args: &ServeArgs) -> api::Limits {
     }
 }
 
+/// glibc raises its mmap threshold each time a large block is freed, after which multi-MB
+/// buffers (the log read at start-up, snapshots, describe-everything responses) come from the
+/// heap and stay resident long after they are dropped. A fixed threshold hands them back.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn return_large_buffers_to_the_os() {
+    // SAFETY: mallopt only adjusts allocator parameters; called before any other thread starts.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn return_large_buffers_to_the_os() {}
+
 fn main() -> std::process::ExitCode {
+    return_large_buffers_to_the_os();
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(

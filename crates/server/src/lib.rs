@@ -32,6 +32,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/_ramparts/health", get(health))
         .route("/_ramparts/reset", post(reset))
+        .route("/_ramparts/snapshot", post(snapshot))
         .route("/moto-api/reset", post(reset))
         .fallback(handle)
         .with_state(Arc::new(state))
@@ -57,6 +58,21 @@ async fn reset(State(state): State<Arc<AppState>>) -> Response {
     }
     match outcome {
         Ok(()) => json_response(StatusCode::OK, r#"{"status":"ok","reset":true}"#.into()),
+        Err(e) => json_response(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            serde_json::json!({ "status": "error", "message": e.to_string() }).to_string(),
+        ),
+    }
+}
+
+/// Replace the log with a snapshot now, instead of when it has grown enough.
+async fn snapshot(State(state): State<Arc<AppState>>) -> Response {
+    let (seq, ticket) = state.services.engine.snapshot();
+    match ticket.durable().await {
+        Ok(()) => json_response(
+            StatusCode::OK,
+            serde_json::json!({ "status": "ok", "seq": seq }).to_string(),
+        ),
         Err(e) => json_response(
             StatusCode::INTERNAL_SERVER_ERROR,
             serde_json::json!({ "status": "error", "message": e.to_string() }).to_string(),

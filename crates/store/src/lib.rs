@@ -6,10 +6,15 @@
 //! crash loses nothing that was acknowledged; a torn record at the end of the file (a crash
 //! mid-write) is cut off when the log is opened again.
 //!
+//! Compaction replaces the log with one record (a snapshot of the state, which the caller makes)
+//! plus whatever is appended after it. The new file is written and synced beside the old one
+//! and renamed over it, so at every instant one complete log is on disk.
+//!
 //! Frame: `len: u32 LE | crc32(payload): u32 LE | payload`.
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::thread;
@@ -54,6 +59,8 @@ impl Ticket {
 /// order in which changes were applied.
 pub trait CommandLog: Send + Sync {
     fn append(&self, record: Vec<u8>) -> Ticket;
+    /// Start the log afresh with `snapshot`, which must stand for every record appended so far.
+    fn compact(&self, snapshot: Vec<u8>) -> Ticket;
     fn describe(&self) -> String;
 }
 
@@ -64,6 +71,9 @@ impl CommandLog for MemoryLog {
     fn append(&self, _record: Vec<u8>) -> Ticket {
         Ticket::ready()
     }
+    fn compact(&self, _snapshot: Vec<u8>) -> Ticket {
+        Ticket::ready()
+    }
     fn describe(&self) -> String {
         "memory".into()
     }
@@ -71,6 +81,8 @@ impl CommandLog for MemoryLog {
 
 struct Pending {
     record: Vec<u8>,
+    /// The record replaces everything before it.
+    compact: bool,
     done: oneshot::Sender<Result<(), String>>,
 }
 
@@ -85,7 +97,7 @@ const MAX_RECORD: usize = 64 << 20;
 
 impl FileLog {
     /// Open (or create) `dir/commands.log` and return the log with every intact record in it.
-    pub fn open(dir: &Path) -> Result<(FileLog, Vec<Vec<u8>>), StoreError> {
+    pub fn open(dir: &Path) -> Result<(FileLog, Records), StoreError> {
         let io = |path: &Path| {
             let path = path.to_path_buf();
             move |source| StoreError::Io { path, source }
@@ -100,7 +112,7 @@ impl FileLog {
             .map_err(io(&path))?;
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes).map_err(io(&path))?;
-        let (records, good) = parse(&bytes);
+        let (frames, good) = parse(&bytes);
         if good < bytes.len() {
             tracing::warn!(
                 path = %path.display(),
@@ -112,24 +124,59 @@ impl FileLog {
         }
         file.seek(SeekFrom::End(0)).map_err(io(&path))?;
         let (tx, rx) = mpsc::channel::<Pending>();
+        let writer_path = path.clone();
         thread::Builder::new()
             .name("ramparts-log".into())
-            .spawn(move || writer(file, rx))
+            .spawn(move || writer(file, &writer_path, rx))
             .map_err(io(&path))?;
-        Ok((FileLog { path, tx }, records))
+        Ok((FileLog { path, tx }, Records { bytes, frames }))
+    }
+
+    fn send(&self, record: Vec<u8>, compact: bool) -> Ticket {
+        let (done, rx) = oneshot::channel();
+        // If the writer is gone the receiver sees a closed channel: WriterGone.
+        let _ = self.tx.send(Pending {
+            record,
+            compact,
+            done,
+        });
+        Ticket(Some(rx))
     }
 }
 
 impl CommandLog for FileLog {
     fn append(&self, record: Vec<u8>) -> Ticket {
-        let (done, rx) = oneshot::channel();
-        // If the writer is gone the receiver sees a closed channel: WriterGone.
-        let _ = self.tx.send(Pending { record, done });
-        Ticket(Some(rx))
+        self.send(record, false)
+    }
+
+    fn compact(&self, snapshot: Vec<u8>) -> Ticket {
+        self.send(snapshot, true)
     }
 
     fn describe(&self) -> String {
         format!("file:{}", self.path.display())
+    }
+}
+
+/// The intact records of a log as read back: slices of the one buffer the file was read into
+/// (a copy per record would leave the heap full of holes once replay is done).
+#[derive(Default)]
+pub struct Records {
+    bytes: Vec<u8>,
+    frames: Vec<Range<usize>>,
+}
+
+impl Records {
+    pub fn len(&self) -> usize {
+        self.frames.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.frames.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &[u8]> {
+        self.frames.iter().map(|r| &self.bytes[r.clone()])
     }
 }
 
@@ -139,8 +186,8 @@ fn frame(out: &mut Vec<u8>, record: &[u8]) {
     out.extend_from_slice(record);
 }
 
-/// Intact records, and the length of the intact prefix.
-fn parse(bytes: &[u8]) -> (Vec<Vec<u8>>, usize) {
+/// Where the intact records are, and the length of the intact prefix.
+fn parse(bytes: &[u8]) -> (Vec<Range<usize>>, usize) {
     let mut records = Vec::new();
     let mut at = 0;
     while bytes.len() - at >= 8 {
@@ -153,40 +200,102 @@ fn parse(bytes: &[u8]) -> (Vec<Vec<u8>>, usize) {
         if crc32fast::hash(payload) != crc {
             break;
         }
-        records.push(payload.to_vec());
+        records.push(at + 8..at + 8 + len);
         at += 8 + len;
     }
     (records, at)
 }
 
-/// Write whatever is waiting, sync once, answer everyone; repeat.
-fn writer(mut file: File, rx: mpsc::Receiver<Pending>) {
+/// Write whatever is waiting, sync once, answer everyone; repeat. A compaction splits the
+/// batch: what came before it goes to the old file, what comes after to the new one.
+fn writer(mut file: File, path: &Path, rx: mpsc::Receiver<Pending>) {
     let mut buf = Vec::new();
     while let Ok(first) = rx.recv() {
         let mut batch = vec![first];
         while let Ok(more) = rx.try_recv() {
             batch.push(more);
         }
-        buf.clear();
-        for p in &batch {
-            frame(&mut buf, &p.record);
-        }
-        let result = file
-            .write_all(&buf)
-            .and_then(|()| file.sync_data())
-            .map_err(|e| e.to_string());
-        if let Err(e) = &result {
-            tracing::error!(error = %e, "log write failed");
-        }
+        let mut waiting = Vec::new();
         for p in batch {
-            let _ = p.done.send(result.clone());
+            if p.compact {
+                flush(&mut file, &mut buf, &mut waiting);
+                let result = rewrite(path, &p.record).map(|new| file = new);
+                if let Err(e) = &result {
+                    tracing::error!(error = %e, "compaction failed; the log goes on uncompacted");
+                }
+                let _ = p.done.send(result.map_err(|e| e.to_string()));
+            } else {
+                frame(&mut buf, &p.record);
+                waiting.push(p.done);
+            }
         }
+        flush(&mut file, &mut buf, &mut waiting);
     }
+}
+
+fn flush(
+    file: &mut File,
+    buf: &mut Vec<u8>,
+    waiting: &mut Vec<oneshot::Sender<Result<(), String>>>,
+) {
+    if waiting.is_empty() {
+        return;
+    }
+    let result = file
+        .write_all(buf)
+        .and_then(|()| file.sync_data())
+        .map_err(|e| e.to_string());
+    if let Err(e) = &result {
+        tracing::error!(error = %e, "log write failed");
+    }
+    for done in waiting.drain(..) {
+        let _ = done.send(result.clone());
+    }
+    buf.clear();
+}
+
+/// A new log holding only `snapshot`, synced and renamed over the old one; the handle to
+/// append to from now on. Until the rename the old log stays the log; after it, the new one.
+fn rewrite(path: &Path, snapshot: &[u8]) -> std::io::Result<File> {
+    let next = path.with_extension("log.next");
+    let prepared = (|| {
+        let mut file = OpenOptions::new()
+            .create(true)
+            .truncate(true)
+            .write(true)
+            .open(&next)?;
+        let mut bytes = Vec::with_capacity(snapshot.len() + 8);
+        frame(&mut bytes, snapshot);
+        file.write_all(&bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&next, path)?;
+        Ok(file)
+    })();
+    let file = match prepared {
+        Ok(file) => file,
+        Err(e) => {
+            let _ = std::fs::remove_file(&next);
+            return Err(e);
+        }
+    };
+    // The rename must reach the disk before records appended after the snapshot are
+    // acknowledged; the old file is gone either way, so appends go to the new one.
+    if let Err(e) = path
+        .parent()
+        .map_or(Ok(()), |dir| File::open(dir)?.sync_all())
+    {
+        tracing::error!(error = %e, "syncing the data directory after compaction failed");
+    }
+    Ok(file)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn owned(records: &Records) -> Vec<Vec<u8>> {
+        records.iter().map(<[u8]>::to_vec).collect()
+    }
 
     #[tokio::test]
     async fn records_survive_reopen_in_order() {
@@ -202,6 +311,7 @@ mod tests {
             }
         }
         let (_, records) = FileLog::open(dir.path()).unwrap();
+        let records = owned(&records);
         assert_eq!(records.len(), 100);
         assert_eq!(records[0], b"r0");
         assert_eq!(records[99], b"r99");
@@ -220,11 +330,38 @@ mod tests {
         let f = OpenOptions::new().write(true).open(&path).unwrap();
         f.set_len(len - 2).unwrap();
         let (log, records) = FileLog::open(dir.path()).unwrap();
-        assert_eq!(records, vec![b"one".to_vec()]);
+        assert_eq!(owned(&records), vec![b"one".to_vec()]);
         log.append(b"three".to_vec()).durable().await.unwrap();
         drop(log);
         let (_, records) = FileLog::open(dir.path()).unwrap();
-        assert_eq!(records, vec![b"one".to_vec(), b"three".to_vec()]);
+        assert_eq!(owned(&records), vec![b"one".to_vec(), b"three".to_vec()]);
+    }
+
+    #[tokio::test]
+    async fn compaction_replaces_what_came_before_and_keeps_what_came_after() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let (log, _) = FileLog::open(dir.path()).unwrap();
+            let before: Vec<Ticket> = (0..50).map(|i| log.append(vec![i])).collect();
+            let snapshot = log.compact(b"snapshot".to_vec());
+            let after: Vec<Ticket> = (50..60).map(|i| log.append(vec![i])).collect();
+            for t in before.into_iter().chain([snapshot]).chain(after) {
+                t.durable().await.unwrap();
+            }
+        }
+        assert!(!dir.path().join("commands.log.next").exists());
+        let (log, records) = FileLog::open(dir.path()).unwrap();
+        let records = owned(&records);
+        assert_eq!(records[0], b"snapshot");
+        assert_eq!(
+            records[1..],
+            (50..60).map(|i| vec![i]).collect::<Vec<_>>()[..]
+        );
+        log.compact(b"again".to_vec()).durable().await.unwrap();
+        log.append(b"last".to_vec()).durable().await.unwrap();
+        drop(log);
+        let (_, records) = FileLog::open(dir.path()).unwrap();
+        assert_eq!(owned(&records), vec![b"again".to_vec(), b"last".to_vec()]);
     }
 
     #[test]
@@ -235,7 +372,7 @@ mod tests {
         let n = bytes.len();
         bytes[n - 1] ^= 0xff;
         let (records, good) = parse(&bytes);
-        assert_eq!(records, vec![b"ok".to_vec()]);
+        assert_eq!(records, vec![8..10]);
         assert_eq!(good, 10);
     }
 }

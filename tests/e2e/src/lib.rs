@@ -29,6 +29,7 @@ pub async fn start() -> Running {
         data_dir: None,
         seed: Some(7),
         limits: Limits::default(),
+        compact_floor: 0,
     })
     .expect("memory engine opens");
     let state = server::AppState {

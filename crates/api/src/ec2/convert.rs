@@ -3,7 +3,7 @@
 use crate::Ctx;
 use cloud::filter::Filter;
 use cloud::{
-    Cloud, GroupVpcAssociation, Page, Peer, PrefixList, PrefixListEntry, Rule, RuleSpec,
+    Cloud, GroupPeer, GroupVpcAssociation, Page, Peer, PrefixList, PrefixListEntry, Rule, RuleSpec,
     SecurityGroup, Tag,
 };
 use wire::ec2 as w;
@@ -175,11 +175,11 @@ pub fn rule_specs(
                 (None, None) => return Err(err(cloud::Error::missing("Groups.GroupId"))),
             };
             out.push(spec(
-                Peer::Group {
+                Peer::group(
                     group_id,
-                    user_id: pair.user_id.unwrap_or_default().into(),
-                    vpc_peering_connection_id: pair.vpc_peering_connection_id.map(Into::into),
-                },
+                    pair.user_id.unwrap_or_default().into(),
+                    pair.vpc_peering_connection_id.map(Into::into),
+                ),
                 pair.description,
             ));
         }
@@ -259,25 +259,24 @@ pub fn permissions_out(g: &SecurityGroup, egress: bool) -> Vec<w::IpPermission> 
                                 description,
                             })
                     }
-                    Peer::Group {
-                        group_id,
-                        user_id,
-                        vpc_peering_connection_id,
-                    } => out
-                        .user_id_group_pairs
-                        .get_or_insert_default()
-                        .push(w::UserIdGroupPair {
-                            description,
-                            user_id: Some(user_id.to_string()),
-                            group_id: Some(group_id.to_string()),
-                            vpc_peering_connection_id: vpc_peering_connection_id
-                                .as_ref()
-                                .map(ToString::to_string),
-                            peering_status: vpc_peering_connection_id
-                                .as_ref()
-                                .map(|_| "active".to_string()),
-                            ..Default::default()
-                        }),
+                    Peer::Group(g) => {
+                        out.user_id_group_pairs
+                            .get_or_insert_default()
+                            .push(w::UserIdGroupPair {
+                                description,
+                                user_id: Some(g.user_id.to_string()),
+                                group_id: Some(g.group_id.to_string()),
+                                vpc_peering_connection_id: g
+                                    .vpc_peering_connection_id
+                                    .as_ref()
+                                    .map(ToString::to_string),
+                                peering_status: g
+                                    .vpc_peering_connection_id
+                                    .as_ref()
+                                    .map(|_| "active".to_string()),
+                                ..Default::default()
+                            })
+                    }
                 }
             }
             out
@@ -372,11 +371,12 @@ pub fn rule_out(g: &SecurityGroup, r: &Rule) -> w::SecurityGroupRule {
         Peer::Cidr4(n) => out.cidr_ipv4 = Some(n.to_string()),
         Peer::Cidr6(n) => out.cidr_ipv6 = Some(n.to_string()),
         Peer::PrefixList(p) => out.prefix_list_id = Some(p.to_string()),
-        Peer::Group {
-            group_id,
-            user_id,
-            vpc_peering_connection_id,
-        } => {
+        Peer::Group(g) => {
+            let GroupPeer {
+                group_id,
+                user_id,
+                vpc_peering_connection_id,
+            } = &**g;
             out.referenced_group_info = Some(w::ReferencedSecurityGroup {
                 group_id: Some(group_id.to_string()),
                 user_id: Some(user_id.to_string()),

@@ -339,11 +339,11 @@ pub fn stale_permission_out(s: &StaleRule) -> w::StaleIpPermission {
         to_port: r.to_port,
         ..Default::default()
     };
-    if let cloud::Peer::Group {
+    if let Some(cloud::model::GroupPeer {
         group_id,
         user_id,
         vpc_peering_connection_id,
-    } = &r.peer
+    }) = r.peer.group_peer()
     {
         out.user_id_group_pairs = Some(vec![w::UserIdGroupPair {
             description: r.description.clone(),
