@@ -297,12 +297,6 @@ impl Cloud {
     /// (they come from the command line) and the group-name index.
     pub fn restored(mut self, limits: Limits) -> Cloud {
         self.limits = limits;
-        for g in self.groups.values_mut() {
-            // Read back, short lists get a growth-sized capacity; groups are many.
-            g.ingress.shrink_to_fit();
-            g.egress.shrink_to_fit();
-            g.tags.shrink_to_fit();
-        }
         for g in self.groups.values() {
             self.group_names.insert(&self.groups, g);
         }

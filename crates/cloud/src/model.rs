@@ -141,9 +141,25 @@ pub struct SecurityGroup {
     pub vpc_id: Id,
     pub name: Id,
     pub description: Id,
+    #[serde(deserialize_with = "exact")]
     pub ingress: Vec<Rule>,
+    #[serde(deserialize_with = "exact")]
     pub egress: Vec<Rule>,
+    #[serde(deserialize_with = "exact")]
     pub tags: Vec<Tag>,
+}
+
+/// A list read back at its exact length. Reading grows a list step by step; the slack left in
+/// each of thousands of groups would outweigh the rules themselves.
+fn exact<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    let grown = Vec::<T>::deserialize(d)?;
+    let mut fitted = Vec::with_capacity(grown.len());
+    fitted.extend(grown);
+    Ok(fitted)
 }
 
 impl SecurityGroup {
