@@ -10,6 +10,7 @@ directory (the path is part of any failure message), and the ramparts log (RUST_
 per request) is appended to failure messages too.
 """
 
+import ipaddress
 import json
 import os
 import shutil
@@ -413,6 +414,50 @@ def test_basic_apply_plan_destroy(terraform_bin, provider_mirror, server, ec2, t
     assert all(rt["VpcId"] == default_vpc for rt in after["route_tables"]), after["route_tables"]
     assert all(acl["VpcId"] == default_vpc for acl in after["acls"]), after["acls"]
     assert ec2.describe_tags()["Tags"] == []
+
+
+# --------------------------------------------------------------------------------------------
+# IPv6: a generated /56 for the VPC, a /64 of it for a subnet, moved by a second apply
+
+
+def test_ipv6_apply_plan_move_destroy(terraform_bin, provider_mirror, server, ec2, tmp_path):
+    workdir = tmp_path / "ipv6"
+    shutil.copytree(HERE / "ipv6", workdir, ignore=shutil.ignore_patterns(".terraform*", "terraform.tfstate*"))
+    tf = Terraform(terraform_bin, provider_mirror, workdir, server)
+    tf.run("init", "-no-color", "-input=false")
+    tf.run("apply", "-auto-approve", "-no-color", "-input=false")
+    plan = tf.run("plan", "-detailed-exitcode", "-no-color", "-input=false", ok_codes=(0, 2))
+    assert plan.returncode == 0, f"plan after apply shows drift:\n{plan.stdout}"
+
+    out = tf.outputs()
+    [vpc] = ec2.describe_vpcs(VpcIds=[out["vpc_id"]])["Vpcs"]
+    [block] = vpc["Ipv6CidrBlockAssociationSet"]
+    assert block["Ipv6CidrBlock"] == out["vpc_ipv6_cidr_block"] and block["Ipv6Pool"] == "Amazon"
+    assert block["AssociationId"] == out["vpc_ipv6_association_id"]
+    [subnet] = ec2.describe_subnets(SubnetIds=[out["subnet_id"]])["Subnets"]
+    assert subnet["Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"] == out["subnet_ipv6_cidr_block"]
+    vpc_block = ipaddress.IPv6Network(out["vpc_ipv6_cidr_block"])
+    assert ipaddress.IPv6Network(out["subnet_ipv6_cidr_block"]) == list(vpc_block.subnets(new_prefix=64))[1]
+    [web] = ec2.describe_security_groups(GroupIds=[out["web_sg_id"]])["SecurityGroups"]
+    assert [r["CidrIpv6"] for r in web["IpPermissions"][0]["Ipv6Ranges"]] == [out["vpc_ipv6_cidr_block"]]
+    assert web["IpPermissionsEgress"][0]["Ipv6Ranges"] == [{"CidrIpv6": "::/0"}]
+
+    # Moving the subnet to another /64 disassociates the old block and associates the new one.
+    tf.run("apply", "-auto-approve", "-no-color", "-input=false", "-var", "subnet_block=2")
+    plan = tf.run("plan", "-detailed-exitcode", "-no-color", "-input=false", "-var", "subnet_block=2",
+                  ok_codes=(0, 2))
+    assert plan.returncode == 0, f"plan after the move shows drift:\n{plan.stdout}"
+    [subnet] = ec2.describe_subnets(SubnetIds=[out["subnet_id"]])["Subnets"]
+    assert [a["Ipv6CidrBlock"] for a in subnet["Ipv6CidrBlockAssociationSet"]] == [
+        str(list(vpc_block.subnets(new_prefix=64))[2])]
+
+    tf.run("destroy", "-auto-approve", "-no-color", "-input=false", "-var", "subnet_block=2")
+    not_found(ec2.describe_vpcs, "InvalidVpcID.NotFound", VpcIds=[out["vpc_id"]])
+    reqs = server.requests()
+    ops = {op for _, op, _ in reqs}
+    assert {"DisassociateSubnetCidrBlock", "AssociateSubnetCidrBlock"} <= ops, sorted(ops)
+    server_errors = [r for r in reqs if r[2] >= 500 and r[0] in ("ec2", "sts")]
+    assert server_errors == [], f"5xx answers during the run: {server_errors}"
 
 
 # --------------------------------------------------------------------------------------------

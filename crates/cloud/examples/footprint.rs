@@ -52,6 +52,7 @@ fn main() {
             cidr: "10.0.0.0/16".parse().unwrap(),
             instance_tenancy: None,
             tags: vec![],
+            amazon_ipv6: false,
         },
     ) else {
         panic!()

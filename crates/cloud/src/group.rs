@@ -5,7 +5,9 @@ use crate::filter::{self, Filter, Filterable};
 use crate::model::*;
 use crate::rules::{self, RuleSpec};
 use crate::{Caller, Cloud, Ids, Outcome, Page, Paged};
+use ipnet::{Ipv4Net, Ipv6Net};
 use serde::{Deserialize, Serialize};
+use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// How a request names a group: by id anywhere, by name only in the default VPC.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -176,6 +178,21 @@ fn check_name(what: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
+pub(crate) const ANY_IPV4: Ipv4Net = Ipv4Net::new_assert(Ipv4Addr::UNSPECIFIED, 0);
+pub(crate) const ANY_IPV6: Ipv6Net = Ipv6Net::new_assert(Ipv6Addr::UNSPECIFIED, 0);
+
+/// A rule for all traffic from or to `peer`: what groups start with.
+pub(crate) fn allow_all(peer: Peer, egress: bool, id: String) -> Rule {
+    RuleSpec {
+        protocol: "-1".into(),
+        from_port: None,
+        to_port: None,
+        peer,
+        description: None,
+    }
+    .into_rule(id, egress, vec![])
+}
+
 fn duplicate(spec: &RuleSpec, egress: bool) -> Error {
     Error::new(
         "InvalidPermission.Duplicate",
@@ -296,14 +313,14 @@ impl Cloud {
             ));
         }
         let id = ids.id("sg");
-        let egress = vec![RuleSpec {
-            protocol: "-1".into(),
-            from_port: None,
-            to_port: None,
-            peer: Peer::Cidr4("0.0.0.0/0".parse().expect("constant")),
-            description: None,
+        let mut egress = vec![allow_all(Peer::Cidr4(ANY_IPV4), true, ids.id("sgr"))];
+        if self
+            .vpcs
+            .get(vpc_id.as_str())
+            .is_some_and(|v| v.ipv6.is_some())
+        {
+            egress.push(allow_all(Peer::Cidr6(ANY_IPV6), true, ids.id("sgr")));
         }
-        .into_rule(ids.id("sgr"), true, vec![])];
         self.insert_group(SecurityGroup {
             id: id.as_str().into(),
             owner: c.account.as_str().into(),

@@ -20,6 +20,7 @@ mod eni;
 mod group;
 mod group_names;
 mod group_vpc;
+mod ipv6;
 mod pairs;
 mod peering;
 mod prefix_list;
@@ -44,8 +45,10 @@ pub use prefix_list::{
 };
 pub use ram::RamCommand;
 pub use rules::RuleSpec;
+pub use subnet::NewSubnet;
 pub use tags::{resource_type, validate_tags, TagEntry};
 pub use visibility::Caller;
+pub use vpc::AMAZON_POOL;
 
 use filter::Filter;
 use serde::{Deserialize, Serialize};
@@ -112,6 +115,9 @@ pub enum Command {
         cidr: ipnet::Ipv4Net,
         instance_tenancy: Option<String>,
         tags: Vec<Tag>,
+        /// Also associate an Amazon-provided IPv6 block.
+        #[serde(default)]
+        amazon_ipv6: bool,
     },
     CreateDefaultVpc,
     DeleteVpc {
@@ -122,12 +128,19 @@ pub enum Command {
         attribute: VpcAttribute,
         value: bool,
     },
-    CreateSubnet {
+    CreateSubnet(NewSubnet),
+    AssociateVpcIpv6 {
         vpc_id: String,
-        cidr: ipnet::Ipv4Net,
-        availability_zone: Option<String>,
-        availability_zone_id: Option<String>,
-        tags: Vec<Tag>,
+    },
+    DisassociateVpcIpv6 {
+        association_id: String,
+    },
+    AssociateSubnetIpv6 {
+        subnet_id: String,
+        cidr: ipnet::Ipv6Net,
+    },
+    DisassociateSubnetIpv6 {
+        association_id: String,
     },
     DeleteSubnet {
         subnet_id: String,
@@ -251,6 +264,11 @@ pub enum Outcome {
     },
     Reservation(String),
     Terminated(Vec<(String, InstanceState, InstanceState)>),
+    /// A CIDR block association made or ended: the VPC or subnet, the association, the block.
+    Ipv6 {
+        resource_id: String,
+        association: Ipv6Block,
+    },
 }
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
@@ -329,7 +347,15 @@ impl Cloud {
                 cidr,
                 instance_tenancy,
                 tags,
-            } => self.create_vpc(&caller, ids, *cidr, instance_tenancy.clone(), tags),
+                amazon_ipv6,
+            } => self.create_vpc(
+                &caller,
+                ids,
+                *cidr,
+                instance_tenancy.clone(),
+                tags,
+                *amazon_ipv6,
+            ),
             Command::CreateDefaultVpc => self.create_default_vpc(&caller, ids),
             Command::DeleteVpc { vpc_id } => self.delete_vpc(&caller, vpc_id),
             Command::ModifyVpcAttribute {
@@ -337,21 +363,17 @@ impl Cloud {
                 attribute,
                 value,
             } => self.modify_vpc_attribute(&caller, vpc_id, *attribute, *value),
-            Command::CreateSubnet {
-                vpc_id,
-                cidr,
-                availability_zone,
-                availability_zone_id,
-                tags,
-            } => self.create_subnet(
-                &caller,
-                ids,
-                vpc_id,
-                *cidr,
-                availability_zone.as_deref(),
-                availability_zone_id.as_deref(),
-                tags,
-            ),
+            Command::CreateSubnet(new) => self.create_subnet(&caller, ids, new),
+            Command::AssociateVpcIpv6 { vpc_id } => self.associate_vpc_ipv6(&caller, ids, vpc_id),
+            Command::DisassociateVpcIpv6 { association_id } => {
+                self.disassociate_vpc_ipv6(&caller, association_id)
+            }
+            Command::AssociateSubnetIpv6 { subnet_id, cidr } => {
+                self.associate_subnet_ipv6(&caller, ids, subnet_id, *cidr)
+            }
+            Command::DisassociateSubnetIpv6 { association_id } => {
+                self.disassociate_subnet_ipv6(&caller, association_id)
+            }
             Command::DeleteSubnet { subnet_id } => self.delete_subnet(&caller, subnet_id),
             Command::ModifySubnetAttribute {
                 subnet_id,

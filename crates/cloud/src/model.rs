@@ -40,6 +40,16 @@ pub struct Vpc {
     pub main_route_table_id: String,
     pub default_acl_id: String,
     pub tags: Vec<Tag>,
+    /// The Amazon-provided IPv6 block, when one is associated.
+    #[serde(default)]
+    pub ipv6: Option<Ipv6Block>,
+}
+
+/// An IPv6 CIDR block associated with a VPC (an Amazon-provided /56) or a subnet (a /64 of it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ipv6Block {
+    pub association_id: String,
+    pub cidr: Ipv6Net,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,6 +70,8 @@ pub struct Subnet {
     /// Host addresses in use by ENIs, for allocation and the available-address count.
     pub used: BTreeSet<Ipv4Addr>,
     pub tags: Vec<Tag>,
+    #[serde(default)]
+    pub ipv6: Option<Ipv6Block>,
 }
 
 impl Subnet {

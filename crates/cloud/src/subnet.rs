@@ -3,10 +3,24 @@
 use crate::error::{Error, Result};
 use crate::filter::{Filter, Filterable};
 use crate::model::*;
+use crate::vpc::ipv6_values;
 use crate::{regions, Caller, Cloud, Ids, Listed, Outcome, Page, Paged, Scope, SubnetAttribute};
-use ipnet::Ipv4Net;
+use ipnet::{Ipv4Net, Ipv6Net};
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
 use std::net::Ipv4Addr;
+
+/// What CreateSubnet asks for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewSubnet {
+    pub vpc_id: String,
+    pub cidr: Ipv4Net,
+    pub availability_zone: Option<String>,
+    pub availability_zone_id: Option<String>,
+    pub tags: Vec<Tag>,
+    #[serde(default)]
+    pub ipv6_cidr: Option<Ipv6Net>,
+}
 
 impl Subnet {
     pub fn arn(&self) -> String {
@@ -34,9 +48,13 @@ impl Filterable for Subnet {
             "default-for-az" | "defaultForAz" => vec![self.default_for_az.to_string()],
             "map-public-ip-on-launch" => vec![self.map_public_ip_on_launch.to_string()],
             "ipv6-native" | "enable-dns64" => vec!["false".into()],
-            "ipv6-cidr-block-association.ipv6-cidr-block"
-            | "ipv6-cidr-block-association.association-id"
-            | "ipv6-cidr-block-association.state" => vec![],
+            "ipv6-cidr-block-association.ipv6-cidr-block" => {
+                ipv6_values(&self.ipv6, |b| b.cidr.to_string())
+            }
+            "ipv6-cidr-block-association.association-id" => {
+                ipv6_values(&self.ipv6, |b| b.association_id.clone())
+            }
+            "ipv6-cidr-block-association.state" => ipv6_values(&self.ipv6, |_| "associated".into()),
             _ => return None,
         })
     }
@@ -107,12 +125,9 @@ impl Cloud {
         &mut self,
         c: &Caller,
         ids: &mut Ids,
-        vpc_id: &str,
-        cidr: Ipv4Net,
-        zone_name: Option<&str>,
-        zone_id: Option<&str>,
-        tags: &[Tag],
+        new: &NewSubnet,
     ) -> Result<Outcome> {
+        let (vpc_id, cidr) = (new.vpc_id.as_str(), new.cidr);
         let vpc = self.owned_vpc(c, vpc_id)?;
         if !(16..=28).contains(&cidr.prefix_len()) {
             return Err(Error::new(
@@ -146,7 +161,13 @@ impl Cloud {
                 "The maximum number of subnets has been reached.",
             ));
         }
-        let (zone, zone_id) = match (zone_name, zone_id) {
+        if let Some(block) = new.ipv6_cidr {
+            self.check_subnet_ipv6(vpc, block)?;
+        }
+        let (zone, zone_id) = match (
+            new.availability_zone.as_deref(),
+            new.availability_zone_id.as_deref(),
+        ) {
             (None, None) => regions::zones(&c.region)
                 .into_iter()
                 .next()
@@ -164,6 +185,10 @@ impl Cloud {
             })?,
         };
         let id = ids.id("subnet");
+        let ipv6 = new.ipv6_cidr.map(|cidr| Ipv6Block {
+            association_id: ids.id("subnet-cidr-assoc"),
+            cidr,
+        });
         self.insert_subnet(Subnet {
             id: id.clone(),
             owner: c.account.clone(),
@@ -179,7 +204,8 @@ impl Cloud {
             enable_resource_name_dns_a_record: false,
             hostname_type: "ip-name".into(),
             used: Default::default(),
-            tags: tags.to_vec(),
+            tags: new.tags.to_vec(),
+            ipv6,
         });
         Ok(Outcome::Id(id))
     }
@@ -209,7 +235,7 @@ impl Cloud {
         match attribute {
             SubnetAttribute::MapPublicIpOnLaunch => s.map_public_ip_on_launch = value,
             SubnetAttribute::AssignIpv6AddressOnCreation => {
-                if value {
+                if value && s.ipv6.is_none() {
                     return Err(Error::invalid_value(format!(
                         "Invalid value for subnet {id}: the subnet has no IPv6 CIDR block."
                     )));

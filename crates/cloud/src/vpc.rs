@@ -3,8 +3,8 @@
 
 use crate::error::{Error, Result};
 use crate::filter::{self, Filter, Filterable};
+use crate::group::{allow_all, ANY_IPV4, ANY_IPV6};
 use crate::model::*;
-use crate::rules::RuleSpec;
 use crate::{regions, Caller, Cloud, Ids, Listed, Outcome, Page, Paged, Scope, VpcAttribute};
 use ipnet::Ipv4Net;
 use std::collections::{BTreeSet, HashMap};
@@ -21,12 +21,32 @@ impl Filterable for Vpc {
             "dhcp-options-id" => vec![self.dhcp_options_id.clone()],
             "is-default" => vec![self.is_default.to_string()],
             "owner-id" => vec![self.owner.clone()],
+            "ipv6-cidr-block-association.ipv6-cidr-block" => {
+                ipv6_values(&self.ipv6, |b| b.cidr.to_string())
+            }
+            "ipv6-cidr-block-association.association-id" => {
+                ipv6_values(&self.ipv6, |b| b.association_id.clone())
+            }
+            "ipv6-cidr-block-association.state" => ipv6_values(&self.ipv6, |_| "associated".into()),
+            "ipv6-cidr-block-association.ipv6-pool" => {
+                ipv6_values(&self.ipv6, |_| AMAZON_POOL.into())
+            }
             _ => return None,
         })
     }
     fn tags(&self) -> &[Tag] {
         &self.tags
     }
+}
+
+/// The pool AWS names for the blocks it hands out itself.
+pub const AMAZON_POOL: &str = "Amazon";
+
+pub(crate) fn ipv6_values(
+    block: &Option<Ipv6Block>,
+    value: impl Fn(&Ipv6Block) -> String,
+) -> Vec<String> {
+    block.iter().map(value).collect()
 }
 
 pub const VPC_FILTERS: &[&str] = &[
@@ -151,7 +171,7 @@ impl Cloud {
 
     fn build_default_vpc(&mut self, c: &Caller, ids: &mut Ids) -> Result<Outcome> {
         let cidr: Ipv4Net = DEFAULT_VPC_CIDR.parse().expect("constant CIDR");
-        let vpc_id = self.insert_vpc(c, ids, cidr, true, "default".into(), &[]);
+        let vpc_id = self.insert_vpc(c, ids, cidr, true, "default".into(), &[], false);
         let subnets = cidr.subnets(20).expect("/16 splits into /20s");
         for ((zone, zone_id), block) in regions::zones(&c.region).into_iter().zip(subnets) {
             let id = ids.id("subnet");
@@ -171,6 +191,7 @@ impl Cloud {
                 hostname_type: "ip-name".into(),
                 used: Default::default(),
                 tags: vec![],
+                ipv6: None,
             });
         }
         self.scope_mut(&c.account, &c.region).default_vpc = Some(vpc_id.clone());
@@ -197,6 +218,7 @@ impl Cloud {
         cidr: Ipv4Net,
         tenancy: Option<String>,
         tags: &[Tag],
+        amazon_ipv6: bool,
     ) -> Result<Outcome> {
         if !(16..=28).contains(&cidr.prefix_len()) {
             return Err(Error::new(
@@ -211,10 +233,11 @@ impl Cloud {
             )));
         }
         self.check_vpc_quota(c)?;
-        let id = self.insert_vpc(c, ids, cidr, false, tenancy, tags);
+        let id = self.insert_vpc(c, ids, cidr, false, tenancy, tags, amazon_ipv6);
         Ok(Outcome::Id(id))
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn insert_vpc(
         &mut self,
         c: &Caller,
@@ -223,6 +246,7 @@ impl Cloud {
         is_default: bool,
         tenancy: String,
         tags: &[Tag],
+        amazon_ipv6: bool,
     ) -> String {
         let vpc_id = ids.id("vpc");
         let group_id = ids.id("sg");
@@ -244,6 +268,7 @@ impl Cloud {
             main_route_table_id: rt_id.clone(),
             default_acl_id: acl_id.clone(),
             tags: tags.to_vec(),
+            ipv6: None,
         };
         self.vpcs.insert(vpc_id.clone(), vpc);
         self.scope_mut(&c.account, &c.region)
@@ -272,21 +297,14 @@ impl Cloud {
         );
         // The default group lets members talk to each other and anything out.
         let self_peer = Peer::group(group_id.as_str().into(), c.account.as_str().into(), None);
-        let all = |peer: Peer| RuleSpec {
-            protocol: "-1".into(),
-            from_port: None,
-            to_port: None,
-            peer,
-            description: None,
-        };
-        let ingress = vec![all(self_peer).into_rule(ids.id("sgr"), false, vec![])];
-        let egress = vec![
-            all(Peer::Cidr4("0.0.0.0/0".parse().expect("constant"))).into_rule(
-                ids.id("sgr"),
-                true,
-                vec![],
-            ),
-        ];
+        let ingress = vec![allow_all(self_peer, false, ids.id("sgr"))];
+        let mut egress = vec![allow_all(Peer::Cidr4(ANY_IPV4), true, ids.id("sgr"))];
+        // Drawn last, so the ids of VPCs without IPv6 stay what they always were.
+        if amazon_ipv6 {
+            let block = self.new_vpc_ipv6_block(ids);
+            egress.push(allow_all(Peer::Cidr6(ANY_IPV6), true, ids.id("sgr")));
+            self.vpcs.get_mut(&vpc_id).expect("just inserted").ipv6 = Some(block);
+        }
         self.insert_group(SecurityGroup {
             id: group_id.into(),
             owner: c.account.as_str().into(),

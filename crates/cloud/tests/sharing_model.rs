@@ -172,18 +172,20 @@ impl World {
                 cidr: "10.0.0.0/16".parse().unwrap(),
                 instance_tenancy: None,
                 tags: vec![],
+                amazon_ipv6: false,
             },
         );
         for cidr in ["10.0.1.0/24", "10.0.2.0/24"] {
             let id = w.id(
                 O,
-                Command::CreateSubnet {
+                Command::CreateSubnet(NewSubnet {
                     vpc_id: vpc.clone(),
                     cidr: cidr.parse().unwrap(),
                     availability_zone: None,
                     availability_zone_id: None,
                     tags: vec![],
-                },
+                    ipv6_cidr: None,
+                }),
             );
             let arn = format!("arn:aws:ec2:{REGION}:{O}:subnet/{id}");
             w.resources.push((id, arn));

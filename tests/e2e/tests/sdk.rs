@@ -183,3 +183,53 @@ async fn interfaces_take_addresses_from_the_subnet_and_carry_groups() {
         .unwrap();
     assert_eq!(after.subnets()[0].available_ip_address_count(), Some(250));
 }
+
+#[tokio::test]
+async fn a_dual_stack_vpc_carves_subnet_blocks_from_its_own() {
+    use aws_sdk_ec2::types::VpcCidrBlockStateCode;
+    let server = e2e::start().await;
+    let ec2 = ec2(&server.endpoint(), "111111111111").await;
+    let vpc = ec2
+        .create_vpc()
+        .cidr_block("10.3.0.0/16")
+        .amazon_provided_ipv6_cidr_block(true)
+        .send()
+        .await
+        .unwrap();
+    let vpc_id = vpc.vpc().and_then(|v| v.vpc_id()).unwrap().to_string();
+    let described = ec2.describe_vpcs().vpc_ids(&vpc_id).send().await.unwrap();
+    let block = &described.vpcs()[0].ipv6_cidr_block_association_set()[0];
+    assert_eq!(
+        block.ipv6_cidr_block_state().and_then(|s| s.state()),
+        Some(&VpcCidrBlockStateCode::Associated)
+    );
+    assert_eq!(block.ipv6_pool(), Some("Amazon"));
+    let vpc_block: ipnet::Ipv6Net = block.ipv6_cidr_block().unwrap().parse().unwrap();
+    assert_eq!(vpc_block.prefix_len(), 56);
+    let wanted = vpc_block.subnets(64).unwrap().nth(3).unwrap();
+    let subnet = ec2
+        .create_subnet()
+        .vpc_id(&vpc_id)
+        .cidr_block("10.3.1.0/24")
+        .ipv6_cidr_block(wanted.to_string())
+        .send()
+        .await
+        .unwrap();
+    let got = subnet.subnet().unwrap().ipv6_cidr_block_association_set()[0]
+        .ipv6_cidr_block()
+        .unwrap()
+        .to_string();
+    assert_eq!(got, wanted.to_string());
+    let refused = ec2
+        .create_subnet()
+        .vpc_id(&vpc_id)
+        .cidr_block("10.3.2.0/24")
+        .ipv6_cidr_block(wanted.to_string())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refused.into_service_error().meta().code(),
+        Some("InvalidSubnet.Conflict")
+    );
+}

@@ -61,6 +61,34 @@ fn bool_attr(v: Option<w::AttributeBooleanValue>) -> Option<bool> {
     v.and_then(|a| a.value)
 }
 
+fn ipv6_cidr(text: &str) -> Result<ipnet::Ipv6Net, ApiError> {
+    text.parse().map_err(|_| {
+        invalid(format!(
+            "invalid value for parameter ipv6-cidr-block: {text}"
+        ))
+    })
+}
+
+/// Amazon's IPv6 blocks come from the Region's own border group, the only one here.
+fn border_group(ctx: &Ctx, group: Option<&str>) -> Result<(), ApiError> {
+    match group {
+        Some(g) if g != ctx.region => Err(invalid(format!(
+            "The network border group '{g}' is invalid."
+        ))),
+        _ => Ok(()),
+    }
+}
+
+fn ipv6_outcome(o: &Outcome) -> Option<(&str, &cloud::Ipv6Block)> {
+    match o {
+        Outcome::Ipv6 {
+            resource_id,
+            association,
+        } => Some((resource_id, association)),
+        _ => None,
+    }
+}
+
 impl w::Api for Services {
     type Ctx = Ctx;
 
@@ -72,8 +100,18 @@ impl w::Api for Services {
         input: w::CreateVpcRequest,
     ) -> Result<w::CreateVpcResult, ApiError> {
         dry_run(input.dry_run)?;
-        if input.amazon_provided_ipv6_cidr_block == Some(true) || input.ipv6_cidr_block.is_some() {
-            return Err(ApiError::not_implemented("ec2", "CreateVpc with IPv6"));
+        if input.ipv6_cidr_block.is_some()
+            || input.ipv6_pool.is_some()
+            || input.ipv6_ipam_pool_id.is_some()
+        {
+            return Err(ApiError::not_implemented(
+                "ec2",
+                "CreateVpc with an IPv6 block of your own or from IPAM",
+            ));
+        }
+        let amazon_ipv6 = input.amazon_provided_ipv6_cidr_block == Some(true);
+        if amazon_ipv6 {
+            border_group(ctx, input.ipv6_cidr_block_network_border_group.as_deref())?;
         }
         let cidr = input
             .cidr_block
@@ -84,9 +122,17 @@ impl w::Api for Services {
             cidr,
             instance_tenancy: input.instance_tenancy,
             tags,
+            amazon_ipv6,
         };
-        self.mutate(ctx, command, |c, o| w::CreateVpcResult {
-            vpc: Some(vpc_out(&c.vpcs[outcome_id(o)])),
+        self.mutate(ctx, command, |c, o| {
+            let v = &c.vpcs[outcome_id(o)];
+            let mut out = vpc_out(v);
+            // As AWS answers it: the block is still being associated.
+            out.ipv6_cidr_block_association_set = v
+                .ipv6
+                .as_ref()
+                .map(|b| vec![vpc_ipv6_out(v, b, "associating")]);
+            w::CreateVpcResult { vpc: Some(out) }
         })
     }
 
@@ -198,6 +244,100 @@ impl w::Api for Services {
         self.mutate(ctx, command, |_, _| ())
     }
 
+    // ------------------------------------------------------------------------- CIDR blocks
+
+    fn associate_vpc_cidr_block(
+        &self,
+        ctx: &mut Ctx,
+        input: w::AssociateVpcCidrBlockRequest,
+    ) -> Result<w::AssociateVpcCidrBlockResult, ApiError> {
+        if input.amazon_provided_ipv6_cidr_block != Some(true) {
+            return Err(ApiError::not_implemented(
+                "ec2",
+                "AssociateVpcCidrBlock for secondary IPv4 blocks or IPv6 blocks not provided by Amazon",
+            ));
+        }
+        border_group(ctx, input.ipv6_cidr_block_network_border_group.as_deref())?;
+        let command = Command::AssociateVpcIpv6 {
+            vpc_id: input.vpc_id,
+        };
+        self.mutate(ctx, command, |c, o| {
+            let made = ipv6_outcome(o);
+            w::AssociateVpcCidrBlockResult {
+                vpc_id: made.map(|(vpc, _)| vpc.to_string()),
+                ipv6_cidr_block_association: made
+                    .map(|(vpc, b)| vpc_ipv6_out(&c.vpcs[vpc], b, "associating")),
+                cidr_block_association: None,
+            }
+        })
+    }
+
+    fn disassociate_vpc_cidr_block(
+        &self,
+        ctx: &mut Ctx,
+        input: w::DisassociateVpcCidrBlockRequest,
+    ) -> Result<w::DisassociateVpcCidrBlockResult, ApiError> {
+        let command = Command::DisassociateVpcIpv6 {
+            association_id: input.association_id,
+        };
+        self.mutate(ctx, command, |c, o| {
+            let ended = ipv6_outcome(o);
+            w::DisassociateVpcCidrBlockResult {
+                vpc_id: ended.map(|(vpc, _)| vpc.to_string()),
+                ipv6_cidr_block_association: ended
+                    .map(|(vpc, b)| vpc_ipv6_out(&c.vpcs[vpc], b, "disassociating")),
+                cidr_block_association: None,
+            }
+        })
+    }
+
+    fn associate_subnet_cidr_block(
+        &self,
+        ctx: &mut Ctx,
+        input: w::AssociateSubnetCidrBlockRequest,
+    ) -> Result<w::AssociateSubnetCidrBlockResult, ApiError> {
+        if input.ipv6_ipam_pool_id.is_some() {
+            return Err(ApiError::not_implemented(
+                "ec2",
+                "AssociateSubnetCidrBlock from IPAM",
+            ));
+        }
+        let cidr = input
+            .ipv6_cidr_block
+            .as_deref()
+            .ok_or_else(|| err(cloud::Error::missing("Ipv6CidrBlock")))
+            .and_then(ipv6_cidr)?;
+        let command = Command::AssociateSubnetIpv6 {
+            subnet_id: input.subnet_id,
+            cidr,
+        };
+        self.mutate(ctx, command, |_, o| {
+            let made = ipv6_outcome(o);
+            w::AssociateSubnetCidrBlockResult {
+                subnet_id: made.map(|(subnet, _)| subnet.to_string()),
+                ipv6_cidr_block_association: made.map(|(_, b)| subnet_ipv6_out(b, "associating")),
+            }
+        })
+    }
+
+    fn disassociate_subnet_cidr_block(
+        &self,
+        ctx: &mut Ctx,
+        input: w::DisassociateSubnetCidrBlockRequest,
+    ) -> Result<w::DisassociateSubnetCidrBlockResult, ApiError> {
+        let command = Command::DisassociateSubnetIpv6 {
+            association_id: input.association_id,
+        };
+        self.mutate(ctx, command, |_, o| {
+            let ended = ipv6_outcome(o);
+            w::DisassociateSubnetCidrBlockResult {
+                subnet_id: ended.map(|(subnet, _)| subnet.to_string()),
+                ipv6_cidr_block_association: ended
+                    .map(|(_, b)| subnet_ipv6_out(b, "disassociating")),
+            }
+        })
+    }
+
     // ------------------------------------------------------------------------- subnets
 
     fn create_subnet(
@@ -206,9 +346,17 @@ impl w::Api for Services {
         input: w::CreateSubnetRequest,
     ) -> Result<w::CreateSubnetResult, ApiError> {
         dry_run(input.dry_run)?;
-        if input.ipv6_cidr_block.is_some() || input.ipv6_native == Some(true) {
-            return Err(ApiError::not_implemented("ec2", "CreateSubnet with IPv6"));
+        if input.ipv6_native == Some(true) || input.ipv6_ipam_pool_id.is_some() {
+            return Err(ApiError::not_implemented(
+                "ec2",
+                "CreateSubnet for IPv6 only or from IPAM",
+            ));
         }
+        let ipv6_cidr = input
+            .ipv6_cidr_block
+            .as_deref()
+            .map(ipv6_cidr)
+            .transpose()?;
         let cidr = input
             .cidr_block
             .ok_or_else(|| err(cloud::Error::missing("CidrBlock")))?;
@@ -221,13 +369,14 @@ impl w::Api for Services {
                 format!("The CIDR '{cidr}' is invalid."),
             )));
         }
-        let command = Command::CreateSubnet {
+        let command = Command::CreateSubnet(cloud::NewSubnet {
             vpc_id: input.vpc_id,
             cidr,
             availability_zone: input.availability_zone,
             availability_zone_id: input.availability_zone_id,
             tags: tag_specs(input.tag_specifications, "subnet")?,
-        };
+            ipv6_cidr,
+        });
         self.mutate(ctx, command, |c, o| w::CreateSubnetResult {
             subnet: Some(subnet_out(&c.subnets[outcome_id(o)])),
         })

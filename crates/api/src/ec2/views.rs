@@ -2,17 +2,50 @@
 
 use super::convert::{owned, tags_out};
 use cloud::{
-    private_dns_name, Caller, Cloud, Instance, NetworkAcl, NetworkInterface, PeeringSide,
-    RouteTable, StaleRule, Subnet, Vpc, VpcPeering,
+    private_dns_name, Caller, Cloud, Instance, Ipv6Block, NetworkAcl, NetworkInterface,
+    PeeringSide, RouteTable, StaleRule, Subnet, Vpc, VpcPeering, AMAZON_POOL,
 };
 use wire::ec2 as w;
 use wire::DateTime;
+
+/// A VPC's IPv6 association; `state` is `associated` once made, the transition word in the
+/// answer to the call that starts or ends it.
+pub fn vpc_ipv6_out(v: &Vpc, b: &Ipv6Block, state: &str) -> w::VpcIpv6CidrBlockAssociation {
+    w::VpcIpv6CidrBlockAssociation {
+        association_id: owned(&b.association_id),
+        ipv6_cidr_block: Some(b.cidr.to_string()),
+        ipv6_cidr_block_state: Some(w::VpcCidrBlockState {
+            state: owned(state),
+            status_message: None,
+        }),
+        network_border_group: owned(&v.region),
+        ipv6_pool: owned(AMAZON_POOL),
+        ipv6_address_attribute: owned("public"),
+        ip_source: owned("amazon"),
+    }
+}
+
+pub fn subnet_ipv6_out(b: &Ipv6Block, state: &str) -> w::SubnetIpv6CidrBlockAssociation {
+    w::SubnetIpv6CidrBlockAssociation {
+        association_id: owned(&b.association_id),
+        ipv6_cidr_block: Some(b.cidr.to_string()),
+        ipv6_cidr_block_state: Some(w::SubnetCidrBlockState {
+            state: owned(state),
+            status_message: None,
+        }),
+        ipv6_address_attribute: owned("public"),
+        ip_source: owned("amazon"),
+    }
+}
 
 pub fn vpc_out(v: &Vpc) -> w::Vpc {
     w::Vpc {
         owner_id: owned(&v.owner),
         instance_tenancy: owned(&v.instance_tenancy),
-        ipv6_cidr_block_association_set: None,
+        ipv6_cidr_block_association_set: v
+            .ipv6
+            .as_ref()
+            .map(|b| vec![vpc_ipv6_out(v, b, "associated")]),
         cidr_block_association_set: Some(vec![w::VpcCidrBlockAssociation {
             association_id: owned(&v.cidr_association_id),
             cidr_block: Some(v.cidr.to_string()),
@@ -49,7 +82,12 @@ pub fn subnet_out(s: &Subnet) -> w::Subnet {
         map_customer_owned_ip_on_launch: Some(false),
         owner_id: owned(&s.owner),
         assign_ipv6_address_on_creation: Some(s.assign_ipv6_address_on_creation),
-        ipv6_cidr_block_association_set: Some(vec![]),
+        ipv6_cidr_block_association_set: Some(
+            s.ipv6
+                .iter()
+                .map(|b| subnet_ipv6_out(b, "associated"))
+                .collect(),
+        ),
         tags: tags_out(&s.tags),
         subnet_arn: Some(s.arn()),
         enable_dns64: Some(s.enable_dns64),

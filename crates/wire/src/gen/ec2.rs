@@ -22,6 +22,10 @@ pub const OPERATIONS: &[&str] = &[
     "DescribeSubnets",
     "DeleteSubnet",
     "ModifySubnetAttribute",
+    "AssociateVpcCidrBlock",
+    "DisassociateVpcCidrBlock",
+    "AssociateSubnetCidrBlock",
+    "DisassociateSubnetCidrBlock",
     "CreateSecurityGroup",
     "DeleteSecurityGroup",
     "DescribeSecurityGroups",
@@ -96,12 +100,10 @@ pub const UNMODELLED: &[&str] = &[
     "AssociateNatGatewayAddress",
     "AssociateRouteServer",
     "AssociateRouteTable",
-    "AssociateSubnetCidrBlock",
     "AssociateTransitGatewayMulticastDomain",
     "AssociateTransitGatewayPolicyTable",
     "AssociateTransitGatewayRouteTable",
     "AssociateTrunkInterface",
-    "AssociateVpcCidrBlock",
     "AttachClassicLinkVpc",
     "AttachInternetGateway",
     "AttachNetworkInterface",
@@ -521,12 +523,10 @@ pub const UNMODELLED: &[&str] = &[
     "DisassociateNatGatewayAddress",
     "DisassociateRouteServer",
     "DisassociateRouteTable",
-    "DisassociateSubnetCidrBlock",
     "DisassociateTransitGatewayMulticastDomain",
     "DisassociateTransitGatewayPolicyTable",
     "DisassociateTransitGatewayRouteTable",
     "DisassociateTrunkInterface",
-    "DisassociateVpcCidrBlock",
     "EnableAddressTransfer",
     "EnableAllowedImagesSettings",
     "EnableAwsNetworkPerformanceMetricSubscription",
@@ -822,6 +822,41 @@ pub struct AssociateSecurityGroupVpcRequest {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AssociateSecurityGroupVpcResult {
     pub state: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AssociateSubnetCidrBlockRequest {
+    pub ipv6_ipam_pool_id: Option<String>,
+    pub ipv6_netmask_length: Option<i32>,
+    pub subnet_id: String,
+    pub ipv6_cidr_block: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AssociateSubnetCidrBlockResult {
+    pub ipv6_cidr_block_association: Option<SubnetIpv6CidrBlockAssociation>,
+    pub subnet_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AssociateVpcCidrBlockRequest {
+    pub cidr_block: Option<String>,
+    pub ipv6_cidr_block_network_border_group: Option<String>,
+    pub ipv6_pool: Option<String>,
+    pub ipv6_cidr_block: Option<String>,
+    pub ipv4_ipam_pool_id: Option<String>,
+    pub ipv4_netmask_length: Option<i32>,
+    pub ipv6_ipam_pool_id: Option<String>,
+    pub ipv6_netmask_length: Option<i32>,
+    pub vpc_id: String,
+    pub amazon_provided_ipv6_cidr_block: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AssociateVpcCidrBlockResult {
+    pub ipv6_cidr_block_association: Option<VpcIpv6CidrBlockAssociation>,
+    pub cidr_block_association: Option<VpcCidrBlockAssociation>,
+    pub vpc_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1486,6 +1521,29 @@ pub struct DisassociateSecurityGroupVpcRequest {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DisassociateSecurityGroupVpcResult {
     pub state: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DisassociateSubnetCidrBlockRequest {
+    pub association_id: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DisassociateSubnetCidrBlockResult {
+    pub ipv6_cidr_block_association: Option<SubnetIpv6CidrBlockAssociation>,
+    pub subnet_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DisassociateVpcCidrBlockRequest {
+    pub association_id: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DisassociateVpcCidrBlockResult {
+    pub ipv6_cidr_block_association: Option<VpcIpv6CidrBlockAssociation>,
+    pub cidr_block_association: Option<VpcCidrBlockAssociation>,
+    pub vpc_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -2874,6 +2932,42 @@ impl AssociateSecurityGroupVpcRequest {
     }
 }
 
+impl AssociateSubnetCidrBlockRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            ipv6_ipam_pool_id: rt::query_opt(n, "Ipv6IpamPoolId", rt::query_scalar)?,
+            ipv6_netmask_length: rt::query_opt(n, "Ipv6NetmaskLength", rt::query_scalar)?,
+            subnet_id: rt::query_req(n, "SubnetId", rt::query_scalar)?,
+            ipv6_cidr_block: rt::query_opt(n, "Ipv6CidrBlock", rt::query_scalar)?,
+        })
+    }
+}
+
+impl AssociateVpcCidrBlockRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            cidr_block: rt::query_opt(n, "CidrBlock", rt::query_scalar)?,
+            ipv6_cidr_block_network_border_group: rt::query_opt(
+                n,
+                "Ipv6CidrBlockNetworkBorderGroup",
+                rt::query_scalar,
+            )?,
+            ipv6_pool: rt::query_opt(n, "Ipv6Pool", rt::query_scalar)?,
+            ipv6_cidr_block: rt::query_opt(n, "Ipv6CidrBlock", rt::query_scalar)?,
+            ipv4_ipam_pool_id: rt::query_opt(n, "Ipv4IpamPoolId", rt::query_scalar)?,
+            ipv4_netmask_length: rt::query_opt(n, "Ipv4NetmaskLength", rt::query_scalar)?,
+            ipv6_ipam_pool_id: rt::query_opt(n, "Ipv6IpamPoolId", rt::query_scalar)?,
+            ipv6_netmask_length: rt::query_opt(n, "Ipv6NetmaskLength", rt::query_scalar)?,
+            vpc_id: rt::query_req(n, "VpcId", rt::query_scalar)?,
+            amazon_provided_ipv6_cidr_block: rt::query_opt(
+                n,
+                "AmazonProvidedIpv6CidrBlock",
+                rt::query_scalar,
+            )?,
+        })
+    }
+}
+
 impl AttributeBooleanValue {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -3556,6 +3650,22 @@ impl DisassociateSecurityGroupVpcRequest {
             group_id: rt::query_req(n, "GroupId", rt::query_scalar)?,
             vpc_id: rt::query_req(n, "VpcId", rt::query_scalar)?,
             dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
+impl DisassociateSubnetCidrBlockRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            association_id: rt::query_req(n, "AssociationId", rt::query_scalar)?,
+        })
+    }
+}
+
+impl DisassociateVpcCidrBlockRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            association_id: rt::query_req(n, "AssociationId", rt::query_scalar)?,
         })
     }
 }
@@ -4569,6 +4679,37 @@ impl AssociateSecurityGroupVpcResult {
     }
 }
 
+impl AssociateSubnetCidrBlockResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.ipv6_cidr_block_association {
+            w.field("ipv6CidrBlockAssociation", x, |w: &mut XmlWriter, v| {
+                v.to_xml(w)
+            });
+        }
+        if let Some(x) = &self.subnet_id {
+            w.field("subnetId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl AssociateVpcCidrBlockResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.ipv6_cidr_block_association {
+            w.field("ipv6CidrBlockAssociation", x, |w: &mut XmlWriter, v| {
+                v.to_xml(w)
+            });
+        }
+        if let Some(x) = &self.cidr_block_association {
+            w.field("cidrBlockAssociation", x, |w: &mut XmlWriter, v| {
+                v.to_xml(w)
+            });
+        }
+        if let Some(x) = &self.vpc_id {
+            w.field("vpcId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
 impl AttachmentEnaSrdSpecification {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.ena_srd_enabled {
@@ -5245,6 +5386,37 @@ impl DisassociateSecurityGroupVpcResult {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.state {
             w.field("state", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl DisassociateSubnetCidrBlockResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.ipv6_cidr_block_association {
+            w.field("ipv6CidrBlockAssociation", x, |w: &mut XmlWriter, v| {
+                v.to_xml(w)
+            });
+        }
+        if let Some(x) = &self.subnet_id {
+            w.field("subnetId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl DisassociateVpcCidrBlockResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.ipv6_cidr_block_association {
+            w.field("ipv6CidrBlockAssociation", x, |w: &mut XmlWriter, v| {
+                v.to_xml(w)
+            });
+        }
+        if let Some(x) = &self.cidr_block_association {
+            w.field("cidrBlockAssociation", x, |w: &mut XmlWriter, v| {
+                v.to_xml(w)
+            });
+        }
+        if let Some(x) = &self.vpc_id {
+            w.field("vpcId", x, |w: &mut XmlWriter, v| w.scalar(v));
         }
     }
 }
@@ -7851,6 +8023,41 @@ pub trait Api {
         let _ = (ctx, input);
         Err(ApiError::not_implemented("ec2", "ModifySubnetAttribute"))
     }
+    fn associate_vpc_cidr_block(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: AssociateVpcCidrBlockRequest,
+    ) -> Result<AssociateVpcCidrBlockResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "AssociateVpcCidrBlock"))
+    }
+    fn disassociate_vpc_cidr_block(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DisassociateVpcCidrBlockRequest,
+    ) -> Result<DisassociateVpcCidrBlockResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "DisassociateVpcCidrBlock"))
+    }
+    fn associate_subnet_cidr_block(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: AssociateSubnetCidrBlockRequest,
+    ) -> Result<AssociateSubnetCidrBlockResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "AssociateSubnetCidrBlock"))
+    }
+    fn disassociate_subnet_cidr_block(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DisassociateSubnetCidrBlockRequest,
+    ) -> Result<DisassociateSubnetCidrBlockResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "DisassociateSubnetCidrBlock",
+        ))
+    }
     fn create_security_group(
         &self,
         ctx: &mut Self::Ctx,
@@ -8382,6 +8589,44 @@ fn call<A: Api>(
                     w.field("return", &true, |w: &mut XmlWriter, v| w.scalar(v))
                 })
             }
+        }
+        "AssociateVpcCidrBlock" => {
+            let out = api.associate_vpc_cidr_block(
+                ctx,
+                AssociateVpcCidrBlockRequest::from_query(req.params)
+                    .map_err(|e| rt::decode_error(SERVICE, e))?,
+            )?;
+            rt::ec2_response("AssociateVpcCidrBlock", req.request_id, |w| out.to_xml(w))
+        }
+        "DisassociateVpcCidrBlock" => {
+            let out = api.disassociate_vpc_cidr_block(
+                ctx,
+                DisassociateVpcCidrBlockRequest::from_query(req.params)
+                    .map_err(|e| rt::decode_error(SERVICE, e))?,
+            )?;
+            rt::ec2_response("DisassociateVpcCidrBlock", req.request_id, |w| {
+                out.to_xml(w)
+            })
+        }
+        "AssociateSubnetCidrBlock" => {
+            let out = api.associate_subnet_cidr_block(
+                ctx,
+                AssociateSubnetCidrBlockRequest::from_query(req.params)
+                    .map_err(|e| rt::decode_error(SERVICE, e))?,
+            )?;
+            rt::ec2_response("AssociateSubnetCidrBlock", req.request_id, |w| {
+                out.to_xml(w)
+            })
+        }
+        "DisassociateSubnetCidrBlock" => {
+            let out = api.disassociate_subnet_cidr_block(
+                ctx,
+                DisassociateSubnetCidrBlockRequest::from_query(req.params)
+                    .map_err(|e| rt::decode_error(SERVICE, e))?,
+            )?;
+            rt::ec2_response("DisassociateSubnetCidrBlock", req.request_id, |w| {
+                out.to_xml(w)
+            })
         }
         "CreateSecurityGroup" => {
             let out = api.create_security_group(
