@@ -97,6 +97,12 @@ class Terraform:
         )
         self.step = 0
 
+    def converge(self, *extra):
+        """`apply`, then a `plan -detailed-exitcode` that must find nothing to change (2 = drift)."""
+        self.run("apply", "-auto-approve", "-no-color", "-input=false", *extra)
+        plan = self.run("plan", "-detailed-exitcode", "-no-color", "-input=false", *extra, ok_codes=(0, 2))
+        assert plan.returncode == 0, f"plan after apply shows drift:\n{plan.stdout}"
+
     def run(self, *args, ok_codes=(0,)):
         self.step += 1
         log_path = self.logdir / f"{self.step:02d}-{args[0]}.log"
@@ -169,6 +175,18 @@ def ec2(server):
 # Helpers
 
 
+def assert_no_server_errors(server):
+    """Terraform swallows some failures (best-effort reads); ramparts must not have needed that:
+    no EC2/STS request may have hit a server-side error or an unimplemented operation. Returns
+    the operations seen. (iam:GetUser is exempt: the provider tries it first and falls back to
+    sts:GetCallerIdentity.)"""
+    reqs = server.requests()
+    assert any(op == "CreateVpc" for _, op, _ in reqs), f"cannot parse request lines in {server.log}"
+    server_errors = [r for r in reqs if r[2] >= 500 and r[0] in ("ec2", "sts")]
+    assert server_errors == [], f"5xx answers during the run: {server_errors}"
+    return {op for _, op, _ in reqs}
+
+
 def tags_of(obj):
     # Most EC2 shapes call the member "Tags"; NetworkInterface calls it "TagSet".
     return {t["Key"]: t["Value"] for t in obj.get("Tags", obj.get("TagSet", []))}
@@ -207,11 +225,7 @@ def test_basic_apply_plan_destroy(terraform_bin, provider_mirror, server, ec2, t
     assert all(v["IsDefault"] for v in before["vpcs"]), f"fresh server has non-default VPCs: {before['vpcs']}"
 
     tf.run("init", "-no-color", "-input=false")
-    tf.run("apply", "-auto-approve", "-no-color", "-input=false")
-
-    # A second plan straight after apply must see no changes at all (exit code 0; 2 = drift).
-    plan = tf.run("plan", "-detailed-exitcode", "-no-color", "-input=false", ok_codes=(0, 2))
-    assert plan.returncode == 0, f"plan after apply shows drift:\n{plan.stdout}"
+    tf.converge()
 
     out = tf.outputs()
     vpc_id, sub_a, sub_b = out["vpc_id"], out["subnet_a_id"], out["subnet_b_id"]
@@ -396,13 +410,7 @@ def test_basic_apply_plan_destroy(terraform_bin, provider_mirror, server, ec2, t
         SecurityGroupRuleIds=[rule_https],
     )
 
-    # Terraform swallows some failures (best-effort reads); ramparts must not have needed that:
-    # no EC2/STS request may have hit a server-side error or an unimplemented operation.
-    # (iam:GetUser is exempt: the provider tries it first and falls back to sts:GetCallerIdentity.)
-    reqs = server.requests()
-    assert any(op == "CreateVpc" for _, op, _ in reqs), f"cannot parse request lines in {server.log}"
-    server_errors = [r for r in reqs if r[2] >= 500 and r[0] in ("ec2", "sts")]
-    assert server_errors == [], f"5xx answers during the run: {server_errors}"
+    assert_no_server_errors(server)
 
     after = snapshot(ec2)
     assert len(after["vpcs"]) == 1 and after["vpcs"][0]["IsDefault"] is True, after["vpcs"]
@@ -425,9 +433,7 @@ def test_ipv6_apply_plan_move_destroy(terraform_bin, provider_mirror, server, ec
     shutil.copytree(HERE / "ipv6", workdir, ignore=shutil.ignore_patterns(".terraform*", "terraform.tfstate*"))
     tf = Terraform(terraform_bin, provider_mirror, workdir, server)
     tf.run("init", "-no-color", "-input=false")
-    tf.run("apply", "-auto-approve", "-no-color", "-input=false")
-    plan = tf.run("plan", "-detailed-exitcode", "-no-color", "-input=false", ok_codes=(0, 2))
-    assert plan.returncode == 0, f"plan after apply shows drift:\n{plan.stdout}"
+    tf.converge()
 
     out = tf.outputs()
     [vpc] = ec2.describe_vpcs(VpcIds=[out["vpc_id"]])["Vpcs"]
@@ -443,21 +449,15 @@ def test_ipv6_apply_plan_move_destroy(terraform_bin, provider_mirror, server, ec
     assert web["IpPermissionsEgress"][0]["Ipv6Ranges"] == [{"CidrIpv6": "::/0"}]
 
     # Moving the subnet to another /64 disassociates the old block and associates the new one.
-    tf.run("apply", "-auto-approve", "-no-color", "-input=false", "-var", "subnet_block=2")
-    plan = tf.run("plan", "-detailed-exitcode", "-no-color", "-input=false", "-var", "subnet_block=2",
-                  ok_codes=(0, 2))
-    assert plan.returncode == 0, f"plan after the move shows drift:\n{plan.stdout}"
+    tf.converge("-var", "subnet_block=2")
     [subnet] = ec2.describe_subnets(SubnetIds=[out["subnet_id"]])["Subnets"]
     assert [a["Ipv6CidrBlock"] for a in subnet["Ipv6CidrBlockAssociationSet"]] == [
         str(list(vpc_block.subnets(new_prefix=64))[2])]
 
     tf.run("destroy", "-auto-approve", "-no-color", "-input=false", "-var", "subnet_block=2")
     not_found(ec2.describe_vpcs, "InvalidVpcID.NotFound", VpcIds=[out["vpc_id"]])
-    reqs = server.requests()
-    ops = {op for _, op, _ in reqs}
+    ops = assert_no_server_errors(server)
     assert {"DisassociateSubnetCidrBlock", "AssociateSubnetCidrBlock"} <= ops, sorted(ops)
-    server_errors = [r for r in reqs if r[2] >= 500 and r[0] in ("ec2", "sts")]
-    assert server_errors == [], f"5xx answers during the run: {server_errors}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -491,9 +491,7 @@ def test_sharing_apply_plan_destroy(terraform_bin, provider_mirror, tmp_path):
 def run_sharing(terraform_bin, provider_mirror, workdir, server):
     tf = Terraform(terraform_bin, provider_mirror, workdir, server)
     tf.run("init", "-no-color", "-input=false")
-    tf.run("apply", "-auto-approve", "-no-color", "-input=false")
-    plan = tf.run("plan", "-detailed-exitcode", "-no-color", "-input=false", ok_codes=(0, 2))
-    assert plan.returncode == 0, f"plan after apply shows drift:\n{plan.stdout}"
+    tf.converge()
     out = tf.outputs()
 
     net, app, outsider = (client(server, "ec2", a) for a in (NETWORK, APP, OUTSIDER))
