@@ -199,3 +199,85 @@ def test_unknown_border_group_is_refused(ec2):
     with aws_error("InvalidParameterValue"):
         ec2.create_vpc(CidrBlock="10.0.0.0/16", AmazonProvidedIpv6CidrBlock=True,
                        Ipv6CidrBlockNetworkBorderGroup="eu-west-1")
+
+
+def dual_stack_subnet(ec2):
+    vpc, block = dual_stack_vpc(ec2)
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24", Ipv6CidrBlock=nth_64(block, 0))["Subnet"]
+    return subnet["SubnetId"], ipaddress.IPv6Network(nth_64(block, 0))
+
+
+def ipv6_of(eni):
+    return [a["Ipv6Address"] for a in eni["Ipv6Addresses"]]
+
+
+def test_interfaces_take_ipv6_addresses_from_their_subnet(ec2):
+    subnet, block = dual_stack_subnet(ec2)
+    plain = ec2.create_network_interface(SubnetId=subnet)["NetworkInterface"]
+    assert plain["Ipv6Addresses"] == []
+
+    two = ec2.create_network_interface(SubnetId=subnet, Ipv6AddressCount=2)["NetworkInterface"]
+    got = ipv6_of(two)
+    assert len(got) == 2 and len(set(got)) == 2
+    assert all(ipaddress.IPv6Address(a) in block for a in got)
+    assert all(a["IsPrimaryIpv6"] is False for a in two["Ipv6Addresses"])
+
+    chosen = str(block.network_address + 0x10)
+    exact = ec2.create_network_interface(SubnetId=subnet, Ipv6Addresses=[{"Ipv6Address": chosen}])["NetworkInterface"]
+    assert ipv6_of(exact) == [chosen]
+    with aws_error("InvalidIPAddress.InUse"):
+        ec2.create_network_interface(SubnetId=subnet, Ipv6Addresses=[{"Ipv6Address": chosen}])
+    with aws_error("InvalidParameterValue"):
+        ec2.create_network_interface(SubnetId=subnet, Ipv6Addresses=[{"Ipv6Address": "2001:db8::1"}])
+    with aws_error("InvalidParameterCombination"):
+        ec2.create_network_interface(SubnetId=subnet, Ipv6AddressCount=1,
+                                     Ipv6Addresses=[{"Ipv6Address": str(block.network_address + 0x11)}])
+
+    found = ec2.describe_network_interfaces(Filters=[{"Name": "ipv6-addresses.ipv6-address", "Values": [chosen]}])
+    assert [e["NetworkInterfaceId"] for e in found["NetworkInterfaces"]] == [exact["NetworkInterfaceId"]]
+
+
+def test_a_subnet_without_a_block_gives_no_ipv6(ec2):
+    vpc = new_vpc(ec2)
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    with aws_error("InvalidParameterValue"):
+        ec2.create_network_interface(SubnetId=subnet, Ipv6AddressCount=1)
+
+
+def test_assign_on_creation_gives_each_new_interface_one_address(ec2):
+    subnet, block = dual_stack_subnet(ec2)
+    ec2.modify_subnet_attribute(SubnetId=subnet, AssignIpv6AddressOnCreation={"Value": True})
+    eni = ec2.create_network_interface(SubnetId=subnet)["NetworkInterface"]
+    assert len(ipv6_of(eni)) == 1 and ipaddress.IPv6Address(ipv6_of(eni)[0]) in block
+    none = ec2.create_network_interface(SubnetId=subnet, Ipv6AddressCount=0)["NetworkInterface"]
+    assert ipv6_of(none) == []
+    [instance] = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1, SubnetId=subnet)["Instances"]
+    [attached] = instance["NetworkInterfaces"]
+    assert len(attached["Ipv6Addresses"]) == 1
+
+
+def test_assign_and_unassign_addresses(ec2):
+    subnet, block = dual_stack_subnet(ec2)
+    eni = ec2.create_network_interface(SubnetId=subnet)["NetworkInterface"]["NetworkInterfaceId"]
+    made = ec2.assign_ipv6_addresses(NetworkInterfaceId=eni, Ipv6AddressCount=2)
+    assert made["NetworkInterfaceId"] == eni and len(made["AssignedIpv6Addresses"]) == 2
+    chosen = str(block.network_address + 0x20)
+    more = ec2.assign_ipv6_addresses(NetworkInterfaceId=eni, Ipv6Addresses=[chosen])
+    assert more["AssignedIpv6Addresses"] == [chosen]
+    [now] = ec2.describe_network_interfaces(NetworkInterfaceIds=[eni])["NetworkInterfaces"]
+    assert sorted(ipv6_of(now)) == sorted(made["AssignedIpv6Addresses"] + [chosen])
+
+    # The subnet's block cannot go while interfaces hold addresses from it.
+    [s] = ec2.describe_subnets(SubnetIds=[subnet])["Subnets"]
+    with aws_error("InvalidCidrBlock.InUse"):
+        ec2.disassociate_subnet_cidr_block(AssociationId=s["Ipv6CidrBlockAssociationSet"][0]["AssociationId"])
+
+    gone = ec2.unassign_ipv6_addresses(NetworkInterfaceId=eni, Ipv6Addresses=[chosen])
+    assert gone["UnassignedIpv6Addresses"] == [chosen]
+    with aws_error("InvalidParameterValue"):
+        ec2.unassign_ipv6_addresses(NetworkInterfaceId=eni, Ipv6Addresses=[chosen])
+    [now] = ec2.describe_network_interfaces(NetworkInterfaceIds=[eni])["NetworkInterfaces"]
+    assert sorted(ipv6_of(now)) == sorted(made["AssignedIpv6Addresses"])
+    # An address freed by one interface can go to another.
+    other = ec2.create_network_interface(SubnetId=subnet, Ipv6Addresses=[{"Ipv6Address": chosen}])["NetworkInterface"]
+    assert ipv6_of(other) == [chosen]

@@ -447,6 +447,11 @@ def test_ipv6_apply_plan_move_destroy(terraform_bin, provider_mirror, server, ec
     [web] = ec2.describe_security_groups(GroupIds=[out["web_sg_id"]])["SecurityGroups"]
     assert [r["CidrIpv6"] for r in web["IpPermissions"][0]["Ipv6Ranges"]] == [out["vpc_ipv6_cidr_block"]]
     assert web["IpPermissionsEgress"][0]["Ipv6Ranges"] == [{"CidrIpv6": "::/0"}]
+    [eni] = ec2.describe_network_interfaces(NetworkInterfaceIds=[out["eni_id"]])["NetworkInterfaces"]
+    addresses = sorted(a["Ipv6Address"] for a in eni["Ipv6Addresses"])
+    assert addresses == out["eni_ipv6_addresses"] and len(addresses) == 2
+    hosts_block = list(vpc_block.subnets(new_prefix=64))[10]
+    assert all(ipaddress.IPv6Address(a) in hosts_block for a in addresses)
 
     # Moving the subnet to another /64 disassociates the old block and associates the new one.
     tf.converge("-var", "subnet_block=2")

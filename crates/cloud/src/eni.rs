@@ -7,7 +7,7 @@ use crate::model::*;
 use crate::{regions, Caller, Cloud, GroupRef, Ids, Listed, Outcome, Page, Paged, Scope};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// One change made by ModifyNetworkInterfaceAttribute.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,6 +54,15 @@ pub(crate) struct NewInterface<'a> {
     pub secondary_count: usize,
     pub interface_type: Option<String>,
     pub tags: &'a [Tag],
+    pub ipv6: &'a Ipv6Request,
+}
+
+/// The IPv6 addresses asked for: these exact ones, then `count` more drawn from the subnet's
+/// block. Without a count the subnet decides (one if it assigns IPv6 on creation, else none).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Ipv6Request {
+    pub addresses: Vec<Ipv6Addr>,
+    pub count: Option<usize>,
 }
 
 /// Most private addresses one interface may have (the smallest instance types allow fewer).
@@ -75,6 +84,7 @@ pub const INTERFACE_FILTERS: &[&str] = &[
     "private-ip-address",
     "addresses.private-ip-address",
     "addresses.primary",
+    "ipv6-addresses.ipv6-address",
     "private-dns-name",
     "mac-address",
     "interface-type",
@@ -283,6 +293,9 @@ impl Cloud {
             secondary_ips.push(extra);
         }
         let id = ids.id("eni");
+        let mac = ids.mac();
+        // Drawn after the interface's other ids, so interfaces without IPv6 keep theirs.
+        let ipv6_addresses = self.pick_ipv6(ids, subnet, req.ipv6, &[])?;
         let eni = NetworkInterface {
             id: id.clone(),
             owner: c.account.clone(),
@@ -294,13 +307,14 @@ impl Cloud {
             description: req.description.unwrap_or_default(),
             private_ip: ip,
             secondary_ips,
-            mac: ids.mac(),
+            mac,
             groups,
             source_dest_check: true,
             interface_type,
             requester_managed: false,
             attachment: None,
             tags: req.tags.to_vec(),
+            ipv6_addresses,
         };
         self.insert_interface(eni);
         Ok(Outcome::Id(id))
@@ -526,6 +540,12 @@ impl Cloud {
                 delete_on_termination: true,
                 status: "attached".into(),
             };
+            let mac = ids.mac();
+            // Only a subnet that assigns IPv6 on creation gives one here; such a subnet always
+            // has a block with room, so this cannot fail half-way through a launch.
+            let ipv6_addresses = self
+                .pick_ipv6(ids, &subnet, &Ipv6Request::default(), &[])
+                .unwrap_or_default();
             self.insert_interface(NetworkInterface {
                 id: eni_id.clone(),
                 owner: c.account.clone(),
@@ -537,13 +557,14 @@ impl Cloud {
                 description: description.clone(),
                 private_ip: ip,
                 secondary_ips: vec![],
-                mac: ids.mac(),
+                mac,
                 groups: groups.clone(),
                 source_dest_check: true,
                 interface_type: "interface".into(),
                 requester_managed: false,
                 attachment: Some(attachment),
                 tags: spec.interface_tags.clone(),
+                ipv6_addresses,
             });
             self.scope_mut(&c.account, &c.region)
                 .instances
@@ -628,6 +649,9 @@ impl Cloud {
             "description" => vec![e.description.clone()],
             "availability-zone" => vec![e.availability_zone.clone()],
             "private-ip-address" => vec![e.private_ip.to_string()],
+            "ipv6-addresses.ipv6-address" => {
+                e.ipv6_addresses.iter().map(ToString::to_string).collect()
+            }
             "addresses.private-ip-address" => std::iter::once(&e.private_ip)
                 .chain(&e.secondary_ips)
                 .map(|ip| ip.to_string())

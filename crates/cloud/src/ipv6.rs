@@ -1,14 +1,20 @@
-//! IPv6 blocks: one Amazon-provided /56 per VPC, and /64s of it for subnets.
+//! IPv6: one Amazon-provided /56 per VPC, /64s of it for subnets, and addresses from a subnet's
+//! block for the interfaces in it.
 //!
 //! Only the VPC's owner associates or ends blocks; participants of a shared subnet see its block
-//! through the subnet itself. Associations are answered as made at once (`associated`).
+//! through the subnet itself, and their interfaces take addresses from it. Associations are
+//! answered as made at once (`associated`).
 
 use crate::error::{Error, Result};
 use crate::group::{allow_all, ANY_IPV4, ANY_IPV6};
 use crate::model::*;
-use crate::{Caller, Cloud, Ids, Outcome};
+use crate::{Caller, Cloud, Ids, Ipv6Request, Outcome};
 use ipnet::Ipv6Net;
+use std::collections::BTreeSet;
 use std::net::Ipv6Addr;
+
+/// Most IPv6 addresses one interface may have (as for IPv4, the smallest types allow fewer).
+const MAX_IPV6_ADDRESSES: usize = 50;
 
 /// Amazon's blocks come from its own space; the first two groups are the same for every VPC.
 const AMAZON_PREFIX: [u16; 2] = [0x2600, 0x1f18];
@@ -214,6 +220,18 @@ impl Cloud {
                 )
             })?;
         let subnet = self.owned_subnet(c, &subnet.id)?;
+        if self
+            .interfaces
+            .values()
+            .any(|e| e.subnet_id == subnet.id && !e.ipv6_addresses.is_empty())
+        {
+            return Err(Error::new(
+                "InvalidCidrBlock.InUse",
+                format!(
+                    "The subnet IPv6 CIDR block with association ID {association_id} may not be disassociated, because network interfaces in the subnet still have IPv6 addresses from it."
+                ),
+            ));
+        }
         if subnet.assign_ipv6_address_on_creation {
             return Err(Error::new(
                 "InvalidCidrBlock.InUse",
@@ -232,5 +250,107 @@ impl Cloud {
             resource_id: subnet_id,
             association: block,
         })
+    }
+
+    /// Addresses for an interface in `subnet`: the ones asked for, then as many more as the
+    /// request (or, without a count, the subnet) wants, drawn from the subnet's block. `have`
+    /// are the interface's own addresses already.
+    pub(crate) fn pick_ipv6(
+        &self,
+        ids: &mut Ids,
+        subnet: &Subnet,
+        request: &Ipv6Request,
+        have: &[Ipv6Addr],
+    ) -> Result<Vec<Ipv6Addr>> {
+        let count = request.count.unwrap_or(usize::from(
+            have.is_empty()
+                && request.addresses.is_empty()
+                && subnet.assign_ipv6_address_on_creation,
+        ));
+        if request.addresses.is_empty() && count == 0 {
+            return Ok(vec![]);
+        }
+        let Some(block) = &subnet.ipv6 else {
+            return Err(Error::invalid_value(format!(
+                "The subnet '{}' has no IPv6 CIDR block to take addresses from.",
+                subnet.id
+            )));
+        };
+        if have.len() + request.addresses.len() + count > MAX_IPV6_ADDRESSES {
+            return Err(Error::invalid_value(format!(
+                "Number of IPv6 addresses exceeds the limit of {MAX_IPV6_ADDRESSES} for a network interface."
+            )));
+        }
+        let mut taken: BTreeSet<Ipv6Addr> = self
+            .interfaces
+            .values()
+            .filter(|e| e.subnet_id == subnet.id)
+            .flat_map(|e| e.ipv6_addresses.iter().copied())
+            .collect();
+        let mut out = Vec::new();
+        for &a in &request.addresses {
+            if !block.cidr.contains(&a) {
+                return Err(Error::invalid_value(format!(
+                    "Address {a} does not fall within the subnet's IPv6 address range {}.",
+                    block.cidr
+                )));
+            }
+            if !taken.insert(a) {
+                return Err(Error::new(
+                    "InvalidIPAddress.InUse",
+                    format!("Address {a} is in use."),
+                ));
+            }
+            out.push(a);
+        }
+        while out.len() < request.addresses.len() + count {
+            let host = u64::from_str_radix(&ids.hex(16), 16).expect("hex digits");
+            let a = Ipv6Addr::from(u128::from(block.cidr.network()) | u128::from(host));
+            if host != 0 && taken.insert(a) {
+                out.push(a);
+            }
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn assign_ipv6(
+        &mut self,
+        c: &Caller,
+        ids: &mut Ids,
+        interface_id: &str,
+        request: &Ipv6Request,
+    ) -> Result<Outcome> {
+        let eni = self.owned_interface(c, interface_id)?;
+        if request.addresses.is_empty() && request.count.unwrap_or(0) == 0 {
+            return Err(Error::missing("Ipv6Addresses or Ipv6AddressCount"));
+        }
+        let subnet = &self.subnets[&eni.subnet_id];
+        let added = self.pick_ipv6(ids, subnet, request, &eni.ipv6_addresses)?;
+        self.interfaces
+            .get_mut(interface_id)
+            .expect("checked above")
+            .ipv6_addresses
+            .extend(added.iter().copied());
+        Ok(Outcome::Ipv6Addresses(added))
+    }
+
+    pub(crate) fn unassign_ipv6(
+        &mut self,
+        c: &Caller,
+        interface_id: &str,
+        addresses: &[Ipv6Addr],
+    ) -> Result<Outcome> {
+        let eni = self.owned_interface(c, interface_id)?;
+        if let Some(a) = addresses.iter().find(|a| !eni.ipv6_addresses.contains(a)) {
+            return Err(Error::invalid_value(format!(
+                "The IPv6 address {a} is not assigned to network interface {interface_id}."
+            )));
+        }
+        self.interfaces
+            .get_mut(interface_id)
+            .expect("checked above")
+            .ipv6_addresses
+            .retain(|a| !addresses.contains(a));
+        Ok(Outcome::Ipv6Addresses(addresses.to_vec()))
     }
 }

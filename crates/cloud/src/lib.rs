@@ -29,7 +29,7 @@ mod tags;
 mod vpc;
 
 pub use eni::private_dns_name;
-pub use eni::{EniChange, LaunchInterface, LaunchSpec};
+pub use eni::{EniChange, Ipv6Request, LaunchInterface, LaunchSpec};
 pub use error::{Error, Result};
 pub use group::{GroupRef, Permission, RuleRevoke};
 pub use group_vpc::{GroupVpcAssociation, ASSOCIATION_FILTERS};
@@ -208,6 +208,16 @@ pub enum Command {
         secondary_count: usize,
         interface_type: Option<String>,
         tags: Vec<Tag>,
+        #[serde(default)]
+        ipv6: Ipv6Request,
+    },
+    AssignIpv6Addresses {
+        interface_id: String,
+        request: Ipv6Request,
+    },
+    UnassignIpv6Addresses {
+        interface_id: String,
+        addresses: Vec<std::net::Ipv6Addr>,
     },
     ModifyNetworkInterface {
         interface_id: String,
@@ -264,6 +274,8 @@ pub enum Outcome {
     },
     Reservation(String),
     Terminated(Vec<(String, InstanceState, InstanceState)>),
+    /// IPv6 addresses given to or taken from an interface.
+    Ipv6Addresses(Vec<std::net::Ipv6Addr>),
     /// A CIDR block association made or ended: the VPC or subnet, the association, the block.
     Ipv6 {
         resource_id: String,
@@ -424,6 +436,7 @@ impl Cloud {
                 secondary_count,
                 interface_type,
                 tags,
+                ipv6,
             } => self.create_interface(
                 &caller,
                 ids,
@@ -436,8 +449,17 @@ impl Cloud {
                     secondary_count: *secondary_count,
                     interface_type: interface_type.clone(),
                     tags,
+                    ipv6,
                 },
             ),
+            Command::AssignIpv6Addresses {
+                interface_id,
+                request,
+            } => self.assign_ipv6(&caller, ids, interface_id, request),
+            Command::UnassignIpv6Addresses {
+                interface_id,
+                addresses,
+            } => self.unassign_ipv6(&caller, interface_id, addresses),
             Command::ModifyNetworkInterface {
                 interface_id,
                 change,

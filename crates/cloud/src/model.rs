@@ -4,7 +4,7 @@
 use ipnet::{Ipv4Net, Ipv6Net};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 
 pub type AccountId = String;
 pub type Region = String;
@@ -214,6 +214,9 @@ pub struct NetworkInterface {
     pub requester_managed: bool,
     pub attachment: Option<Attachment>,
     pub tags: Vec<Tag>,
+    /// From the subnet's IPv6 block.
+    #[serde(default)]
+    pub ipv6_addresses: Vec<Ipv6Addr>,
 }
 
 impl NetworkInterface {

@@ -59,6 +59,18 @@ resource "aws_subnet" "dual" {
   }
 }
 
+resource "aws_subnet" "hosts" {
+  vpc_id          = aws_vpc.main.id
+  cidr_block      = "10.30.2.0/24"
+  ipv6_cidr_block = cidrsubnet(aws_vpc.main.ipv6_cidr_block, 8, 10)
+}
+
+resource "aws_network_interface" "dual" {
+  subnet_id          = aws_subnet.hosts.id
+  security_groups    = [aws_security_group.web.id]
+  ipv6_address_count = 2
+}
+
 resource "aws_security_group" "web" {
   name        = "ramparts-tf-web6"
   description = "web over both families"
@@ -103,4 +115,12 @@ output "subnet_ipv6_cidr_block" {
 
 output "web_sg_id" {
   value = aws_security_group.web.id
+}
+
+output "eni_id" {
+  value = aws_network_interface.dual.id
+}
+
+output "eni_ipv6_addresses" {
+  value = sort(tolist(aws_network_interface.dual.ipv6_addresses))
 }

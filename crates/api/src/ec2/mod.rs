@@ -79,6 +79,47 @@ fn border_group(ctx: &Ctx, group: Option<&str>) -> Result<(), ApiError> {
     }
 }
 
+fn ipv6_address(text: &str) -> Result<std::net::Ipv6Addr, ApiError> {
+    text.parse()
+        .map_err(|_| invalid(format!("Invalid IPv6 address: {text}")))
+}
+
+/// IPv6 addresses asked for by list or by count (AWS takes one or the other).
+fn ipv6_request(
+    addresses: Vec<Option<String>>,
+    count: Option<i32>,
+) -> Result<cloud::Ipv6Request, ApiError> {
+    if !addresses.is_empty() && count.is_some() {
+        return Err(err(cloud::Error::new(
+            "InvalidParameterCombination",
+            "Specify either IPv6 addresses or an IPv6 address count, not both.",
+        )));
+    }
+    let count = match count {
+        Some(n) if n < 0 => {
+            return Err(invalid(format!(
+                "Value ({n}) for parameter ipv6AddressCount is invalid."
+            )))
+        }
+        n => n.map(|n| n as usize),
+    };
+    let addresses = addresses
+        .into_iter()
+        .map(|a| {
+            a.ok_or_else(|| err(cloud::Error::missing("Ipv6Addresses.Ipv6Address")))
+                .and_then(|a| ipv6_address(&a))
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(cloud::Ipv6Request { addresses, count })
+}
+
+fn addresses_of(o: &Outcome) -> Vec<String> {
+    match o {
+        Outcome::Ipv6Addresses(a) => a.iter().map(ToString::to_string).collect(),
+        _ => vec![],
+    }
+}
+
 fn ipv6_outcome(o: &Outcome) -> Option<(&str, &cloud::Ipv6Block)> {
     match o {
         Outcome::Ipv6 {
@@ -890,16 +931,26 @@ impl w::Api for Services {
         input: w::CreateNetworkInterfaceRequest,
     ) -> Result<w::CreateNetworkInterfaceResult, ApiError> {
         dry_run(input.dry_run)?;
-        if input.ipv6_address_count.is_some()
-            || input.ipv6_addresses.is_some()
-            || input.ipv4_prefixes.is_some()
+        if input.ipv4_prefixes.is_some()
             || input.ipv4_prefix_count.is_some()
+            || input.ipv6_prefixes.is_some()
+            || input.ipv6_prefix_count.is_some()
+            || input.enable_primary_ipv6 == Some(true)
         {
             return Err(ApiError::not_implemented(
                 "ec2",
-                "CreateNetworkInterface with IPv6 addresses or prefixes",
+                "CreateNetworkInterface with prefixes or a primary IPv6 address",
             ));
         }
+        let ipv6 = ipv6_request(
+            input
+                .ipv6_addresses
+                .unwrap_or_default()
+                .into_iter()
+                .map(|a| a.ipv6_address)
+                .collect(),
+            input.ipv6_address_count,
+        )?;
         let mut private_ip = parse_ip(input.private_ip_address)?;
         let mut secondary_ips = Vec::new();
         for spec in input.private_ip_addresses.unwrap_or_default() {
@@ -935,11 +986,76 @@ impl w::Api for Services {
             secondary_count,
             interface_type: input.interface_type,
             tags: tag_specs(input.tag_specifications, "network-interface")?,
+            ipv6,
         };
         let client_token = input.client_token;
         self.mutate(ctx, command, |c, o| w::CreateNetworkInterfaceResult {
             network_interface: Some(interface_out(c, &c.interfaces[outcome_id(o)])),
             client_token,
+        })
+    }
+
+    fn assign_ipv6_addresses(
+        &self,
+        ctx: &mut Ctx,
+        input: w::AssignIpv6AddressesRequest,
+    ) -> Result<w::AssignIpv6AddressesResult, ApiError> {
+        if input.ipv6_prefixes.is_some() || input.ipv6_prefix_count.is_some() {
+            return Err(ApiError::not_implemented(
+                "ec2",
+                "AssignIpv6Addresses with prefixes",
+            ));
+        }
+        let request = ipv6_request(
+            input
+                .ipv6_addresses
+                .unwrap_or_default()
+                .into_iter()
+                .map(Some)
+                .collect(),
+            input.ipv6_address_count,
+        )?;
+        let interface_id = input.network_interface_id;
+        let command = Command::AssignIpv6Addresses {
+            interface_id: interface_id.clone(),
+            request,
+        };
+        self.mutate(ctx, command, |_, o| w::AssignIpv6AddressesResult {
+            assigned_ipv6_addresses: Some(addresses_of(o)),
+            assigned_ipv6_prefixes: None,
+            network_interface_id: Some(interface_id),
+        })
+    }
+
+    fn unassign_ipv6_addresses(
+        &self,
+        ctx: &mut Ctx,
+        input: w::UnassignIpv6AddressesRequest,
+    ) -> Result<w::UnassignIpv6AddressesResult, ApiError> {
+        if input.ipv6_prefixes.is_some() {
+            return Err(ApiError::not_implemented(
+                "ec2",
+                "UnassignIpv6Addresses with prefixes",
+            ));
+        }
+        let addresses = input
+            .ipv6_addresses
+            .unwrap_or_default()
+            .iter()
+            .map(|a| ipv6_address(a))
+            .collect::<Result<Vec<_>, _>>()?;
+        if addresses.is_empty() {
+            return Err(err(cloud::Error::missing("Ipv6Addresses")));
+        }
+        let interface_id = input.network_interface_id;
+        let command = Command::UnassignIpv6Addresses {
+            interface_id: interface_id.clone(),
+            addresses,
+        };
+        self.mutate(ctx, command, |_, o| w::UnassignIpv6AddressesResult {
+            network_interface_id: Some(interface_id),
+            unassigned_ipv6_addresses: Some(addresses_of(o)),
+            unassigned_ipv6_prefixes: None,
         })
     }
 
@@ -1068,8 +1184,21 @@ impl w::Api for Services {
         let image_id = input
             .image_id
             .ok_or_else(|| err(cloud::Error::missing("ImageId")))?;
+        let asks_ipv6 = |count: Option<i32>, listed: bool| count.unwrap_or(0) > 0 || listed;
+        if asks_ipv6(input.ipv6_address_count, input.ipv6_addresses.is_some()) {
+            return Err(ApiError::not_implemented(
+                "ec2",
+                "RunInstances with IPv6 addresses (a subnet that assigns IPv6 on creation still gives one)",
+            ));
+        }
         let mut interfaces = Vec::new();
         for ni in input.network_interfaces.unwrap_or_default() {
+            if asks_ipv6(ni.ipv6_address_count, ni.ipv6_addresses.is_some()) {
+                return Err(ApiError::not_implemented(
+                    "ec2",
+                    "RunInstances with IPv6 addresses (a subnet that assigns IPv6 on creation still gives one)",
+                ));
+            }
             if ni.network_interface_id.is_some() {
                 return Err(ApiError::not_implemented(
                     "ec2",

@@ -151,7 +151,16 @@ pub fn interface_out(c: &Cloud, e: &NetworkInterface) -> w::NetworkInterface {
         description: owned(&e.description),
         groups: Some(group_ids(c, &e.groups)),
         interface_type: owned(&e.interface_type),
-        ipv6_addresses: Some(vec![]),
+        ipv6_addresses: Some(
+            e.ipv6_addresses
+                .iter()
+                .map(|a| w::NetworkInterfaceIpv6Address {
+                    ipv6_address: Some(a.to_string()),
+                    is_primary_ipv6: Some(false),
+                    public_ipv6_dns_name: None,
+                })
+                .collect(),
+        ),
         mac_address: owned(&e.mac),
         network_interface_id: owned(&e.id),
         owner_id: owned(&e.owner),
@@ -211,7 +220,15 @@ pub fn instance_out(c: &Cloud, i: &Instance) -> w::Instance {
                     }),
                     description: owned(&e.description),
                     groups: Some(group_ids(c, &e.groups)),
-                    ipv6_addresses: Some(vec![]),
+                    ipv6_addresses: Some(
+                        e.ipv6_addresses
+                            .iter()
+                            .map(|a| w::InstanceIpv6Address {
+                                ipv6_address: Some(a.to_string()),
+                                is_primary_ipv6: Some(false),
+                            })
+                            .collect(),
+                    ),
                     mac_address: owned(&e.mac),
                     network_interface_id: owned(&e.id),
                     owner_id: owned(&e.owner),

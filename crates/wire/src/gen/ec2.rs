@@ -48,6 +48,8 @@ pub const OPERATIONS: &[&str] = &[
     "ModifyNetworkInterfaceAttribute",
     "DeleteNetworkInterface",
     "DescribeNetworkInterfaceAttribute",
+    "AssignIpv6Addresses",
+    "UnassignIpv6Addresses",
     "RunInstances",
     "DescribeInstances",
     "TerminateInstances",
@@ -85,7 +87,6 @@ pub const UNMODELLED: &[&str] = &[
     "AllocateHosts",
     "AllocateIpamPoolCidr",
     "ApplySecurityGroupsToClientVpnTargetNetwork",
-    "AssignIpv6Addresses",
     "AssignPrivateIpAddresses",
     "AssignPrivateNatGatewayAddress",
     "AssociateAddress",
@@ -771,7 +772,6 @@ pub const UNMODELLED: &[&str] = &[
     "StartVpcEndpointServicePrivateDnsVerification",
     "StopInstances",
     "TerminateClientVpnConnections",
-    "UnassignIpv6Addresses",
     "UnassignPrivateIpAddresses",
     "UnassignPrivateNatGatewayAddress",
     "UnlockSnapshot",
@@ -810,6 +810,22 @@ pub struct AccountAttributeValue {
 pub struct AddPrefixListEntry {
     pub cidr: String,
     pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AssignIpv6AddressesRequest {
+    pub ipv6_prefix_count: Option<i32>,
+    pub ipv6_prefixes: Option<Vec<String>>,
+    pub network_interface_id: String,
+    pub ipv6_addresses: Option<Vec<String>>,
+    pub ipv6_address_count: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AssignIpv6AddressesResult {
+    pub assigned_ipv6_addresses: Option<Vec<String>>,
+    pub assigned_ipv6_prefixes: Option<Vec<String>>,
+    pub network_interface_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -2746,6 +2762,20 @@ pub struct TerminateInstancesResult {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct UnassignIpv6AddressesRequest {
+    pub ipv6_prefixes: Option<Vec<String>>,
+    pub network_interface_id: String,
+    pub ipv6_addresses: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UnassignIpv6AddressesResult {
+    pub network_interface_id: Option<String>,
+    pub unassigned_ipv6_addresses: Option<Vec<String>>,
+    pub unassigned_ipv6_prefixes: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UpdateSecurityGroupRuleDescriptionsEgressRequest {
     pub dry_run: Option<bool>,
     pub group_id: Option<String>,
@@ -2918,6 +2948,22 @@ impl AddPrefixListEntry {
         Ok(Self {
             cidr: rt::query_req(n, "Cidr", rt::query_scalar)?,
             description: rt::query_opt(n, "Description", rt::query_scalar)?,
+        })
+    }
+}
+
+impl AssignIpv6AddressesRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            ipv6_prefix_count: rt::query_opt(n, "Ipv6PrefixCount", rt::query_scalar)?,
+            ipv6_prefixes: rt::query_opt(n, "Ipv6Prefix", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            network_interface_id: rt::query_req(n, "NetworkInterfaceId", rt::query_scalar)?,
+            ipv6_addresses: rt::query_opt(n, "Ipv6Addresses", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            ipv6_address_count: rt::query_opt(n, "Ipv6AddressCount", rt::query_scalar)?,
         })
     }
 }
@@ -4550,6 +4596,20 @@ impl TerminateInstancesRequest {
     }
 }
 
+impl UnassignIpv6AddressesRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            ipv6_prefixes: rt::query_opt(n, "Ipv6Prefix", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            network_interface_id: rt::query_req(n, "NetworkInterfaceId", rt::query_scalar)?,
+            ipv6_addresses: rt::query_opt(n, "Ipv6Addresses", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+        })
+    }
+}
+
 impl UpdateSecurityGroupRuleDescriptionsEgressRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -4667,6 +4727,32 @@ impl AccountAttributeValue {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.attribute_value {
             w.field("attributeValue", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl AssignIpv6AddressesResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.assigned_ipv6_addresses {
+            w.field(
+                "assignedIpv6Addresses",
+                x,
+                |w: &mut XmlWriter, v: &Vec<String>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+                },
+            );
+        }
+        if let Some(x) = &self.assigned_ipv6_prefixes {
+            w.field(
+                "assignedIpv6PrefixSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<String>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+                },
+            );
+        }
+        if let Some(x) = &self.network_interface_id {
+            w.field("networkInterfaceId", x, |w: &mut XmlWriter, v| w.scalar(v));
         }
     }
 }
@@ -7614,6 +7700,32 @@ impl TerminateInstancesResult {
     }
 }
 
+impl UnassignIpv6AddressesResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.network_interface_id {
+            w.field("networkInterfaceId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.unassigned_ipv6_addresses {
+            w.field(
+                "unassignedIpv6Addresses",
+                x,
+                |w: &mut XmlWriter, v: &Vec<String>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+                },
+            );
+        }
+        if let Some(x) = &self.unassigned_ipv6_prefixes {
+            w.field(
+                "unassignedIpv6PrefixSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<String>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+                },
+            );
+        }
+    }
+}
+
 impl UpdateSecurityGroupRuleDescriptionsEgressResult {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.r#return {
@@ -8262,6 +8374,22 @@ pub trait Api {
             "DescribeNetworkInterfaceAttribute",
         ))
     }
+    fn assign_ipv6_addresses(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: AssignIpv6AddressesRequest,
+    ) -> Result<AssignIpv6AddressesResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "AssignIpv6Addresses"))
+    }
+    fn unassign_ipv6_addresses(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: UnassignIpv6AddressesRequest,
+    ) -> Result<UnassignIpv6AddressesResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "UnassignIpv6Addresses"))
+    }
     fn run_instances(
         &self,
         ctx: &mut Self::Ctx,
@@ -8851,6 +8979,22 @@ fn call<A: Api>(
             rt::ec2_response("DescribeNetworkInterfaceAttribute", req.request_id, |w| {
                 out.to_xml(w)
             })
+        }
+        "AssignIpv6Addresses" => {
+            let out = api.assign_ipv6_addresses(
+                ctx,
+                AssignIpv6AddressesRequest::from_query(req.params)
+                    .map_err(|e| rt::decode_error(SERVICE, e))?,
+            )?;
+            rt::ec2_response("AssignIpv6Addresses", req.request_id, |w| out.to_xml(w))
+        }
+        "UnassignIpv6Addresses" => {
+            let out = api.unassign_ipv6_addresses(
+                ctx,
+                UnassignIpv6AddressesRequest::from_query(req.params)
+                    .map_err(|e| rt::decode_error(SERVICE, e))?,
+            )?;
+            rt::ec2_response("UnassignIpv6Addresses", req.request_id, |w| out.to_xml(w))
         }
         "RunInstances" => {
             let out = api.run_instances(
