@@ -229,6 +229,9 @@ def test_interfaces_take_ipv6_addresses_from_their_subnet(ec2):
         ec2.create_network_interface(SubnetId=subnet, Ipv6Addresses=[{"Ipv6Address": chosen}])
     with aws_error("InvalidParameterValue"):
         ec2.create_network_interface(SubnetId=subnet, Ipv6Addresses=[{"Ipv6Address": "2001:db8::1"}])
+    for reserved in (block.network_address + 3, block.broadcast_address):  # AWS keeps these
+        with aws_error("InvalidParameterValue"):
+            ec2.create_network_interface(SubnetId=subnet, Ipv6Addresses=[{"Ipv6Address": str(reserved)}])
     with aws_error("InvalidParameterCombination"):
         ec2.create_network_interface(SubnetId=subnet, Ipv6AddressCount=1,
                                      Ipv6Addresses=[{"Ipv6Address": str(block.network_address + 0x11)}])

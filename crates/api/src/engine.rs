@@ -25,8 +25,9 @@ enum Record {
     Genesis {
         seed: u64,
         format: u32,
+        /// Absent in logs written before resets carried it: numbering then simply goes on.
         #[serde(default)]
-        seq: u64,
+        seq: Option<u64>,
     },
     Command {
         seq: u64,
@@ -35,6 +36,7 @@ enum Record {
     /// The cloud after command `seq`.
     Snapshot {
         seed: u64,
+        format: u32,
         seq: u64,
         cloud: Box<Cloud>,
     },
@@ -54,6 +56,7 @@ enum RecordOut<'a> {
     },
     Snapshot {
         seed: u64,
+        format: u32,
         seq: u64,
         cloud: &'a Cloud,
     },
@@ -81,7 +84,7 @@ struct State {
     cloud: Cloud,
     seq: u64,
     /// Bytes in the log after its snapshot (or genesis), and the snapshot's own size.
-    logged: u64,
+    bytes_since_snapshot: u64,
     snapshot_size: u64,
 }
 
@@ -116,13 +119,15 @@ impl Engine {
         let mut cloud = Cloud::new(config.limits.clone());
         let mut seq = 0;
         let mut seed = None;
-        let (mut logged, mut snapshot_size) = (0, 0);
+        let (mut bytes_since_snapshot, mut snapshot_size) = (0, 0);
         for (i, bytes) in records.iter().enumerate() {
             let record: Record = serde_json::from_slice(bytes)
                 .map_err(|e| EngineError::Corrupt(i, e.to_string()))?;
-            logged += bytes.len() as u64;
+            bytes_since_snapshot += bytes.len() as u64;
             match record {
-                Record::Genesis { format, .. } if format > FORMAT => {
+                Record::Genesis { format, .. } | Record::Snapshot { format, .. }
+                    if format > FORMAT =>
+                {
                     return Err(EngineError::Corrupt(
                         i,
                         format!("format {format} is newer than this ramparts reads ({FORMAT})"),
@@ -133,18 +138,19 @@ impl Engine {
                     seed: s, seq: n, ..
                 } => {
                     seed = Some(s);
-                    seq = n;
+                    seq = n.unwrap_or(seq);
                     cloud = Cloud::new(config.limits.clone());
                 }
                 Record::Snapshot {
                     seed: s,
                     seq: n,
                     cloud: c,
+                    ..
                 } => {
                     seed = Some(s);
                     seq = n;
                     cloud = c.restored(config.limits.clone());
-                    snapshot_size = std::mem::take(&mut logged);
+                    snapshot_size = std::mem::take(&mut bytes_since_snapshot);
                 }
                 Record::Command { seq: n, envelope } => {
                     let s = seed
@@ -186,14 +192,19 @@ impl Engine {
             state: RwLock::new(State {
                 cloud,
                 seq,
-                logged,
+                bytes_since_snapshot,
                 snapshot_size,
             }),
             log,
             seed,
             started: std::time::Instant::now(),
             fixed_clock: config.seed.map(|_| AtomicU64::new(1_767_225_600_000)),
-            compact_floor: config.compact_floor,
+            // A memory-only log has nothing to shorten.
+            compact_floor: if config.data_dir.is_some() {
+                config.compact_floor
+            } else {
+                0
+            },
         })
     }
 
@@ -253,11 +264,13 @@ impl Engine {
             envelope: &envelope,
         }
         .bytes();
-        state.logged += record.len() as u64;
+        state.bytes_since_snapshot += record.len() as u64;
         let ticket = self.log.append(record);
-        if self.compact_floor > 0 && state.logged >= self.compact_floor.max(state.snapshot_size) {
+        if self.compact_floor > 0
+            && state.bytes_since_snapshot >= self.compact_floor.max(state.snapshot_size)
+        {
             // Nobody waits on this ticket: should compaction fail, the log simply stays long.
-            drop(self.compact(&mut state));
+            drop(self.write_snapshot(&mut state));
         }
         let out = view(&state.cloud, &outcome);
         Ok((out, ticket))
@@ -267,13 +280,14 @@ impl Engine {
     /// the snapshot stands for.
     pub fn snapshot(&self) -> (u64, Ticket) {
         let mut state = self.state.write();
-        let ticket = self.compact(&mut state);
+        let ticket = self.write_snapshot(&mut state);
         (state.seq, ticket)
     }
 
-    fn compact(&self, state: &mut State) -> Ticket {
+    fn write_snapshot(&self, state: &mut State) -> Ticket {
         let snapshot = RecordOut::Snapshot {
             seed: self.seed,
+            format: FORMAT,
             seq: state.seq,
             cloud: &state.cloud,
         }
@@ -281,10 +295,10 @@ impl Engine {
         tracing::info!(
             seq = state.seq,
             bytes = snapshot.len(),
-            replaces = state.logged,
+            replaces = state.bytes_since_snapshot,
             "snapshot"
         );
-        state.logged = 0;
+        state.bytes_since_snapshot = 0;
         state.snapshot_size = snapshot.len() as u64;
         self.log.compact(snapshot)
     }
@@ -304,7 +318,7 @@ impl Engine {
         let mut state = self.state.write();
         let limits = state.cloud.limits.clone();
         state.cloud = Cloud::new(limits);
-        state.logged = 0;
+        state.bytes_since_snapshot = 0;
         state.snapshot_size = 0;
         self.log.compact(
             RecordOut::Genesis {
@@ -314,5 +328,167 @@ impl Engine {
             }
             .bytes(),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn open(dir: &Path, compact_floor: u64) -> Engine {
+        Engine::open(EngineConfig {
+            data_dir: Some(dir),
+            seed: Some(3),
+            limits: Limits::default(),
+            compact_floor,
+        })
+        .expect("engine opens")
+    }
+
+    fn state_of(engine: &Engine) -> serde_json::Value {
+        engine.read(|c| serde_json::to_value(c).expect("the cloud serialises"))
+    }
+
+    async fn open_regions(engine: &Engine, accounts: std::ops::Range<u64>) {
+        for a in accounts {
+            let account = format!("{a:012}");
+            for region in ["us-east-1", "eu-west-1"] {
+                if let Some(t) = engine.open_region(&account, region) {
+                    t.durable().await.expect("durable");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_record_reads_back_as_written() {
+        let envelope = Envelope {
+            account: "111111111111".into(),
+            region: "us-east-1".into(),
+            at: 5,
+            command: Command::OpenRegion,
+        };
+        let cloud = Cloud::new(Limits::default());
+        let written = [
+            RecordOut::Genesis {
+                seed: 9,
+                format: FORMAT,
+                seq: 4,
+            },
+            RecordOut::Command {
+                seq: 5,
+                envelope: &envelope,
+            },
+            RecordOut::Snapshot {
+                seed: 9,
+                format: FORMAT,
+                seq: 5,
+                cloud: &cloud,
+            },
+        ];
+        for out in written {
+            let read: Record = serde_json::from_slice(&out.bytes()).expect("reads back");
+            match (out, read) {
+                (
+                    RecordOut::Genesis { seed, format, seq },
+                    Record::Genesis {
+                        seed: s,
+                        format: f,
+                        seq: n,
+                    },
+                ) => assert_eq!((seed, format, Some(seq)), (s, f, n)),
+                (
+                    RecordOut::Command { seq, envelope },
+                    Record::Command {
+                        seq: n,
+                        envelope: e,
+                    },
+                ) => {
+                    assert_eq!((seq, envelope), (n, &*e))
+                }
+                (
+                    RecordOut::Snapshot { seed, seq, .. },
+                    Record::Snapshot {
+                        seed: s, seq: n, ..
+                    },
+                ) => assert_eq!((seed, seq), (s, n)),
+                (out, read) => panic!(
+                    "{} read back as {read:?}",
+                    String::from_utf8_lossy(&out.bytes())
+                ),
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_restart_from_a_snapshot_has_the_same_cloud_and_goes_on_counting() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = open(dir.path(), 0);
+        open_regions(&engine, 1..4).await;
+        let (seq, ticket) = engine.snapshot();
+        ticket.durable().await.unwrap();
+        let before = state_of(&engine);
+        drop(engine);
+        let engine = open(dir.path(), 0);
+        assert_eq!(state_of(&engine), before);
+        assert_eq!(engine.snapshot().0, seq);
+    }
+
+    #[tokio::test]
+    async fn the_log_compacts_itself_past_the_floor() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = open(dir.path(), 4096);
+        open_regions(&engine, 1..40).await;
+        let before = state_of(&engine);
+        drop(engine);
+        let (_, records) = store::FileLog::open(dir.path()).unwrap();
+        let first: serde_json::Value =
+            serde_json::from_slice(records.iter().next().unwrap()).unwrap();
+        assert!(
+            first.get("Snapshot").is_some(),
+            "the log starts with a snapshot"
+        );
+        // Fewer records than commands: the snapshot stands for the rest.
+        assert!(records.len() < 78, "{} records", records.len());
+        drop(records);
+        assert_eq!(state_of(&open(dir.path(), 4096)), before);
+    }
+
+    #[tokio::test]
+    async fn a_reset_from_an_older_log_goes_on_counting() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let (log, _) = store::FileLog::open(dir.path()).unwrap();
+            // A log as written before resets carried the sequence number.
+            log.append(br#"{"Genesis":{"seed":3,"format":1}}"#.to_vec());
+            let envelope =
+                r#"{"account":"111111111111","region":"us-east-1","at":0,"command":"OpenRegion"}"#;
+            log.append(format!(r#"{{"Command":{{"seq":7,"envelope":{envelope}}}}}"#).into_bytes());
+            log.append(br#"{"Genesis":{"seed":3,"format":1}}"#.to_vec())
+                .durable()
+                .await
+                .unwrap();
+        }
+        let engine = open(dir.path(), 0);
+        assert_eq!(engine.snapshot().0, 7, "numbering goes on after the reset");
+    }
+
+    #[tokio::test]
+    async fn a_newer_format_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let (log, _) = store::FileLog::open(dir.path()).unwrap();
+            log.append(br#"{"Genesis":{"seed":3,"format":99,"seq":0}}"#.to_vec())
+                .durable()
+                .await
+                .unwrap();
+        }
+        let refused = Engine::open(EngineConfig {
+            data_dir: Some(dir.path()),
+            seed: None,
+            limits: Limits::default(),
+            compact_floor: 0,
+        });
+        assert!(matches!(refused, Err(EngineError::Corrupt(0, _))));
     }
 }

@@ -19,6 +19,16 @@ const MAX_IPV6_ADDRESSES: usize = 50;
 /// Amazon's blocks come from its own space; the first two groups are the same for every VPC.
 const AMAZON_PREFIX: [u16; 2] = [0x2600, 0x1f18];
 
+/// The part of an address inside its /64.
+fn host_of(a: Ipv6Addr) -> u64 {
+    u128::from(a) as u64
+}
+
+/// AWS keeps the first four addresses of a subnet's IPv6 block and the last one.
+fn reserved(host: u64) -> bool {
+    host < 4 || host == u64::MAX
+}
+
 fn range_error(cidr: Ipv6Net) -> Error {
     Error::new(
         "InvalidSubnet.Range",
@@ -289,7 +299,7 @@ impl Cloud {
             .collect();
         let mut out = Vec::new();
         for &a in &request.addresses {
-            if !block.cidr.contains(&a) {
+            if !block.cidr.contains(&a) || reserved(host_of(a)) {
                 return Err(Error::invalid_value(format!(
                     "Address {a} does not fall within the subnet's IPv6 address range {}.",
                     block.cidr
@@ -306,7 +316,7 @@ impl Cloud {
         while out.len() < request.addresses.len() + count {
             let host = u64::from_str_radix(&ids.hex(16), 16).expect("hex digits");
             let a = Ipv6Addr::from(u128::from(block.cidr.network()) | u128::from(host));
-            if host != 0 && taken.insert(a) {
+            if !reserved(host) && taken.insert(a) {
                 out.push(a);
             }
         }

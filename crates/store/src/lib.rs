@@ -92,9 +92,6 @@ pub struct FileLog {
     tx: mpsc::Sender<Pending>,
 }
 
-/// Largest record accepted when reading a log back (a corrupt length must not allocate GBs).
-const MAX_RECORD: usize = 64 << 20;
-
 impl FileLog {
     /// Open (or create) `dir/commands.log` and return the log with every intact record in it.
     pub fn open(dir: &Path) -> Result<(FileLog, Records), StoreError> {
@@ -104,6 +101,8 @@ impl FileLog {
         };
         std::fs::create_dir_all(dir).map_err(io(dir))?;
         let path = dir.join("commands.log");
+        // What a compaction cut short before its rename: never the log.
+        let _ = std::fs::remove_file(next_path(&path));
         let mut file = OpenOptions::new()
             .read(true)
             .append(true)
@@ -124,16 +123,29 @@ impl FileLog {
         }
         file.seek(SeekFrom::End(0)).map_err(io(&path))?;
         let (tx, rx) = mpsc::channel::<Pending>();
-        let writer_path = path.clone();
+        let writer = Writer {
+            file,
+            path: path.clone(),
+            buf: Vec::new(),
+            waiting: Vec::new(),
+            dir_unsynced: false,
+        };
         thread::Builder::new()
             .name("ramparts-log".into())
-            .spawn(move || writer(file, &writer_path, rx))
+            .spawn(move || writer.run(rx))
             .map_err(io(&path))?;
         Ok((FileLog { path, tx }, Records { bytes, frames }))
     }
 
     fn send(&self, record: Vec<u8>, compact: bool) -> Ticket {
         let (done, rx) = oneshot::channel();
+        if u32::try_from(record.len()).is_err() {
+            let _ = done.send(Err(format!(
+                "a record of {} bytes does not fit a log frame",
+                record.len()
+            )));
+            return Ticket(Some(rx));
+        }
         // If the writer is gone the receiver sees a closed channel: WriterGone.
         let _ = self.tx.send(Pending {
             record,
@@ -193,7 +205,7 @@ fn parse(bytes: &[u8]) -> (Vec<Range<usize>>, usize) {
     while bytes.len() - at >= 8 {
         let len = u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes")) as usize;
         let crc = u32::from_le_bytes(bytes[at + 4..at + 8].try_into().expect("4 bytes"));
-        if len > MAX_RECORD || bytes.len() - at - 8 < len {
+        if bytes.len() - at - 8 < len {
             break;
         }
         let payload = &bytes[at + 8..at + 8 + len];
@@ -206,59 +218,100 @@ fn parse(bytes: &[u8]) -> (Vec<Range<usize>>, usize) {
     (records, at)
 }
 
-/// Write whatever is waiting, sync once, answer everyone; repeat. A compaction splits the
-/// batch: what came before it goes to the old file, what comes after to the new one.
-fn writer(mut file: File, path: &Path, rx: mpsc::Receiver<Pending>) {
-    let mut buf = Vec::new();
-    while let Ok(first) = rx.recv() {
-        let mut batch = vec![first];
-        while let Ok(more) = rx.try_recv() {
-            batch.push(more);
-        }
-        let mut waiting = Vec::new();
-        for p in batch {
-            if p.compact {
-                flush(&mut file, &mut buf, &mut waiting);
-                let result = rewrite(path, &p.record).map(|new| file = new);
-                if let Err(e) = &result {
-                    tracing::error!(error = %e, "compaction failed; the log goes on uncompacted");
+type Done = oneshot::Sender<Result<(), String>>;
+
+/// The thread that owns the file: it writes whatever is waiting, syncs once and answers
+/// everyone, then repeats. A compaction splits a batch: what came before it goes to the old
+/// file, what comes after to the new one.
+struct Writer {
+    file: File,
+    path: PathBuf,
+    buf: Vec<u8>,
+    waiting: Vec<Done>,
+    /// A compaction's rename is not yet known to be on disk: nothing after it may be
+    /// acknowledged until the directory is synced.
+    dir_unsynced: bool,
+}
+
+impl Writer {
+    fn run(mut self, rx: mpsc::Receiver<Pending>) {
+        while let Ok(first) = rx.recv() {
+            let mut batch = vec![first];
+            while let Ok(more) = rx.try_recv() {
+                batch.push(more);
+            }
+            for p in batch {
+                if p.compact {
+                    self.flush();
+                    self.compact(p);
+                } else {
+                    frame(&mut self.buf, &p.record);
+                    self.waiting.push(p.done);
                 }
-                let _ = p.done.send(result.map_err(|e| e.to_string()));
-            } else {
-                frame(&mut buf, &p.record);
-                waiting.push(p.done);
+            }
+            self.flush();
+        }
+    }
+
+    /// Start a new file with the snapshot. Should that fail, the snapshot is appended to the
+    /// current log instead: a snapshot (or genesis) anywhere in a log replaces what came before
+    /// it on replay, so the log stays right, only longer.
+    fn compact(&mut self, p: Pending) {
+        match rewrite(&self.path, &p.record) {
+            Ok(file) => {
+                self.file = file;
+                self.dir_unsynced = true;
+                let _ = p.done.send(self.sync_dir());
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "compaction failed; appending the snapshot instead");
+                frame(&mut self.buf, &p.record);
+                self.waiting.push(p.done);
             }
         }
-        flush(&mut file, &mut buf, &mut waiting);
+    }
+
+    fn sync_dir(&mut self) -> Result<(), String> {
+        if self.dir_unsynced {
+            let dir = self.path.parent().unwrap_or(Path::new("."));
+            File::open(dir)
+                .and_then(|d| d.sync_all())
+                .map_err(|e| format!("syncing {} after compaction: {e}", dir.display()))?;
+            self.dir_unsynced = false;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) {
+        if self.waiting.is_empty() {
+            return;
+        }
+        let result = self
+            .file
+            .write_all(&self.buf)
+            .and_then(|()| self.file.sync_data())
+            .map_err(|e| e.to_string())
+            .and_then(|()| self.sync_dir());
+        if let Err(e) = &result {
+            tracing::error!(error = %e, "log write failed");
+        }
+        for done in self.waiting.drain(..) {
+            let _ = done.send(result.clone());
+        }
+        self.buf.clear();
     }
 }
 
-fn flush(
-    file: &mut File,
-    buf: &mut Vec<u8>,
-    waiting: &mut Vec<oneshot::Sender<Result<(), String>>>,
-) {
-    if waiting.is_empty() {
-        return;
-    }
-    let result = file
-        .write_all(buf)
-        .and_then(|()| file.sync_data())
-        .map_err(|e| e.to_string());
-    if let Err(e) = &result {
-        tracing::error!(error = %e, "log write failed");
-    }
-    for done in waiting.drain(..) {
-        let _ = done.send(result.clone());
-    }
-    buf.clear();
+fn next_path(path: &Path) -> PathBuf {
+    path.with_extension("log.next")
 }
 
 /// A new log holding only `snapshot`, synced and renamed over the old one; the handle to
-/// append to from now on. Until the rename the old log stays the log; after it, the new one.
+/// append to from now on. Until the rename the old log stays the log; after it, the new one
+/// (whose rename the caller still has to make durable).
 fn rewrite(path: &Path, snapshot: &[u8]) -> std::io::Result<File> {
-    let next = path.with_extension("log.next");
-    let prepared = (|| {
+    let next = next_path(path);
+    let written = (|| {
         let mut file = OpenOptions::new()
             .create(true)
             .truncate(true)
@@ -271,22 +324,10 @@ fn rewrite(path: &Path, snapshot: &[u8]) -> std::io::Result<File> {
         std::fs::rename(&next, path)?;
         Ok(file)
     })();
-    let file = match prepared {
-        Ok(file) => file,
-        Err(e) => {
-            let _ = std::fs::remove_file(&next);
-            return Err(e);
-        }
-    };
-    // The rename must reach the disk before records appended after the snapshot are
-    // acknowledged; the old file is gone either way, so appends go to the new one.
-    if let Err(e) = path
-        .parent()
-        .map_or(Ok(()), |dir| File::open(dir)?.sync_all())
-    {
-        tracing::error!(error = %e, "syncing the data directory after compaction failed");
+    if written.is_err() {
+        let _ = std::fs::remove_file(&next);
     }
-    Ok(file)
+    written
 }
 
 #[cfg(test)]
@@ -362,6 +403,23 @@ mod tests {
         drop(log);
         let (_, records) = FileLog::open(dir.path()).unwrap();
         assert_eq!(owned(&records), vec![b"again".to_vec(), b"last".to_vec()]);
+    }
+
+    #[tokio::test]
+    async fn a_compaction_that_cannot_write_its_file_appends_the_snapshot_instead() {
+        let dir = tempfile::tempdir().unwrap();
+        let (log, _) = FileLog::open(dir.path()).unwrap();
+        log.append(b"before".to_vec()).durable().await.unwrap();
+        // A directory where the new file should go makes creating it fail.
+        std::fs::create_dir(dir.path().join("commands.log.next")).unwrap();
+        log.compact(b"snapshot".to_vec()).durable().await.unwrap();
+        log.append(b"after".to_vec()).durable().await.unwrap();
+        drop(log);
+        let (_, records) = FileLog::open(dir.path()).unwrap();
+        assert_eq!(
+            owned(&records),
+            vec![b"before".to_vec(), b"snapshot".to_vec(), b"after".to_vec()]
+        );
     }
 
     #[test]

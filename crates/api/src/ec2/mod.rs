@@ -1185,7 +1185,9 @@ impl w::Api for Services {
             .image_id
             .ok_or_else(|| err(cloud::Error::missing("ImageId")))?;
         let asks_ipv6 = |count: Option<i32>, listed: bool| count.unwrap_or(0) > 0 || listed;
-        if asks_ipv6(input.ipv6_address_count, input.ipv6_addresses.is_some()) {
+        let listed =
+            |a: &Option<Vec<w::InstanceIpv6Address>>| a.as_ref().is_some_and(|a| !a.is_empty());
+        if asks_ipv6(input.ipv6_address_count, listed(&input.ipv6_addresses)) {
             return Err(ApiError::not_implemented(
                 "ec2",
                 "RunInstances with IPv6 addresses (a subnet that assigns IPv6 on creation still gives one)",
@@ -1193,7 +1195,7 @@ impl w::Api for Services {
         }
         let mut interfaces = Vec::new();
         for ni in input.network_interfaces.unwrap_or_default() {
-            if asks_ipv6(ni.ipv6_address_count, ni.ipv6_addresses.is_some()) {
+            if asks_ipv6(ni.ipv6_address_count, listed(&ni.ipv6_addresses)) {
                 return Err(ApiError::not_implemented(
                     "ec2",
                     "RunInstances with IPv6 addresses (a subnet that assigns IPv6 on creation still gives one)",
