@@ -319,3 +319,47 @@ def test_explicit_primary_and_secondary_addresses(ec2):
         )
     again = ec2.create_network_interface(SubnetId=subnet, PrivateIpAddress="10.0.1.52")["NetworkInterface"]
     assert again["PrivateIpAddress"] == "10.0.1.52"
+
+
+def secondaries(ec2, eni_id):
+    [eni] = ec2.describe_network_interfaces(NetworkInterfaceIds=[eni_id])["NetworkInterfaces"]
+    return sorted(a["PrivateIpAddress"] for a in eni["PrivateIpAddresses"] if not a["Primary"])
+
+
+def test_assign_and_unassign_secondary_addresses(ec2):
+    vpc = new_vpc(ec2, "10.0.0.0/16")
+    subnet = new_subnet(ec2, vpc, "10.0.1.0/24")
+    eni = ec2.create_network_interface(SubnetId=subnet)["NetworkInterface"]
+    primary = eni["PrivateIpAddress"]
+    eni_id = eni["NetworkInterfaceId"]
+
+    made = ec2.assign_private_ip_addresses(NetworkInterfaceId=eni_id, SecondaryPrivateIpAddressCount=2)
+    picked = sorted(a["PrivateIpAddress"] for a in made["AssignedPrivateIpAddresses"])
+    assert made["NetworkInterfaceId"] == eni_id and len(picked) == 2 and primary not in picked
+    exact = ec2.assign_private_ip_addresses(NetworkInterfaceId=eni_id, PrivateIpAddresses=["10.0.1.200"])
+    assert [a["PrivateIpAddress"] for a in exact["AssignedPrivateIpAddresses"]] == ["10.0.1.200"]
+    assert secondaries(ec2, eni_id) == sorted(picked + ["10.0.1.200"])
+
+    other = ec2.create_network_interface(SubnetId=subnet)["NetworkInterface"]["NetworkInterfaceId"]
+    with aws_error("InvalidIPAddress.InUse"):
+        ec2.assign_private_ip_addresses(NetworkInterfaceId=other, PrivateIpAddresses=["10.0.1.200"])
+    with aws_error("InvalidParameterValue"):
+        ec2.assign_private_ip_addresses(NetworkInterfaceId=other, PrivateIpAddresses=["10.0.2.5"])
+
+    ec2.unassign_private_ip_addresses(NetworkInterfaceId=eni_id, PrivateIpAddresses=["10.0.1.200"])
+    assert secondaries(ec2, eni_id) == picked
+    with aws_error("InvalidParameterValue"):
+        ec2.unassign_private_ip_addresses(NetworkInterfaceId=eni_id, PrivateIpAddresses=[primary])
+    # The freed address is free for anyone in the subnet again.
+    again = ec2.assign_private_ip_addresses(NetworkInterfaceId=other, PrivateIpAddresses=["10.0.1.200"])
+    assert [a["PrivateIpAddress"] for a in again["AssignedPrivateIpAddresses"]] == ["10.0.1.200"]
+    [s] = ec2.describe_subnets(SubnetIds=[subnet])["Subnets"]
+    assert s["AvailableIpAddressCount"] == 251 - 2 - 2 - 1
+
+
+def test_another_account_cannot_change_an_interfaces_addresses(aws, ec2):
+    vpc = new_vpc(ec2, "10.0.0.0/16")
+    eni = ec2.create_network_interface(SubnetId=new_subnet(ec2, vpc, "10.0.1.0/24"))["NetworkInterface"]
+    with aws_error("InvalidNetworkInterfaceID.NotFound"):
+        aws("ec2", "222222222222").assign_private_ip_addresses(
+            NetworkInterfaceId=eni["NetworkInterfaceId"], SecondaryPrivateIpAddressCount=1)

@@ -353,6 +353,78 @@ impl Cloud {
         }
     }
 
+    pub(crate) fn assign_private_ips(
+        &mut self,
+        c: &Caller,
+        interface_id: &str,
+        wanted: &[Ipv4Addr],
+        count: usize,
+    ) -> Result<Outcome> {
+        let eni = self.owned_interface(c, interface_id)?;
+        if wanted.is_empty() && count == 0 {
+            return Err(Error::missing(
+                "PrivateIpAddresses or SecondaryPrivateIpAddressCount",
+            ));
+        }
+        if 1 + eni.secondary_ips.len() + wanted.len() + count > MAX_ADDRESSES {
+            return Err(Error::new(
+                "PrivateIpAddressLimitExceeded",
+                format!("Number of private addresses exceeds the limit of {MAX_ADDRESSES}."),
+            ));
+        }
+        let mut probe = self.subnets[&eni.subnet_id].clone();
+        let mut added = Vec::new();
+        for want in wanted
+            .iter()
+            .copied()
+            .map(Some)
+            .chain(std::iter::repeat_n(None, count))
+        {
+            let ip = self.pick_address(&probe, want)?;
+            probe.used.insert(ip);
+            added.push(ip);
+        }
+        let subnet_id = eni.subnet_id.clone();
+        if let Some(s) = self.subnets.get_mut(&subnet_id) {
+            s.used.extend(added.iter().copied());
+        }
+        self.interfaces
+            .get_mut(interface_id)
+            .expect("checked above")
+            .secondary_ips
+            .extend(added.iter().copied());
+        Ok(Outcome::PrivateIps(added))
+    }
+
+    pub(crate) fn unassign_private_ips(
+        &mut self,
+        c: &Caller,
+        interface_id: &str,
+        addresses: &[Ipv4Addr],
+    ) -> Result<Outcome> {
+        let eni = self.owned_interface(c, interface_id)?;
+        if addresses.is_empty() {
+            return Err(Error::missing("PrivateIpAddress"));
+        }
+        if addresses.iter().any(|a| !eni.secondary_ips.contains(a)) {
+            return Err(Error::invalid_value(format!(
+                "Some of the specified addresses are not assigned to interface {interface_id}"
+            )));
+        }
+        let subnet_id = eni.subnet_id.clone();
+        if let Some(s) = self.subnets.get_mut(&subnet_id) {
+            for a in addresses {
+                s.used.remove(a);
+            }
+        }
+        self.interfaces
+            .get_mut(interface_id)
+            .expect("checked above")
+            .secondary_ips
+            .retain(|a| !addresses.contains(a));
+        Ok(Outcome::Done)
+    }
+
     pub(crate) fn modify_interface(
         &mut self,
         c: &Caller,

@@ -215,6 +215,16 @@ pub enum Command {
         interface_id: String,
         request: Ipv6Request,
     },
+    /// Secondary private addresses: these exact ones, then `count` more picked freely.
+    AssignPrivateIps {
+        interface_id: String,
+        addresses: Vec<std::net::Ipv4Addr>,
+        count: usize,
+    },
+    UnassignPrivateIps {
+        interface_id: String,
+        addresses: Vec<std::net::Ipv4Addr>,
+    },
     UnassignIpv6Addresses {
         interface_id: String,
         addresses: Vec<std::net::Ipv6Addr>,
@@ -276,6 +286,8 @@ pub enum Outcome {
     Terminated(Vec<(String, InstanceState, InstanceState)>),
     /// IPv6 addresses given to or taken from an interface.
     Ipv6Addresses(Vec<std::net::Ipv6Addr>),
+    /// Private IPv4 addresses given to an interface.
+    PrivateIps(Vec<std::net::Ipv4Addr>),
     /// A CIDR block association made or ended: the VPC or subnet, the association, the block.
     Ipv6 {
         resource_id: String,
@@ -460,6 +472,15 @@ impl Cloud {
                 interface_id,
                 addresses,
             } => self.unassign_ipv6(&caller, interface_id, addresses),
+            Command::AssignPrivateIps {
+                interface_id,
+                addresses,
+                count,
+            } => self.assign_private_ips(&caller, interface_id, addresses, *count),
+            Command::UnassignPrivateIps {
+                interface_id,
+                addresses,
+            } => self.unassign_private_ips(&caller, interface_id, addresses),
             Command::ModifyNetworkInterface {
                 interface_id,
                 change,

@@ -113,6 +113,14 @@ fn ipv6_request(
     Ok(cloud::Ipv6Request { addresses, count })
 }
 
+fn private_ips(listed: Option<Vec<String>>) -> Result<Vec<std::net::Ipv4Addr>, ApiError> {
+    listed
+        .unwrap_or_default()
+        .into_iter()
+        .map(|ip| ipv4(&ip))
+        .collect()
+}
+
 fn addresses_of(o: &Outcome) -> Vec<String> {
     match o {
         Outcome::Ipv6Addresses(a) => a.iter().map(ToString::to_string).collect(),
@@ -995,6 +1003,71 @@ impl w::Api for Services {
         })
     }
 
+    fn assign_private_ip_addresses(
+        &self,
+        ctx: &mut Ctx,
+        input: w::AssignPrivateIpAddressesRequest,
+    ) -> Result<w::AssignPrivateIpAddressesResult, ApiError> {
+        if input.ipv4_prefixes.is_some() || input.ipv4_prefix_count.is_some() {
+            return Err(ApiError::not_implemented(
+                "ec2",
+                "AssignPrivateIpAddresses with prefixes",
+            ));
+        }
+        if input.allow_reassignment == Some(true) {
+            return Err(ApiError::not_implemented(
+                "ec2",
+                "AssignPrivateIpAddresses moving addresses from other interfaces",
+            ));
+        }
+        let addresses = private_ips(input.private_ip_addresses)?;
+        let count = match input.secondary_private_ip_address_count {
+            Some(n) if n < 0 => {
+                return Err(invalid(format!(
+                    "Value ({n}) for parameter secondaryPrivateIpAddressCount is invalid."
+                )))
+            }
+            n => n.unwrap_or(0) as usize,
+        };
+        let interface_id = input.network_interface_id;
+        let command = Command::AssignPrivateIps {
+            interface_id: interface_id.clone(),
+            addresses,
+            count,
+        };
+        self.mutate(ctx, command, |_, o| w::AssignPrivateIpAddressesResult {
+            network_interface_id: Some(interface_id),
+            assigned_private_ip_addresses: Some(match o {
+                Outcome::PrivateIps(ips) => ips
+                    .iter()
+                    .map(|ip| w::AssignedPrivateIpAddress {
+                        private_ip_address: Some(ip.to_string()),
+                    })
+                    .collect(),
+                _ => vec![],
+            }),
+            assigned_ipv4_prefixes: None,
+        })
+    }
+
+    fn unassign_private_ip_addresses(
+        &self,
+        ctx: &mut Ctx,
+        input: w::UnassignPrivateIpAddressesRequest,
+    ) -> Result<(), ApiError> {
+        if input.ipv4_prefixes.is_some() {
+            return Err(ApiError::not_implemented(
+                "ec2",
+                "UnassignPrivateIpAddresses with prefixes",
+            ));
+        }
+        let command = Command::UnassignPrivateIps {
+            interface_id: input.network_interface_id,
+            addresses: private_ips(input.private_ip_addresses)?,
+        };
+        self.mutate(ctx, command, |_, _| ())
+    }
+
     fn assign_ipv6_addresses(
         &self,
         ctx: &mut Ctx,
@@ -1801,12 +1874,13 @@ fn no_legacy_egress(
     Ok(())
 }
 
+fn ipv4(s: &str) -> Result<std::net::Ipv4Addr, ApiError> {
+    s.parse()
+        .map_err(|_| invalid(format!("Invalid value '{s}' for private IP address.")))
+}
+
 fn parse_ip(raw: Option<String>) -> Result<Option<std::net::Ipv4Addr>, ApiError> {
-    raw.map(|s| {
-        s.parse()
-            .map_err(|_| invalid(format!("Invalid value '{s}' for private IP address.")))
-    })
-    .transpose()
+    raw.as_deref().map(ipv4).transpose()
 }
 
 fn new_rules_out(c: &Cloud, o: &Outcome) -> Vec<w::SecurityGroupRule> {

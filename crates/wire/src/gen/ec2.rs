@@ -50,6 +50,8 @@ pub const OPERATIONS: &[&str] = &[
     "DescribeNetworkInterfaceAttribute",
     "AssignIpv6Addresses",
     "UnassignIpv6Addresses",
+    "AssignPrivateIpAddresses",
+    "UnassignPrivateIpAddresses",
     "RunInstances",
     "DescribeInstances",
     "TerminateInstances",
@@ -87,7 +89,6 @@ pub const UNMODELLED: &[&str] = &[
     "AllocateHosts",
     "AllocateIpamPoolCidr",
     "ApplySecurityGroupsToClientVpnTargetNetwork",
-    "AssignPrivateIpAddresses",
     "AssignPrivateNatGatewayAddress",
     "AssociateAddress",
     "AssociateCapacityReservationBillingOwner",
@@ -772,7 +773,6 @@ pub const UNMODELLED: &[&str] = &[
     "StartVpcEndpointServicePrivateDnsVerification",
     "StopInstances",
     "TerminateClientVpnConnections",
-    "UnassignPrivateIpAddresses",
     "UnassignPrivateNatGatewayAddress",
     "UnlockSnapshot",
     "UnmonitorInstances",
@@ -826,6 +826,28 @@ pub struct AssignIpv6AddressesResult {
     pub assigned_ipv6_addresses: Option<Vec<String>>,
     pub assigned_ipv6_prefixes: Option<Vec<String>>,
     pub network_interface_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AssignPrivateIpAddressesRequest {
+    pub ipv4_prefixes: Option<Vec<String>>,
+    pub ipv4_prefix_count: Option<i32>,
+    pub network_interface_id: String,
+    pub private_ip_addresses: Option<Vec<String>>,
+    pub secondary_private_ip_address_count: Option<i32>,
+    pub allow_reassignment: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AssignPrivateIpAddressesResult {
+    pub network_interface_id: Option<String>,
+    pub assigned_private_ip_addresses: Option<Vec<AssignedPrivateIpAddress>>,
+    pub assigned_ipv4_prefixes: Option<Vec<Ipv4PrefixSpecification>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AssignedPrivateIpAddress {
+    pub private_ip_address: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -2776,6 +2798,13 @@ pub struct UnassignIpv6AddressesResult {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct UnassignPrivateIpAddressesRequest {
+    pub ipv4_prefixes: Option<Vec<String>>,
+    pub network_interface_id: String,
+    pub private_ip_addresses: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UpdateSecurityGroupRuleDescriptionsEgressRequest {
     pub dry_run: Option<bool>,
     pub group_id: Option<String>,
@@ -2964,6 +2993,27 @@ impl AssignIpv6AddressesRequest {
                 rt::query_list(n, None, rt::query_scalar)
             })?,
             ipv6_address_count: rt::query_opt(n, "Ipv6AddressCount", rt::query_scalar)?,
+        })
+    }
+}
+
+impl AssignPrivateIpAddressesRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            ipv4_prefixes: rt::query_opt(n, "Ipv4Prefix", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            ipv4_prefix_count: rt::query_opt(n, "Ipv4PrefixCount", rt::query_scalar)?,
+            network_interface_id: rt::query_req(n, "NetworkInterfaceId", rt::query_scalar)?,
+            private_ip_addresses: rt::query_opt(n, "PrivateIpAddress", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            secondary_private_ip_address_count: rt::query_opt(
+                n,
+                "SecondaryPrivateIpAddressCount",
+                rt::query_scalar,
+            )?,
+            allow_reassignment: rt::query_opt(n, "AllowReassignment", rt::query_scalar)?,
         })
     }
 }
@@ -4610,6 +4660,20 @@ impl UnassignIpv6AddressesRequest {
     }
 }
 
+impl UnassignPrivateIpAddressesRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            ipv4_prefixes: rt::query_opt(n, "Ipv4Prefix", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            network_interface_id: rt::query_req(n, "NetworkInterfaceId", rt::query_scalar)?,
+            private_ip_addresses: rt::query_opt(n, "PrivateIpAddress", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+        })
+    }
+}
+
 impl UpdateSecurityGroupRuleDescriptionsEgressRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -4753,6 +4817,40 @@ impl AssignIpv6AddressesResult {
         }
         if let Some(x) = &self.network_interface_id {
             w.field("networkInterfaceId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl AssignPrivateIpAddressesResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.network_interface_id {
+            w.field("networkInterfaceId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.assigned_private_ip_addresses {
+            w.field(
+                "assignedPrivateIpAddressesSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<AssignedPrivateIpAddress>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.assigned_ipv4_prefixes {
+            w.field(
+                "assignedIpv4PrefixSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<Ipv4PrefixSpecification>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+    }
+}
+
+impl AssignedPrivateIpAddress {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.private_ip_address {
+            w.field("privateIpAddress", x, |w: &mut XmlWriter, v| w.scalar(v));
         }
     }
 }
@@ -8390,6 +8488,25 @@ pub trait Api {
         let _ = (ctx, input);
         Err(ApiError::not_implemented("ec2", "UnassignIpv6Addresses"))
     }
+    fn assign_private_ip_addresses(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: AssignPrivateIpAddressesRequest,
+    ) -> Result<AssignPrivateIpAddressesResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "AssignPrivateIpAddresses"))
+    }
+    fn unassign_private_ip_addresses(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: UnassignPrivateIpAddressesRequest,
+    ) -> Result<(), ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "UnassignPrivateIpAddresses",
+        ))
+    }
     fn run_instances(
         &self,
         ctx: &mut Self::Ctx,
@@ -8995,6 +9112,29 @@ fn call<A: Api>(
                     .map_err(|e| rt::decode_error(SERVICE, e))?,
             )?;
             rt::ec2_response("UnassignIpv6Addresses", req.request_id, |w| out.to_xml(w))
+        }
+        "AssignPrivateIpAddresses" => {
+            let out = api.assign_private_ip_addresses(
+                ctx,
+                AssignPrivateIpAddressesRequest::from_query(req.params)
+                    .map_err(|e| rt::decode_error(SERVICE, e))?,
+            )?;
+            rt::ec2_response("AssignPrivateIpAddresses", req.request_id, |w| {
+                out.to_xml(w)
+            })
+        }
+        "UnassignPrivateIpAddresses" => {
+            let out = api.unassign_private_ip_addresses(
+                ctx,
+                UnassignPrivateIpAddressesRequest::from_query(req.params)
+                    .map_err(|e| rt::decode_error(SERVICE, e))?,
+            )?;
+            {
+                let () = out;
+                rt::ec2_response("UnassignPrivateIpAddresses", req.request_id, |w| {
+                    w.field("return", &true, |w: &mut XmlWriter, v| w.scalar(v))
+                })
+            }
         }
         "RunInstances" => {
             let out = api.run_instances(
