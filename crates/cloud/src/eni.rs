@@ -280,18 +280,8 @@ impl Cloud {
         let mut probe = subnet.clone();
         let ip = self.pick_address(&probe, req.private_ip)?;
         probe.used.insert(ip);
-        let mut secondary_ips = Vec::new();
-        for wanted in req
-            .secondary_ips
-            .iter()
-            .copied()
-            .map(Some)
-            .chain(std::iter::repeat_n(None, req.secondary_count))
-        {
-            let extra = self.pick_address(&probe, wanted)?;
-            probe.used.insert(extra);
-            secondary_ips.push(extra);
-        }
+        let secondary_ips =
+            self.pick_addresses(&mut probe, req.secondary_ips, req.secondary_count)?;
         let id = ids.id("eni");
         let mac = ids.mac();
         // Drawn after the interface's other ids, so interfaces without IPv6 keep theirs.
@@ -373,17 +363,7 @@ impl Cloud {
             ));
         }
         let mut probe = self.subnets[&eni.subnet_id].clone();
-        let mut added = Vec::new();
-        for want in wanted
-            .iter()
-            .copied()
-            .map(Some)
-            .chain(std::iter::repeat_n(None, count))
-        {
-            let ip = self.pick_address(&probe, want)?;
-            probe.used.insert(ip);
-            added.push(ip);
-        }
+        let added = self.pick_addresses(&mut probe, wanted, count)?;
         let subnet_id = eni.subnet_id.clone();
         if let Some(s) = self.subnets.get_mut(&subnet_id) {
             s.used.extend(added.iter().copied());

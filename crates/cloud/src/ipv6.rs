@@ -19,6 +19,22 @@ const MAX_IPV6_ADDRESSES: usize = 50;
 /// Amazon's blocks come from its own space; the first two groups are the same for every VPC.
 const AMAZON_PREFIX: [u16; 2] = [0x2600, 0x1f18];
 
+/// The pool AWS names for the blocks it hands out itself.
+pub const AMAZON_POOL: &str = "Amazon";
+
+/// The `ipv6-cidr-block-association.*` filters of VPCs and subnets: a block, if there is one,
+/// is associated and Amazon's.
+pub(crate) fn ipv6_filter_values(block: &Option<Ipv6Block>, name: &str) -> Option<Vec<String>> {
+    let value: fn(&Ipv6Block) -> String = match name {
+        "ipv6-cidr-block-association.ipv6-cidr-block" => |b| b.cidr.to_string(),
+        "ipv6-cidr-block-association.association-id" => |b| b.association_id.clone(),
+        "ipv6-cidr-block-association.state" => |_| "associated".into(),
+        "ipv6-cidr-block-association.ipv6-pool" => |_| AMAZON_POOL.into(),
+        _ => return None,
+    };
+    Some(block.iter().map(value).collect())
+}
+
 /// The part of an address inside its /64.
 fn host_of(a: Ipv6Addr) -> u64 {
     u128::from(a) as u64

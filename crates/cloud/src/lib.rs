@@ -35,6 +35,7 @@ pub use group::{GroupRef, Permission, RuleRevoke};
 pub use group_vpc::{GroupVpcAssociation, ASSOCIATION_FILTERS};
 pub use iam::{IamCommand, Identity, NewRole};
 pub use ids::Ids;
+pub use ipv6::AMAZON_POOL;
 pub use model::*;
 pub use org::OrgCommand;
 pub use peering::{
@@ -48,7 +49,6 @@ pub use rules::RuleSpec;
 pub use subnet::NewSubnet;
 pub use tags::{resource_type, validate_tags, TagEntry};
 pub use visibility::Caller;
-pub use vpc::AMAZON_POOL;
 
 use filter::Filter;
 use serde::{Deserialize, Serialize};

@@ -2,8 +2,8 @@
 
 use crate::error::{Error, Result};
 use crate::filter::{Filter, Filterable};
+use crate::ipv6::ipv6_filter_values;
 use crate::model::*;
-use crate::vpc::ipv6_values;
 use crate::{regions, Caller, Cloud, Ids, Listed, Outcome, Page, Paged, Scope, SubnetAttribute};
 use ipnet::{Ipv4Net, Ipv6Net};
 use serde::{Deserialize, Serialize};
@@ -48,14 +48,7 @@ impl Filterable for Subnet {
             "default-for-az" | "defaultForAz" => vec![self.default_for_az.to_string()],
             "map-public-ip-on-launch" => vec![self.map_public_ip_on_launch.to_string()],
             "ipv6-native" | "enable-dns64" => vec!["false".into()],
-            "ipv6-cidr-block-association.ipv6-cidr-block" => {
-                ipv6_values(&self.ipv6, |b| b.cidr.to_string())
-            }
-            "ipv6-cidr-block-association.association-id" => {
-                ipv6_values(&self.ipv6, |b| b.association_id.clone())
-            }
-            "ipv6-cidr-block-association.state" => ipv6_values(&self.ipv6, |_| "associated".into()),
-            _ => return None,
+            _ => return ipv6_filter_values(&self.ipv6, name),
         })
     }
     fn tags(&self) -> &[Tag] {
@@ -279,6 +272,28 @@ impl Cloud {
                     format!("There are not enough free addresses in subnet '{}' to satisfy the requested number of instances.", s.id),
                 )
             })
+    }
+
+    /// These exact addresses, then `count` more, each checked against `probe` (a scratch copy
+    /// of the subnet) and marked used in it, so nothing changes until all are found.
+    pub(crate) fn pick_addresses(
+        &self,
+        probe: &mut Subnet,
+        wanted: &[Ipv4Addr],
+        count: usize,
+    ) -> Result<Vec<Ipv4Addr>> {
+        let mut picked = Vec::with_capacity(wanted.len() + count);
+        for want in wanted
+            .iter()
+            .copied()
+            .map(Some)
+            .chain(std::iter::repeat_n(None, count))
+        {
+            let ip = self.pick_address(probe, want)?;
+            probe.used.insert(ip);
+            picked.push(ip);
+        }
+        Ok(picked)
     }
 
     pub fn describe_subnets(

@@ -4,6 +4,7 @@
 use crate::error::{Error, Result};
 use crate::filter::{self, Filter, Filterable};
 use crate::group::{allow_all, ANY_IPV4, ANY_IPV6};
+use crate::ipv6::ipv6_filter_values;
 use crate::model::*;
 use crate::{regions, Caller, Cloud, Ids, Listed, Outcome, Page, Paged, Scope, VpcAttribute};
 use ipnet::Ipv4Net;
@@ -21,32 +22,12 @@ impl Filterable for Vpc {
             "dhcp-options-id" => vec![self.dhcp_options_id.clone()],
             "is-default" => vec![self.is_default.to_string()],
             "owner-id" => vec![self.owner.clone()],
-            "ipv6-cidr-block-association.ipv6-cidr-block" => {
-                ipv6_values(&self.ipv6, |b| b.cidr.to_string())
-            }
-            "ipv6-cidr-block-association.association-id" => {
-                ipv6_values(&self.ipv6, |b| b.association_id.clone())
-            }
-            "ipv6-cidr-block-association.state" => ipv6_values(&self.ipv6, |_| "associated".into()),
-            "ipv6-cidr-block-association.ipv6-pool" => {
-                ipv6_values(&self.ipv6, |_| AMAZON_POOL.into())
-            }
-            _ => return None,
+            _ => return ipv6_filter_values(&self.ipv6, name),
         })
     }
     fn tags(&self) -> &[Tag] {
         &self.tags
     }
-}
-
-/// The pool AWS names for the blocks it hands out itself.
-pub const AMAZON_POOL: &str = "Amazon";
-
-pub(crate) fn ipv6_values(
-    block: &Option<Ipv6Block>,
-    value: impl Fn(&Ipv6Block) -> String,
-) -> Vec<String> {
-    block.iter().map(value).collect()
 }
 
 pub const VPC_FILTERS: &[&str] = &[

@@ -84,6 +84,15 @@ fn ipv6_address(text: &str) -> Result<std::net::Ipv6Addr, ApiError> {
         .map_err(|_| invalid(format!("Invalid IPv6 address: {text}")))
 }
 
+/// A how-many parameter: absent, or a count that is not negative.
+fn count_param(n: Option<i32>, parameter: &str) -> Result<Option<usize>, ApiError> {
+    n.map(|n| {
+        usize::try_from(n)
+            .map_err(|_| invalid(format!("Value ({n}) for parameter {parameter} is invalid.")))
+    })
+    .transpose()
+}
+
 /// IPv6 addresses asked for by list or by count (AWS takes one or the other).
 fn ipv6_request(
     addresses: Vec<Option<String>>,
@@ -95,14 +104,7 @@ fn ipv6_request(
             "Specify either IPv6 addresses or an IPv6 address count, not both.",
         )));
     }
-    let count = match count {
-        Some(n) if n < 0 => {
-            return Err(invalid(format!(
-                "Value ({n}) for parameter ipv6AddressCount is invalid."
-            )))
-        }
-        n => n.map(|n| n as usize),
-    };
+    let count = count_param(count, "ipv6AddressCount")?;
     let addresses = addresses
         .into_iter()
         .map(|a| {
@@ -976,15 +978,11 @@ impl w::Api for Services {
                 secondary_ips.push(ip);
             }
         }
-        let secondary_count = match input.secondary_private_ip_address_count {
-            Some(n) if n < 0 => {
-                return Err(invalid(format!(
-                    "Value ({n}) for parameter secondaryPrivateIpAddressCount is invalid."
-                )))
-            }
-            Some(n) => n as usize,
-            None => 0,
-        };
+        let secondary_count = count_param(
+            input.secondary_private_ip_address_count,
+            "secondaryPrivateIpAddressCount",
+        )?
+        .unwrap_or(0);
         let command = Command::CreateNetworkInterface {
             subnet_id: input.subnet_id,
             groups: input.groups.unwrap_or_default(),
@@ -1021,14 +1019,11 @@ impl w::Api for Services {
             ));
         }
         let addresses = private_ips(input.private_ip_addresses)?;
-        let count = match input.secondary_private_ip_address_count {
-            Some(n) if n < 0 => {
-                return Err(invalid(format!(
-                    "Value ({n}) for parameter secondaryPrivateIpAddressCount is invalid."
-                )))
-            }
-            n => n.unwrap_or(0) as usize,
-        };
+        let count = count_param(
+            input.secondary_private_ip_address_count,
+            "secondaryPrivateIpAddressCount",
+        )?
+        .unwrap_or(0);
         let interface_id = input.network_interface_id;
         let command = Command::AssignPrivateIps {
             interface_id: interface_id.clone(),
