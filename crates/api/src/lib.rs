@@ -4,6 +4,7 @@
 
 pub mod config;
 pub mod engine;
+pub mod fsck;
 
 mod ec2;
 mod iam;
@@ -84,6 +85,13 @@ impl Services {
         let tickets = self.engine.declare(&config)?;
         self.declared = Some(Arc::new(config));
         Ok((self, tickets))
+    }
+
+    /// Whether `--config` declared an organization for this process to start (and reset) with.
+    pub fn declares_organization(&self) -> bool {
+        self.declared
+            .as_ref()
+            .is_some_and(|c| c.organization.is_some())
     }
 
     /// Forget everything, then rebuild what the configuration declares.

@@ -56,7 +56,11 @@ use std::borrow::Borrow;
 use std::collections::{BTreeSet, HashMap};
 
 /// Adjustable quotas, per account and Region unless said otherwise.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// They are admission control for new requests, never part of the state: what the log holds
+/// was admitted under the quotas of its day and is replayed under [`Limits::unbounded`], and a
+/// lowered quota only refuses new creations above it (as on AWS).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Limits {
     pub vpcs_per_region: usize,
     pub subnets_per_vpc: usize,
@@ -74,6 +78,19 @@ impl Default for Limits {
             groups_per_region: 2500,
             rules_per_group: 60,
             groups_per_interface: 5,
+        }
+    }
+}
+
+impl Limits {
+    /// No quota at all: for replaying what was already admitted.
+    pub fn unbounded() -> Limits {
+        Limits {
+            vpcs_per_region: usize::MAX,
+            subnets_per_vpc: usize::MAX,
+            groups_per_region: usize::MAX,
+            rules_per_group: usize::MAX,
+            groups_per_interface: usize::MAX,
         }
     }
 }

@@ -21,6 +21,21 @@ struct Cli {
 enum Commands {
     /// Answer the AWS APIs on one HTTP port until interrupted.
     Serve(ServeArgs),
+    /// Check a data directory's log without changing it (exit status 1 if a start would
+    /// refuse it), or with --salvage recover what came before its damage.
+    Fsck(FsckArgs),
+}
+
+#[derive(Args)]
+struct FsckArgs {
+    /// The data directory to check (it must not be in use by a running ramparts).
+    #[arg(long, default_value = "ramparts-data", env = "RAMPARTS_DATA_DIR")]
+    data_dir: PathBuf,
+
+    /// Keep the damaged log aside (as commands.log.damaged-N) and make a new log of every
+    /// record before the first damaged or unreplayable one. Only ever done when asked.
+    #[arg(long)]
+    salvage: bool,
 }
 
 #[derive(Args)]
@@ -150,6 +165,57 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
+fn fsck(args: FsckArgs) -> std::process::ExitCode {
+    use std::process::ExitCode;
+    if !args.salvage {
+        return match api::fsck::check(&args.data_dir) {
+            Ok(report) => {
+                print!("{report}");
+                if report.blocks_start() {
+                    println!(
+                        "a start refuses this log; `ramparts fsck --data-dir {} --salvage` keeps \
+                         the {} records before the damage ({} from the damage on would be \
+                         lost) and sets the damaged log aside",
+                        args.data_dir.display(),
+                        report.good,
+                        report.lost()
+                    );
+                    ExitCode::from(1)
+                } else {
+                    ExitCode::SUCCESS
+                }
+            }
+            Err(e) => {
+                eprintln!("ramparts fsck: {e}");
+                ExitCode::from(2)
+            }
+        };
+    }
+    match api::fsck::salvage(&args.data_dir) {
+        Ok(done) => {
+            print!("{}", done.before);
+            println!(
+                "salvaged: the log now holds the {} records before the damage{}; {} records \
+                 from the damage on ({} bytes) are not in it. The damaged log is kept, \
+                 unchanged, as {}",
+                done.before.good,
+                done.before
+                    .last_seq
+                    .map(|n| format!(", through sequence number {n}"))
+                    .unwrap_or_default(),
+                done.before.lost(),
+                done.bytes_dropped,
+                done.kept_as.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("ramparts fsck: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 fn cloud_limits(args: &ServeArgs) -> api::Limits {
     api::Limits {
         vpcs_per_region: args.vpcs_per_region,
@@ -182,6 +248,10 @@ fn main() -> std::process::ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
+    let args = match cli.command {
+        Commands::Serve(args) => args,
+        Commands::Fsck(args) => return fsck(args),
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -192,9 +262,7 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    let result = match cli.command {
-        Commands::Serve(args) => runtime.block_on(serve(args)),
-    };
+    let result = runtime.block_on(serve(args));
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

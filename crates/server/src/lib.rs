@@ -45,6 +45,15 @@ async fn health(State(state): State<Arc<AppState>>) -> Response {
         "version": env!("CARGO_PKG_VERSION"),
         "uptime_seconds": engine.uptime().as_secs_f64(),
         "store": engine.store(),
+        // Kept in the log: the same after every restart, whatever the flags say.
+        "state": engine.stored_settings(),
+        // From this process's command line: they govern new requests only.
+        "process": {
+            "default_account": state.default_account,
+            "quotas": engine.limits(),
+            "compact_log_at": engine.compact_floor(),
+            "organization_declared": state.services.declares_organization(),
+        },
     });
     json_response(StatusCode::OK, body.to_string())
 }
