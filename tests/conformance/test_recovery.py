@@ -328,3 +328,44 @@ def test_one_ramparts_per_data_directory(tmp_path):
     finally:
         srv.stop()
     assert run("fsck", "--data-dir", str(srv.data_dir)).returncode == 0
+
+
+ORG = """
+[organization]
+management_account = "{mgmt}"
+
+[[organization.accounts]]
+id = "{member}"
+name = "member"
+email = "member-{member}@example.com"
+"""
+
+
+def org_accounts(server, mgmt):
+    org = boto3.client("organizations", endpoint_url=server.url, region_name="us-east-1",
+                       aws_access_key_id=mgmt, aws_secret_access_key="s", config=CONFIG)
+    org.meta.events.register("after-call", STRICT.hook)
+    return sorted(a["Id"] for a in org.list_accounts()["Accounts"])
+
+
+def test_a_declaration_that_contradicts_the_state_does_not_hide_it(tmp_path):
+    first = tmp_path / "first.toml"
+    first.write_text(ORG.format(mgmt="111111111111", member="222222222222"))
+    srv = Server(tmp_path, ephemeral=False, extra=["--config", str(first)]).start()
+    try:
+        assert health(srv)["process"]["organization_declared"] is True
+        vpc = ec2(srv).create_vpc(CidrBlock="10.3.0.0/16")["Vpc"]["VpcId"]
+        srv.stop()
+        # The same declaration again changes nothing; one that makes the member a management
+        # account contradicts the state, which is served as it is.
+        contradicting = tmp_path / "second.toml"
+        contradicting.write_text(ORG.format(mgmt="222222222222", member="444444444444"))
+        for config in (first, contradicting):
+            srv.extra = ["--config", str(config)]
+            srv.start()
+            assert org_accounts(srv, "111111111111") == ["111111111111", "222222222222"]
+            assert vpc in {v["VpcId"] for v in ec2(srv).describe_vpcs()["Vpcs"]}
+            srv.stop()
+        assert "contradicts the state" in srv.log.read_text()
+    finally:
+        srv.stop()

@@ -77,14 +77,15 @@ impl Services {
         }
     }
 
-    /// Start from a declared organization: applied now, and again after every reset.
+    /// Start from a declared organization: applied now, and again after every reset. The
+    /// declaration stays even when applying it now fails (say, it contradicts the state).
     pub fn with_declared(
         mut self,
         config: config::Config,
-    ) -> Result<(Services, Vec<Ticket>), String> {
-        let tickets = self.engine.declare(&config)?;
+    ) -> (Services, Result<Vec<Ticket>, String>) {
+        let applied = self.engine.declare(&config);
         self.declared = Some(Arc::new(config));
-        Ok((self, tickets))
+        (self, applied)
     }
 
     /// Whether `--config` declared an organization for this process to start (and reset) with.

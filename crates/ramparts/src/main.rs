@@ -143,13 +143,23 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let config =
             api::config::Config::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-        let (declared, tickets) = services
-            .with_declared(config)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-        for t in tickets {
-            t.durable().await.map_err(|e| e.to_string())?;
-        }
+        let had_state = services.engine.stored_settings().seq > 0;
+        let (declared, applied) = services.with_declared(config);
         services = declared;
+        match applied {
+            Ok(tickets) => {
+                for t in tickets {
+                    t.durable().await.map_err(|e| e.to_string())?;
+                }
+            }
+            // The flag may not make what the directory holds unreachable: serve it as it is.
+            Err(e) if had_state => tracing::warn!(
+                config = %path.display(),
+                error = %e,
+                "the declared organization contradicts the state; serving the state as it is"
+            ),
+            Err(e) => return Err(format!("{}: {e}", path.display())),
+        }
     }
     let state = server::AppState {
         services,
