@@ -254,8 +254,13 @@ pub(crate) struct ReplayFailure {
 /// Apply every record as it was applied when it was accepted: quotas and other settings of the
 /// process played their part then and play none now ([`Limits::unbounded`]).
 pub(crate) fn replay(records: &Records) -> Result<Replayed, ReplayFailure> {
+    let replaying = || {
+        let mut cloud = Cloud::new(Limits::unbounded());
+        cloud.replaying = true;
+        cloud
+    };
     let mut r = Replayed {
-        cloud: Cloud::new(Limits::unbounded()),
+        cloud: replaying(),
         seq: 0,
         seed: None,
         clock: None,
@@ -279,7 +284,7 @@ pub(crate) fn replay(records: &Records) -> Result<Replayed, ReplayFailure> {
                 r.seed = Some(seed);
                 r.seq = seq.unwrap_or(r.seq);
                 r.clock = clock.or(r.clock);
-                r.cloud = Cloud::new(Limits::unbounded());
+                r.cloud = replaying();
             }
             Record::Snapshot {
                 seed,
@@ -292,6 +297,7 @@ pub(crate) fn replay(records: &Records) -> Result<Replayed, ReplayFailure> {
                 r.seq = seq;
                 r.clock = clock.or(r.clock);
                 r.cloud = cloud.restored(Limits::unbounded());
+                r.cloud.replaying = true;
                 r.snapshot_size = std::mem::take(&mut r.bytes_since_snapshot);
             }
             Record::Command { seq, envelope } => {
@@ -338,6 +344,7 @@ impl Engine {
             snapshot_size,
         } = replayed;
         cloud.limits = config.limits.clone();
+        cloud.replaying = false;
         let fresh_clock = || match config.seed {
             Some(_) => Clock::Fixed {
                 next: FIXED_EPOCH_MS,

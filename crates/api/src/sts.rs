@@ -103,6 +103,7 @@ impl w::Api for Services {
             role_arn: input.role_arn,
             session_name: input.role_session_name,
             duration_seconds: input.duration_seconds.map(i64::from),
+            external_id: input.external_id,
         };
         let outcome = self.apply(ctx, Command::Iam(command), |_, o| o.clone())?;
         let Outcome::Id(key_id) = outcome else {

@@ -264,7 +264,28 @@ pub enum IamCommand {
         role_arn: String,
         session_name: String,
         duration_seconds: Option<i64>,
+        /// What the caller passed as `ExternalId`, for the trust policy's conditions.
+        #[serde(default)]
+        external_id: Option<String>,
     },
+}
+
+/// `aws:CurrentTime`'s form: ISO 8601 in UTC, to the second.
+fn iso8601(at: Millis) -> String {
+    let format =
+        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
+    time::OffsetDateTime::from_unix_timestamp(at / 1000)
+        .ok()
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_default()
+}
+
+/// What an AssumeRole asks for, as logged.
+struct AssumeRequest<'a> {
+    caller_arn: &'a str,
+    role_arn: &'a str,
+    session_name: &'a str,
+    external_id: Option<&'a str>,
 }
 
 /// Every account's IAM objects and the credentials issued for them.
@@ -717,7 +738,18 @@ impl Cloud {
                 role_arn,
                 session_name,
                 duration_seconds,
-            } => self.assume_role(ids, at, caller, role_arn, session_name, *duration_seconds),
+                external_id,
+            } => self.assume_role(
+                ids,
+                at,
+                AssumeRequest {
+                    caller_arn: caller,
+                    role_arn,
+                    session_name,
+                    external_id: external_id.as_deref(),
+                },
+                *duration_seconds,
+            ),
         }
     }
 
@@ -803,11 +835,15 @@ impl Cloud {
         &mut self,
         ids: &mut Ids,
         at: Millis,
-        caller_arn: &str,
-        role_arn: &str,
-        session_name: &str,
+        request: AssumeRequest<'_>,
         duration: Option<i64>,
     ) -> Result<Outcome> {
+        let AssumeRequest {
+            caller_arn,
+            role_arn,
+            session_name,
+            external_id,
+        } = request;
         let denied = || {
             Error::new(
                 "AccessDenied",
@@ -838,7 +874,20 @@ impl Cloud {
         let who = policy::Caller {
             names: caller.principal_names(),
         };
-        if trust.decide_for(&who, "sts:AssumeRole") != policy::Decision::Allowed {
+        let mut context = policy::Context::new();
+        context
+            .set("aws:PrincipalArn", caller_arn)
+            .set("aws:PrincipalAccount", caller.account())
+            .set("sts:RoleSessionName", session_name)
+            .set("aws:CurrentTime", iso8601(at))
+            .set("aws:EpochTime", (at / 1000).to_string());
+        if let Some(external_id) = external_id {
+            context.set("sts:ExternalId", external_id);
+        }
+        // Decided when the command was accepted; a replay applies it as it was then.
+        if !self.replaying
+            && trust.decide_for(&who, "sts:AssumeRole", &context) != policy::Decision::Allowed
+        {
             return Err(denied());
         }
         let seconds = duration.unwrap_or(SESSION_DEFAULT_SECONDS);

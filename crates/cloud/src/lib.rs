@@ -331,6 +331,10 @@ pub struct Cloud {
     pub rule_index: HashMap<Id, Id>,
     #[serde(skip)]
     group_names: group_names::GroupNames,
+    /// Set while a log is replayed: decisions about who may do what (trust policies) were
+    /// made when each command was accepted and are not made again.
+    #[serde(skip)]
+    pub replaying: bool,
     /// (group, VPC) for every security-group VPC association.
     group_vpcs: BTreeSet<(String, String)>,
     /// Account → Region → what it owns there.
