@@ -100,7 +100,7 @@ fn field_ident(name: &str) -> String {
 fn type_ident(shape: &str) -> String {
     const TAKEN: &[&str] = &[
         "String", "Option", "Result", "Vec", "Box", "DateTime", "ApiError", "Value", "Map", "Api",
-        "Self",
+        "Call", "Self",
     ];
     let mut s: String = shape
         .chars()
@@ -522,6 +522,8 @@ impl<'a> Gen<'a> {
         let service = &m.service;
         let mut methods = String::new();
         let mut arms = String::new();
+        let mut variants = String::new();
+        let mut names = String::new();
         for (op, def) in &m.operations {
             let method = field_ident(op).trim_start_matches("r#").to_string();
             let input = def.get("input").and_then(Value::as_str).map(type_ident);
@@ -553,10 +555,26 @@ impl<'a> Gen<'a> {
                 ),
                 (None, _) => String::new(),
             };
-            let call_args = if input.is_some() {
-                format!("ctx, {decode}")
-            } else {
-                "ctx".into()
+            let variant = type_ident(op);
+            let (prepare, call_args) = match &input {
+                Some(t) => {
+                    let _ = writeln!(variants, "    {variant}(&'a {t}),");
+                    let _ = writeln!(names, "            Call::{variant}(_) => {},", lit(op));
+                    (
+                        format!(
+                            "let input = {decode};\n            api.authorize(ctx, Call::{variant}(&input))?;\n            "
+                        ),
+                        "ctx, input".to_string(),
+                    )
+                }
+                None => {
+                    let _ = writeln!(variants, "    {variant},");
+                    let _ = writeln!(names, "            Call::{variant} => {},", lit(op));
+                    (
+                        format!("api.authorize(ctx, Call::{variant})?;\n            "),
+                        "ctx".to_string(),
+                    )
+                }
             };
             let encode = match (m.protocol, output.is_some()) {
                 (Protocol::Ec2, true) => {
@@ -589,7 +607,7 @@ impl<'a> Gen<'a> {
             };
             let _ = writeln!(
                 arms,
-                "        {} => {{\n            let out = api.{method}({call_args})?;\n            {encode}\n        }}",
+                "        {} => {{\n            {prepare}let out = api.{method}({call_args})?;\n            {encode}\n        }}",
                 lit(op)
             );
         }
@@ -600,7 +618,7 @@ impl<'a> Gen<'a> {
         };
         let _ = writeln!(
             self.out,
-            "/// One method per allowed operation; each defaults to the not-implemented error.\npub trait Api {{\n    type Ctx;\n{methods}}}\n"
+            "/// One decoded request, as the authorization step sees it before the operation runs.\n#[derive(Debug, Clone, Copy)]\npub enum Call<'a> {{\n{variants}}}\n\nimpl Call<'_> {{\n    /// The operation's name, as the wire and IAM spell it.\n    pub fn operation(&self) -> &'static str {{\n        match self {{\n{names}        }}\n    }}\n}}\n\n/// One method per allowed operation; each defaults to the not-implemented error.\n/// `authorize` runs between decoding and the operation, for every operation.\npub trait Api {{\n    type Ctx;\n    fn authorize(&self, ctx: &mut Self::Ctx, call: Call<'_>) -> Result<(), ApiError> {{\n        let _ = (ctx, call);\n        Ok(())\n    }}\n{methods}}}\n"
         );
         let _ = writeln!(
             self.out,

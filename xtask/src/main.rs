@@ -4,8 +4,10 @@
 //! reaches (names, types, locations, enums, limits; never documentation) and writes them to
 //! `crates/wire/models/`. `cargo xtask codegen [--check]` turns those trimmed models into the Rust
 //! shapes and codecs under `crates/wire/src/gen/`; with `--check` it fails when the committed
-//! files differ from what it would write.
+//! files differ from what it would write. `cargo xtask authz [--check]` does the same for the
+//! IAM Service Authorization Reference (see `authz`).
 
+mod authz;
 mod codegen;
 mod models;
 
@@ -31,7 +33,11 @@ fn main() -> ExitCode {
             models::run(&repo_root(), dir)
         }
         Some("codegen") => codegen::run(&repo_root(), args.iter().any(|a| a == "--check")),
-        _ => Err("usage: cargo xtask models [--botocore DIR] | codegen [--check]".to_string()),
+        Some("authz") => authz::run(&repo_root(), args.iter().any(|a| a == "--check")),
+        _ => Err(
+            "usage: cargo xtask models [--botocore DIR] | codegen [--check] | authz [--check]"
+                .to_string(),
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -119,6 +119,15 @@ impl Services {
 impl w::Api for Services {
     type Ctx = Ctx;
 
+    fn authorize(&self, ctx: &mut Ctx, call: w::Call<'_>) -> Result<(), ApiError> {
+        self.authorize_call(ctx, crate::authorize::Service::Iam, |_| {
+            vec![crate::authorize::Check::on_any(format!(
+                "iam:{}",
+                call.operation()
+            ))]
+        })
+    }
+
     fn create_role(
         &self,
         ctx: &mut Ctx,

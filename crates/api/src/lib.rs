@@ -2,6 +2,8 @@
 //! Nothing here sees HTTP; the server hands over decoded requests through the generated
 //! `dispatch` functions and waits on [`Ctx::tickets`] before it answers.
 
+pub mod authorize;
+mod checks;
 pub mod config;
 pub mod engine;
 pub mod fsck;
@@ -24,6 +26,8 @@ pub struct Principal {
     pub account: String,
     pub arn: String,
     pub user_id: String,
+    /// The IAM user or role session behind keys ramparts issued; `None` for an account's root.
+    pub identity: Option<cloud::iam::Identity>,
 }
 
 impl Principal {
@@ -32,6 +36,7 @@ impl Principal {
             account: account.to_string(),
             arn: format!("arn:aws:iam::{account}:root"),
             user_id: account.to_string(),
+            identity: None,
         }
     }
 }
@@ -67,6 +72,7 @@ pub struct Services {
     pub engine: Arc<Engine>,
     /// The organization the cloud starts with (and returns to on reset).
     declared: Option<Arc<config::Config>>,
+    iam: Arc<authorize::Authorizer>,
 }
 
 impl Services {
@@ -74,7 +80,18 @@ impl Services {
         Services {
             engine,
             declared: None,
+            iam: Arc::new(authorize::Authorizer::new(authorize::Mode::Enforce)),
         }
+    }
+
+    /// How IAM is applied to issued principals (`--iam`).
+    pub fn with_iam(mut self, mode: authorize::Mode) -> Services {
+        self.iam = Arc::new(authorize::Authorizer::new(mode));
+        self
+    }
+
+    pub fn iam_mode(&self) -> authorize::Mode {
+        self.iam.mode()
     }
 
     /// Start from a declared organization: applied now, and again after every reset. The

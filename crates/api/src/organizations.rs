@@ -129,6 +129,15 @@ impl Services {
 impl w::Api for Services {
     type Ctx = Ctx;
 
+    fn authorize(&self, ctx: &mut Ctx, call: w::Call<'_>) -> Result<(), ApiError> {
+        self.authorize_call(ctx, crate::authorize::Service::Organizations, |_| {
+            vec![crate::authorize::Check::on_any(format!(
+                "organizations:{}",
+                call.operation()
+            ))]
+        })
+    }
+
     fn create_organization(
         &self,
         ctx: &mut Ctx,

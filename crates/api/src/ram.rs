@@ -254,6 +254,15 @@ impl Services {
 impl w::Api for Services {
     type Ctx = Ctx;
 
+    fn authorize(&self, ctx: &mut Ctx, call: w::Call<'_>) -> Result<(), ApiError> {
+        self.authorize_call(ctx, crate::authorize::Service::Ram, |_| {
+            vec![crate::authorize::Check::on_any(format!(
+                "ram:{}",
+                call.operation()
+            ))]
+        })
+    }
+
     fn create_resource_share(
         &self,
         ctx: &mut Ctx,

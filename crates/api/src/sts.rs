@@ -62,6 +62,7 @@ impl Services {
             account: identity.account().to_string(),
             arn: identity.arn(),
             user_id: identity.user_id(),
+            identity: Some(identity),
         })
     }
 }
@@ -77,6 +78,28 @@ fn issued_shape(key_id: &str) -> bool {
 
 impl w::Api for Services {
     type Ctx = Ctx;
+
+    fn authorize(&self, ctx: &mut Ctx, call: w::Call<'_>) -> Result<(), ApiError> {
+        self.authorize_call(ctx, crate::authorize::Service::Sts, |r| r.sts(call))
+    }
+
+    fn decode_authorization_message(
+        &self,
+        _ctx: &mut Ctx,
+        input: w::DecodeAuthorizationMessageRequest,
+    ) -> Result<w::DecodeAuthorizationMessageResponse, ApiError> {
+        let decoded =
+            crate::authorize::decode_failure_message(&input.encoded_message).ok_or_else(|| {
+                ApiError::new(
+                    "InvalidAuthorizationMessageException",
+                    400,
+                    "The error message provided is not a valid encoded authorization message.",
+                )
+            })?;
+        Ok(w::DecodeAuthorizationMessageResponse {
+            decoded_message: Some(decoded),
+        })
+    }
 
     fn get_caller_identity(
         &self,

@@ -921,7 +921,7 @@ impl Cloud {
     }
 }
 
-fn parse_role_arn(arn: &str) -> Option<(AccountId, String)> {
+pub fn parse_role_arn(arn: &str) -> Option<(AccountId, String)> {
     let rest = arn.strip_prefix("arn:aws:iam::")?;
     let (account, resource) = rest.split_once(':')?;
     let path_and_name = resource.strip_prefix("role/")?;

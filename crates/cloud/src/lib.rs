@@ -5,6 +5,7 @@
 //! and is deterministic given the seed and sequence number, so a replayed log rebuilds the
 //! same cloud. Who may see and use what is decided in [`visibility`] alone.
 
+pub mod access;
 pub mod error;
 pub mod filter;
 pub mod iam;

@@ -268,6 +268,23 @@ impl Cloud {
             .and_then(|id| self.orgs.orgs.get(id))
     }
 
+    /// `aws:PrincipalOrgPaths` of a member: `o-…/r-…/ou-…/` down to the account's parent.
+    pub fn org_path_of(&self, account: &str) -> Option<String> {
+        let org = self.organization_of(account)?;
+        let mut chain = Vec::new();
+        let mut at = org.accounts.get(account)?.parent.clone();
+        // OUs nest at most five deep; the bound keeps a damaged state from looping.
+        for _ in 0..8 {
+            chain.push(at.clone());
+            match org.units.get(&at) {
+                Some(unit) => at = unit.parent.clone(),
+                None => break,
+            }
+        }
+        chain.reverse();
+        Some(format!("{}/{}/", org.id, chain.join("/")))
+    }
+
     /// The caller's organization, for any member.
     pub fn member_org(&self, account: &str) -> Result<&Organization> {
         self.organization_of(account).ok_or_else(not_in_use)

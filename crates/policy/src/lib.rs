@@ -8,11 +8,13 @@
 //! The crate knows nothing of HTTP, of the cloud's state or of where policies are kept: the
 //! caller gathers the [`PolicySet`] and the [`Context`] for each request.
 
+pub mod catalog;
 mod condition;
 mod context;
 mod document;
 mod evaluate;
 mod glob;
+pub mod managed;
 mod template;
 
 pub use condition::Condition;

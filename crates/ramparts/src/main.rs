@@ -70,6 +70,17 @@ struct ServeArgs {
     #[arg(long, default_value_t = 2500)]
     groups_per_region: usize,
 
+    /// How IAM applies to the users and role sessions ramparts issues: `enforce` refuses what
+    /// AWS would, `soft` logs each would-be refusal with its reason and allows, `off` allows
+    /// everything. An account's root (12-digit keys) is always allowed in its own account.
+    #[arg(
+        long,
+        default_value = "enforce",
+        value_name = "MODE",
+        env = "RAMPARTS_IAM"
+    )]
+    iam: api::authorize::Mode,
+
     /// A TOML file declaring the organization to start with: management account, OUs and
     /// member accounts with fixed ids (see README). Re-applied after every reset.
     #[arg(long, env = "RAMPARTS_CONFIG")]
@@ -137,7 +148,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         compact_floor: args.compact_log_at,
     })
     .map_err(|e| e.to_string())?;
-    let mut services = Services::new(Arc::new(engine));
+    let mut services = Services::new(Arc::new(engine)).with_iam(args.iam);
     if let Some(path) = &args.config {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;

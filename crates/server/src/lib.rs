@@ -53,6 +53,7 @@ async fn health(State(state): State<Arc<AppState>>) -> Response {
             "quotas": engine.limits(),
             "compact_log_at": engine.compact_floor(),
             "organization_declared": state.services.declares_organization(),
+            "iam": state.services.iam_mode().name(),
         },
     });
     json_response(StatusCode::OK, body.to_string())

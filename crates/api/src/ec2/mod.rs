@@ -143,6 +143,10 @@ fn ipv6_outcome(o: &Outcome) -> Option<(&str, &cloud::Ipv6Block)> {
 impl w::Api for Services {
     type Ctx = Ctx;
 
+    fn authorize(&self, ctx: &mut Ctx, call: w::Call<'_>) -> Result<(), ApiError> {
+        self.authorize_call(ctx, crate::authorize::Service::Ec2, |r| r.ec2(call))
+    }
+
     // ------------------------------------------------------------------------- VPCs
 
     fn create_vpc(

@@ -8154,9 +8154,155 @@ impl VpcPeeringConnectionVpcInfo {
     }
 }
 
+/// One decoded request, as the authorization step sees it before the operation runs.
+#[derive(Debug, Clone, Copy)]
+pub enum Call<'a> {
+    CreateVpc(&'a CreateVpcRequest),
+    DescribeVpcs(&'a DescribeVpcsRequest),
+    DeleteVpc(&'a DeleteVpcRequest),
+    DescribeVpcAttribute(&'a DescribeVpcAttributeRequest),
+    ModifyVpcAttribute(&'a ModifyVpcAttributeRequest),
+    CreateDefaultVpc(&'a CreateDefaultVpcRequest),
+    CreateSubnet(&'a CreateSubnetRequest),
+    DescribeSubnets(&'a DescribeSubnetsRequest),
+    DeleteSubnet(&'a DeleteSubnetRequest),
+    ModifySubnetAttribute(&'a ModifySubnetAttributeRequest),
+    AssociateVpcCidrBlock(&'a AssociateVpcCidrBlockRequest),
+    DisassociateVpcCidrBlock(&'a DisassociateVpcCidrBlockRequest),
+    AssociateSubnetCidrBlock(&'a AssociateSubnetCidrBlockRequest),
+    DisassociateSubnetCidrBlock(&'a DisassociateSubnetCidrBlockRequest),
+    CreateSecurityGroup(&'a CreateSecurityGroupRequest),
+    DeleteSecurityGroup(&'a DeleteSecurityGroupRequest),
+    DescribeSecurityGroups(&'a DescribeSecurityGroupsRequest),
+    GetSecurityGroupsForVpc(&'a GetSecurityGroupsForVpcRequest),
+    DescribeSecurityGroupReferences(&'a DescribeSecurityGroupReferencesRequest),
+    DescribeStaleSecurityGroups(&'a DescribeStaleSecurityGroupsRequest),
+    AuthorizeSecurityGroupIngress(&'a AuthorizeSecurityGroupIngressRequest),
+    AuthorizeSecurityGroupEgress(&'a AuthorizeSecurityGroupEgressRequest),
+    RevokeSecurityGroupIngress(&'a RevokeSecurityGroupIngressRequest),
+    RevokeSecurityGroupEgress(&'a RevokeSecurityGroupEgressRequest),
+    DescribeSecurityGroupRules(&'a DescribeSecurityGroupRulesRequest),
+    ModifySecurityGroupRules(&'a ModifySecurityGroupRulesRequest),
+    UpdateSecurityGroupRuleDescriptionsIngress(
+        &'a UpdateSecurityGroupRuleDescriptionsIngressRequest,
+    ),
+    UpdateSecurityGroupRuleDescriptionsEgress(&'a UpdateSecurityGroupRuleDescriptionsEgressRequest),
+    CreateTags(&'a CreateTagsRequest),
+    DeleteTags(&'a DeleteTagsRequest),
+    DescribeTags(&'a DescribeTagsRequest),
+    CreateNetworkInterface(&'a CreateNetworkInterfaceRequest),
+    DescribeNetworkInterfaces(&'a DescribeNetworkInterfacesRequest),
+    ModifyNetworkInterfaceAttribute(&'a ModifyNetworkInterfaceAttributeRequest),
+    DeleteNetworkInterface(&'a DeleteNetworkInterfaceRequest),
+    DescribeNetworkInterfaceAttribute(&'a DescribeNetworkInterfaceAttributeRequest),
+    AssignIpv6Addresses(&'a AssignIpv6AddressesRequest),
+    UnassignIpv6Addresses(&'a UnassignIpv6AddressesRequest),
+    AssignPrivateIpAddresses(&'a AssignPrivateIpAddressesRequest),
+    UnassignPrivateIpAddresses(&'a UnassignPrivateIpAddressesRequest),
+    RunInstances(&'a RunInstancesRequest),
+    DescribeInstances(&'a DescribeInstancesRequest),
+    TerminateInstances(&'a TerminateInstancesRequest),
+    DescribeAvailabilityZones(&'a DescribeAvailabilityZonesRequest),
+    DescribeRegions(&'a DescribeRegionsRequest),
+    DescribeAccountAttributes(&'a DescribeAccountAttributesRequest),
+    DescribeRouteTables(&'a DescribeRouteTablesRequest),
+    DescribeNetworkAcls(&'a DescribeNetworkAclsRequest),
+    AssociateSecurityGroupVpc(&'a AssociateSecurityGroupVpcRequest),
+    DisassociateSecurityGroupVpc(&'a DisassociateSecurityGroupVpcRequest),
+    DescribeSecurityGroupVpcAssociations(&'a DescribeSecurityGroupVpcAssociationsRequest),
+    CreateVpcPeeringConnection(&'a CreateVpcPeeringConnectionRequest),
+    AcceptVpcPeeringConnection(&'a AcceptVpcPeeringConnectionRequest),
+    RejectVpcPeeringConnection(&'a RejectVpcPeeringConnectionRequest),
+    DeleteVpcPeeringConnection(&'a DeleteVpcPeeringConnectionRequest),
+    DescribeVpcPeeringConnections(&'a DescribeVpcPeeringConnectionsRequest),
+    CreateManagedPrefixList(&'a CreateManagedPrefixListRequest),
+    DescribeManagedPrefixLists(&'a DescribeManagedPrefixListsRequest),
+    ModifyManagedPrefixList(&'a ModifyManagedPrefixListRequest),
+    DeleteManagedPrefixList(&'a DeleteManagedPrefixListRequest),
+    GetManagedPrefixListEntries(&'a GetManagedPrefixListEntriesRequest),
+}
+
+impl Call<'_> {
+    /// The operation's name, as the wire and IAM spell it.
+    pub fn operation(&self) -> &'static str {
+        match self {
+            Call::CreateVpc(_) => "CreateVpc",
+            Call::DescribeVpcs(_) => "DescribeVpcs",
+            Call::DeleteVpc(_) => "DeleteVpc",
+            Call::DescribeVpcAttribute(_) => "DescribeVpcAttribute",
+            Call::ModifyVpcAttribute(_) => "ModifyVpcAttribute",
+            Call::CreateDefaultVpc(_) => "CreateDefaultVpc",
+            Call::CreateSubnet(_) => "CreateSubnet",
+            Call::DescribeSubnets(_) => "DescribeSubnets",
+            Call::DeleteSubnet(_) => "DeleteSubnet",
+            Call::ModifySubnetAttribute(_) => "ModifySubnetAttribute",
+            Call::AssociateVpcCidrBlock(_) => "AssociateVpcCidrBlock",
+            Call::DisassociateVpcCidrBlock(_) => "DisassociateVpcCidrBlock",
+            Call::AssociateSubnetCidrBlock(_) => "AssociateSubnetCidrBlock",
+            Call::DisassociateSubnetCidrBlock(_) => "DisassociateSubnetCidrBlock",
+            Call::CreateSecurityGroup(_) => "CreateSecurityGroup",
+            Call::DeleteSecurityGroup(_) => "DeleteSecurityGroup",
+            Call::DescribeSecurityGroups(_) => "DescribeSecurityGroups",
+            Call::GetSecurityGroupsForVpc(_) => "GetSecurityGroupsForVpc",
+            Call::DescribeSecurityGroupReferences(_) => "DescribeSecurityGroupReferences",
+            Call::DescribeStaleSecurityGroups(_) => "DescribeStaleSecurityGroups",
+            Call::AuthorizeSecurityGroupIngress(_) => "AuthorizeSecurityGroupIngress",
+            Call::AuthorizeSecurityGroupEgress(_) => "AuthorizeSecurityGroupEgress",
+            Call::RevokeSecurityGroupIngress(_) => "RevokeSecurityGroupIngress",
+            Call::RevokeSecurityGroupEgress(_) => "RevokeSecurityGroupEgress",
+            Call::DescribeSecurityGroupRules(_) => "DescribeSecurityGroupRules",
+            Call::ModifySecurityGroupRules(_) => "ModifySecurityGroupRules",
+            Call::UpdateSecurityGroupRuleDescriptionsIngress(_) => {
+                "UpdateSecurityGroupRuleDescriptionsIngress"
+            }
+            Call::UpdateSecurityGroupRuleDescriptionsEgress(_) => {
+                "UpdateSecurityGroupRuleDescriptionsEgress"
+            }
+            Call::CreateTags(_) => "CreateTags",
+            Call::DeleteTags(_) => "DeleteTags",
+            Call::DescribeTags(_) => "DescribeTags",
+            Call::CreateNetworkInterface(_) => "CreateNetworkInterface",
+            Call::DescribeNetworkInterfaces(_) => "DescribeNetworkInterfaces",
+            Call::ModifyNetworkInterfaceAttribute(_) => "ModifyNetworkInterfaceAttribute",
+            Call::DeleteNetworkInterface(_) => "DeleteNetworkInterface",
+            Call::DescribeNetworkInterfaceAttribute(_) => "DescribeNetworkInterfaceAttribute",
+            Call::AssignIpv6Addresses(_) => "AssignIpv6Addresses",
+            Call::UnassignIpv6Addresses(_) => "UnassignIpv6Addresses",
+            Call::AssignPrivateIpAddresses(_) => "AssignPrivateIpAddresses",
+            Call::UnassignPrivateIpAddresses(_) => "UnassignPrivateIpAddresses",
+            Call::RunInstances(_) => "RunInstances",
+            Call::DescribeInstances(_) => "DescribeInstances",
+            Call::TerminateInstances(_) => "TerminateInstances",
+            Call::DescribeAvailabilityZones(_) => "DescribeAvailabilityZones",
+            Call::DescribeRegions(_) => "DescribeRegions",
+            Call::DescribeAccountAttributes(_) => "DescribeAccountAttributes",
+            Call::DescribeRouteTables(_) => "DescribeRouteTables",
+            Call::DescribeNetworkAcls(_) => "DescribeNetworkAcls",
+            Call::AssociateSecurityGroupVpc(_) => "AssociateSecurityGroupVpc",
+            Call::DisassociateSecurityGroupVpc(_) => "DisassociateSecurityGroupVpc",
+            Call::DescribeSecurityGroupVpcAssociations(_) => "DescribeSecurityGroupVpcAssociations",
+            Call::CreateVpcPeeringConnection(_) => "CreateVpcPeeringConnection",
+            Call::AcceptVpcPeeringConnection(_) => "AcceptVpcPeeringConnection",
+            Call::RejectVpcPeeringConnection(_) => "RejectVpcPeeringConnection",
+            Call::DeleteVpcPeeringConnection(_) => "DeleteVpcPeeringConnection",
+            Call::DescribeVpcPeeringConnections(_) => "DescribeVpcPeeringConnections",
+            Call::CreateManagedPrefixList(_) => "CreateManagedPrefixList",
+            Call::DescribeManagedPrefixLists(_) => "DescribeManagedPrefixLists",
+            Call::ModifyManagedPrefixList(_) => "ModifyManagedPrefixList",
+            Call::DeleteManagedPrefixList(_) => "DeleteManagedPrefixList",
+            Call::GetManagedPrefixListEntries(_) => "GetManagedPrefixListEntries",
+        }
+    }
+}
+
 /// One method per allowed operation; each defaults to the not-implemented error.
+/// `authorize` runs between decoding and the operation, for every operation.
 pub trait Api {
     type Ctx;
+    fn authorize(&self, ctx: &mut Self::Ctx, call: Call<'_>) -> Result<(), ApiError> {
+        let _ = (ctx, call);
+        Ok(())
+    }
     fn create_vpc(
         &self,
         ctx: &mut Self::Ctx,
@@ -8736,27 +8882,24 @@ fn call<A: Api>(
 ) -> Result<String, ApiError> {
     Ok(match op {
         "CreateVpc" => {
-            let out = api.create_vpc(
-                ctx,
-                CreateVpcRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = CreateVpcRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreateVpc(&input))?;
+            let out = api.create_vpc(ctx, input)?;
             rt::ec2_response("CreateVpc", req.request_id, |w| out.to_xml(w))
         }
         "DescribeVpcs" => {
-            let out = api.describe_vpcs(
-                ctx,
-                DescribeVpcsRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DescribeVpcsRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeVpcs(&input))?;
+            let out = api.describe_vpcs(ctx, input)?;
             rt::ec2_response("DescribeVpcs", req.request_id, |w| out.to_xml(w))
         }
         "DeleteVpc" => {
-            let out = api.delete_vpc(
-                ctx,
-                DeleteVpcRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DeleteVpcRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeleteVpc(&input))?;
+            let out = api.delete_vpc(ctx, input)?;
             {
                 let () = out;
                 rt::ec2_response("DeleteVpc", req.request_id, |w| {
@@ -8765,19 +8908,17 @@ fn call<A: Api>(
             }
         }
         "DescribeVpcAttribute" => {
-            let out = api.describe_vpc_attribute(
-                ctx,
-                DescribeVpcAttributeRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DescribeVpcAttributeRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeVpcAttribute(&input))?;
+            let out = api.describe_vpc_attribute(ctx, input)?;
             rt::ec2_response("DescribeVpcAttribute", req.request_id, |w| out.to_xml(w))
         }
         "ModifyVpcAttribute" => {
-            let out = api.modify_vpc_attribute(
-                ctx,
-                ModifyVpcAttributeRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ModifyVpcAttributeRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ModifyVpcAttribute(&input))?;
+            let out = api.modify_vpc_attribute(ctx, input)?;
             {
                 let () = out;
                 rt::ec2_response("ModifyVpcAttribute", req.request_id, |w| {
@@ -8786,35 +8927,31 @@ fn call<A: Api>(
             }
         }
         "CreateDefaultVpc" => {
-            let out = api.create_default_vpc(
-                ctx,
-                CreateDefaultVpcRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = CreateDefaultVpcRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreateDefaultVpc(&input))?;
+            let out = api.create_default_vpc(ctx, input)?;
             rt::ec2_response("CreateDefaultVpc", req.request_id, |w| out.to_xml(w))
         }
         "CreateSubnet" => {
-            let out = api.create_subnet(
-                ctx,
-                CreateSubnetRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = CreateSubnetRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreateSubnet(&input))?;
+            let out = api.create_subnet(ctx, input)?;
             rt::ec2_response("CreateSubnet", req.request_id, |w| out.to_xml(w))
         }
         "DescribeSubnets" => {
-            let out = api.describe_subnets(
-                ctx,
-                DescribeSubnetsRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DescribeSubnetsRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeSubnets(&input))?;
+            let out = api.describe_subnets(ctx, input)?;
             rt::ec2_response("DescribeSubnets", req.request_id, |w| out.to_xml(w))
         }
         "DeleteSubnet" => {
-            let out = api.delete_subnet(
-                ctx,
-                DeleteSubnetRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DeleteSubnetRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeleteSubnet(&input))?;
+            let out = api.delete_subnet(ctx, input)?;
             {
                 let () = out;
                 rt::ec2_response("DeleteSubnet", req.request_id, |w| {
@@ -8823,11 +8960,10 @@ fn call<A: Api>(
             }
         }
         "ModifySubnetAttribute" => {
-            let out = api.modify_subnet_attribute(
-                ctx,
-                ModifySubnetAttributeRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ModifySubnetAttributeRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ModifySubnetAttribute(&input))?;
+            let out = api.modify_subnet_attribute(ctx, input)?;
             {
                 let () = out;
                 rt::ec2_response("ModifySubnetAttribute", req.request_id, |w| {
@@ -8836,161 +8972,147 @@ fn call<A: Api>(
             }
         }
         "AssociateVpcCidrBlock" => {
-            let out = api.associate_vpc_cidr_block(
-                ctx,
-                AssociateVpcCidrBlockRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = AssociateVpcCidrBlockRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::AssociateVpcCidrBlock(&input))?;
+            let out = api.associate_vpc_cidr_block(ctx, input)?;
             rt::ec2_response("AssociateVpcCidrBlock", req.request_id, |w| out.to_xml(w))
         }
         "DisassociateVpcCidrBlock" => {
-            let out = api.disassociate_vpc_cidr_block(
-                ctx,
-                DisassociateVpcCidrBlockRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DisassociateVpcCidrBlockRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DisassociateVpcCidrBlock(&input))?;
+            let out = api.disassociate_vpc_cidr_block(ctx, input)?;
             rt::ec2_response("DisassociateVpcCidrBlock", req.request_id, |w| {
                 out.to_xml(w)
             })
         }
         "AssociateSubnetCidrBlock" => {
-            let out = api.associate_subnet_cidr_block(
-                ctx,
-                AssociateSubnetCidrBlockRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = AssociateSubnetCidrBlockRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::AssociateSubnetCidrBlock(&input))?;
+            let out = api.associate_subnet_cidr_block(ctx, input)?;
             rt::ec2_response("AssociateSubnetCidrBlock", req.request_id, |w| {
                 out.to_xml(w)
             })
         }
         "DisassociateSubnetCidrBlock" => {
-            let out = api.disassociate_subnet_cidr_block(
-                ctx,
-                DisassociateSubnetCidrBlockRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DisassociateSubnetCidrBlockRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DisassociateSubnetCidrBlock(&input))?;
+            let out = api.disassociate_subnet_cidr_block(ctx, input)?;
             rt::ec2_response("DisassociateSubnetCidrBlock", req.request_id, |w| {
                 out.to_xml(w)
             })
         }
         "CreateSecurityGroup" => {
-            let out = api.create_security_group(
-                ctx,
-                CreateSecurityGroupRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = CreateSecurityGroupRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreateSecurityGroup(&input))?;
+            let out = api.create_security_group(ctx, input)?;
             rt::ec2_response("CreateSecurityGroup", req.request_id, |w| out.to_xml(w))
         }
         "DeleteSecurityGroup" => {
-            let out = api.delete_security_group(
-                ctx,
-                DeleteSecurityGroupRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DeleteSecurityGroupRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeleteSecurityGroup(&input))?;
+            let out = api.delete_security_group(ctx, input)?;
             rt::ec2_response("DeleteSecurityGroup", req.request_id, |w| out.to_xml(w))
         }
         "DescribeSecurityGroups" => {
-            let out = api.describe_security_groups(
-                ctx,
-                DescribeSecurityGroupsRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DescribeSecurityGroupsRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeSecurityGroups(&input))?;
+            let out = api.describe_security_groups(ctx, input)?;
             rt::ec2_response("DescribeSecurityGroups", req.request_id, |w| out.to_xml(w))
         }
         "GetSecurityGroupsForVpc" => {
-            let out = api.get_security_groups_for_vpc(
-                ctx,
-                GetSecurityGroupsForVpcRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = GetSecurityGroupsForVpcRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::GetSecurityGroupsForVpc(&input))?;
+            let out = api.get_security_groups_for_vpc(ctx, input)?;
             rt::ec2_response("GetSecurityGroupsForVpc", req.request_id, |w| out.to_xml(w))
         }
         "DescribeSecurityGroupReferences" => {
-            let out = api.describe_security_group_references(
-                ctx,
-                DescribeSecurityGroupReferencesRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DescribeSecurityGroupReferencesRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeSecurityGroupReferences(&input))?;
+            let out = api.describe_security_group_references(ctx, input)?;
             rt::ec2_response("DescribeSecurityGroupReferences", req.request_id, |w| {
                 out.to_xml(w)
             })
         }
         "DescribeStaleSecurityGroups" => {
-            let out = api.describe_stale_security_groups(
-                ctx,
-                DescribeStaleSecurityGroupsRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DescribeStaleSecurityGroupsRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeStaleSecurityGroups(&input))?;
+            let out = api.describe_stale_security_groups(ctx, input)?;
             rt::ec2_response("DescribeStaleSecurityGroups", req.request_id, |w| {
                 out.to_xml(w)
             })
         }
         "AuthorizeSecurityGroupIngress" => {
-            let out = api.authorize_security_group_ingress(
-                ctx,
-                AuthorizeSecurityGroupIngressRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = AuthorizeSecurityGroupIngressRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::AuthorizeSecurityGroupIngress(&input))?;
+            let out = api.authorize_security_group_ingress(ctx, input)?;
             rt::ec2_response("AuthorizeSecurityGroupIngress", req.request_id, |w| {
                 out.to_xml(w)
             })
         }
         "AuthorizeSecurityGroupEgress" => {
-            let out = api.authorize_security_group_egress(
-                ctx,
-                AuthorizeSecurityGroupEgressRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = AuthorizeSecurityGroupEgressRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::AuthorizeSecurityGroupEgress(&input))?;
+            let out = api.authorize_security_group_egress(ctx, input)?;
             rt::ec2_response("AuthorizeSecurityGroupEgress", req.request_id, |w| {
                 out.to_xml(w)
             })
         }
         "RevokeSecurityGroupIngress" => {
-            let out = api.revoke_security_group_ingress(
-                ctx,
-                RevokeSecurityGroupIngressRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = RevokeSecurityGroupIngressRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::RevokeSecurityGroupIngress(&input))?;
+            let out = api.revoke_security_group_ingress(ctx, input)?;
             rt::ec2_response("RevokeSecurityGroupIngress", req.request_id, |w| {
                 out.to_xml(w)
             })
         }
         "RevokeSecurityGroupEgress" => {
-            let out = api.revoke_security_group_egress(
-                ctx,
-                RevokeSecurityGroupEgressRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = RevokeSecurityGroupEgressRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::RevokeSecurityGroupEgress(&input))?;
+            let out = api.revoke_security_group_egress(ctx, input)?;
             rt::ec2_response("RevokeSecurityGroupEgress", req.request_id, |w| {
                 out.to_xml(w)
             })
         }
         "DescribeSecurityGroupRules" => {
-            let out = api.describe_security_group_rules(
-                ctx,
-                DescribeSecurityGroupRulesRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DescribeSecurityGroupRulesRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeSecurityGroupRules(&input))?;
+            let out = api.describe_security_group_rules(ctx, input)?;
             rt::ec2_response("DescribeSecurityGroupRules", req.request_id, |w| {
                 out.to_xml(w)
             })
         }
         "ModifySecurityGroupRules" => {
-            let out = api.modify_security_group_rules(
-                ctx,
-                ModifySecurityGroupRulesRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ModifySecurityGroupRulesRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ModifySecurityGroupRules(&input))?;
+            let out = api.modify_security_group_rules(ctx, input)?;
             rt::ec2_response("ModifySecurityGroupRules", req.request_id, |w| {
                 out.to_xml(w)
             })
         }
         "UpdateSecurityGroupRuleDescriptionsIngress" => {
-            let out = api.update_security_group_rule_descriptions_ingress(
+            let input = UpdateSecurityGroupRuleDescriptionsIngressRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(
                 ctx,
-                UpdateSecurityGroupRuleDescriptionsIngressRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
+                Call::UpdateSecurityGroupRuleDescriptionsIngress(&input),
             )?;
+            let out = api.update_security_group_rule_descriptions_ingress(ctx, input)?;
             rt::ec2_response(
                 "UpdateSecurityGroupRuleDescriptionsIngress",
                 req.request_id,
@@ -8998,11 +9120,10 @@ fn call<A: Api>(
             )
         }
         "UpdateSecurityGroupRuleDescriptionsEgress" => {
-            let out = api.update_security_group_rule_descriptions_egress(
-                ctx,
-                UpdateSecurityGroupRuleDescriptionsEgressRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = UpdateSecurityGroupRuleDescriptionsEgressRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::UpdateSecurityGroupRuleDescriptionsEgress(&input))?;
+            let out = api.update_security_group_rule_descriptions_egress(ctx, input)?;
             rt::ec2_response(
                 "UpdateSecurityGroupRuleDescriptionsEgress",
                 req.request_id,
@@ -9010,11 +9131,10 @@ fn call<A: Api>(
             )
         }
         "CreateTags" => {
-            let out = api.create_tags(
-                ctx,
-                CreateTagsRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = CreateTagsRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreateTags(&input))?;
+            let out = api.create_tags(ctx, input)?;
             {
                 let () = out;
                 rt::ec2_response("CreateTags", req.request_id, |w| {
@@ -9023,11 +9143,10 @@ fn call<A: Api>(
             }
         }
         "DeleteTags" => {
-            let out = api.delete_tags(
-                ctx,
-                DeleteTagsRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DeleteTagsRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeleteTags(&input))?;
+            let out = api.delete_tags(ctx, input)?;
             {
                 let () = out;
                 rt::ec2_response("DeleteTags", req.request_id, |w| {
@@ -9036,37 +9155,33 @@ fn call<A: Api>(
             }
         }
         "DescribeTags" => {
-            let out = api.describe_tags(
-                ctx,
-                DescribeTagsRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DescribeTagsRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeTags(&input))?;
+            let out = api.describe_tags(ctx, input)?;
             rt::ec2_response("DescribeTags", req.request_id, |w| out.to_xml(w))
         }
         "CreateNetworkInterface" => {
-            let out = api.create_network_interface(
-                ctx,
-                CreateNetworkInterfaceRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = CreateNetworkInterfaceRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreateNetworkInterface(&input))?;
+            let out = api.create_network_interface(ctx, input)?;
             rt::ec2_response("CreateNetworkInterface", req.request_id, |w| out.to_xml(w))
         }
         "DescribeNetworkInterfaces" => {
-            let out = api.describe_network_interfaces(
-                ctx,
-                DescribeNetworkInterfacesRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DescribeNetworkInterfacesRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeNetworkInterfaces(&input))?;
+            let out = api.describe_network_interfaces(ctx, input)?;
             rt::ec2_response("DescribeNetworkInterfaces", req.request_id, |w| {
                 out.to_xml(w)
             })
         }
         "ModifyNetworkInterfaceAttribute" => {
-            let out = api.modify_network_interface_attribute(
-                ctx,
-                ModifyNetworkInterfaceAttributeRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ModifyNetworkInterfaceAttributeRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ModifyNetworkInterfaceAttribute(&input))?;
+            let out = api.modify_network_interface_attribute(ctx, input)?;
             {
                 let () = out;
                 rt::ec2_response("ModifyNetworkInterfaceAttribute", req.request_id, |w| {
@@ -9075,11 +9190,10 @@ fn call<A: Api>(
             }
         }
         "DeleteNetworkInterface" => {
-            let out = api.delete_network_interface(
-                ctx,
-                DeleteNetworkInterfaceRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DeleteNetworkInterfaceRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeleteNetworkInterface(&input))?;
+            let out = api.delete_network_interface(ctx, input)?;
             {
                 let () = out;
                 rt::ec2_response("DeleteNetworkInterface", req.request_id, |w| {
@@ -9088,47 +9202,42 @@ fn call<A: Api>(
             }
         }
         "DescribeNetworkInterfaceAttribute" => {
-            let out = api.describe_network_interface_attribute(
-                ctx,
-                DescribeNetworkInterfaceAttributeRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DescribeNetworkInterfaceAttributeRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeNetworkInterfaceAttribute(&input))?;
+            let out = api.describe_network_interface_attribute(ctx, input)?;
             rt::ec2_response("DescribeNetworkInterfaceAttribute", req.request_id, |w| {
                 out.to_xml(w)
             })
         }
         "AssignIpv6Addresses" => {
-            let out = api.assign_ipv6_addresses(
-                ctx,
-                AssignIpv6AddressesRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = AssignIpv6AddressesRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::AssignIpv6Addresses(&input))?;
+            let out = api.assign_ipv6_addresses(ctx, input)?;
             rt::ec2_response("AssignIpv6Addresses", req.request_id, |w| out.to_xml(w))
         }
         "UnassignIpv6Addresses" => {
-            let out = api.unassign_ipv6_addresses(
-                ctx,
-                UnassignIpv6AddressesRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = UnassignIpv6AddressesRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::UnassignIpv6Addresses(&input))?;
+            let out = api.unassign_ipv6_addresses(ctx, input)?;
             rt::ec2_response("UnassignIpv6Addresses", req.request_id, |w| out.to_xml(w))
         }
         "AssignPrivateIpAddresses" => {
-            let out = api.assign_private_ip_addresses(
-                ctx,
-                AssignPrivateIpAddressesRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = AssignPrivateIpAddressesRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::AssignPrivateIpAddresses(&input))?;
+            let out = api.assign_private_ip_addresses(ctx, input)?;
             rt::ec2_response("AssignPrivateIpAddresses", req.request_id, |w| {
                 out.to_xml(w)
             })
         }
         "UnassignPrivateIpAddresses" => {
-            let out = api.unassign_private_ip_addresses(
-                ctx,
-                UnassignPrivateIpAddressesRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = UnassignPrivateIpAddressesRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::UnassignPrivateIpAddresses(&input))?;
+            let out = api.unassign_private_ip_addresses(ctx, input)?;
             {
                 let () = out;
                 rt::ec2_response("UnassignPrivateIpAddresses", req.request_id, |w| {
@@ -9137,99 +9246,88 @@ fn call<A: Api>(
             }
         }
         "RunInstances" => {
-            let out = api.run_instances(
-                ctx,
-                RunInstancesRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = RunInstancesRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::RunInstances(&input))?;
+            let out = api.run_instances(ctx, input)?;
             rt::ec2_response("RunInstances", req.request_id, |w| out.to_xml(w))
         }
         "DescribeInstances" => {
-            let out = api.describe_instances(
-                ctx,
-                DescribeInstancesRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DescribeInstancesRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeInstances(&input))?;
+            let out = api.describe_instances(ctx, input)?;
             rt::ec2_response("DescribeInstances", req.request_id, |w| out.to_xml(w))
         }
         "TerminateInstances" => {
-            let out = api.terminate_instances(
-                ctx,
-                TerminateInstancesRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = TerminateInstancesRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::TerminateInstances(&input))?;
+            let out = api.terminate_instances(ctx, input)?;
             rt::ec2_response("TerminateInstances", req.request_id, |w| out.to_xml(w))
         }
         "DescribeAvailabilityZones" => {
-            let out = api.describe_availability_zones(
-                ctx,
-                DescribeAvailabilityZonesRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DescribeAvailabilityZonesRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeAvailabilityZones(&input))?;
+            let out = api.describe_availability_zones(ctx, input)?;
             rt::ec2_response("DescribeAvailabilityZones", req.request_id, |w| {
                 out.to_xml(w)
             })
         }
         "DescribeRegions" => {
-            let out = api.describe_regions(
-                ctx,
-                DescribeRegionsRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DescribeRegionsRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeRegions(&input))?;
+            let out = api.describe_regions(ctx, input)?;
             rt::ec2_response("DescribeRegions", req.request_id, |w| out.to_xml(w))
         }
         "DescribeAccountAttributes" => {
-            let out = api.describe_account_attributes(
-                ctx,
-                DescribeAccountAttributesRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DescribeAccountAttributesRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeAccountAttributes(&input))?;
+            let out = api.describe_account_attributes(ctx, input)?;
             rt::ec2_response("DescribeAccountAttributes", req.request_id, |w| {
                 out.to_xml(w)
             })
         }
         "DescribeRouteTables" => {
-            let out = api.describe_route_tables(
-                ctx,
-                DescribeRouteTablesRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DescribeRouteTablesRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeRouteTables(&input))?;
+            let out = api.describe_route_tables(ctx, input)?;
             rt::ec2_response("DescribeRouteTables", req.request_id, |w| out.to_xml(w))
         }
         "DescribeNetworkAcls" => {
-            let out = api.describe_network_acls(
-                ctx,
-                DescribeNetworkAclsRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DescribeNetworkAclsRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeNetworkAcls(&input))?;
+            let out = api.describe_network_acls(ctx, input)?;
             rt::ec2_response("DescribeNetworkAcls", req.request_id, |w| out.to_xml(w))
         }
         "AssociateSecurityGroupVpc" => {
-            let out = api.associate_security_group_vpc(
-                ctx,
-                AssociateSecurityGroupVpcRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = AssociateSecurityGroupVpcRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::AssociateSecurityGroupVpc(&input))?;
+            let out = api.associate_security_group_vpc(ctx, input)?;
             rt::ec2_response("AssociateSecurityGroupVpc", req.request_id, |w| {
                 out.to_xml(w)
             })
         }
         "DisassociateSecurityGroupVpc" => {
-            let out = api.disassociate_security_group_vpc(
-                ctx,
-                DisassociateSecurityGroupVpcRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DisassociateSecurityGroupVpcRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DisassociateSecurityGroupVpc(&input))?;
+            let out = api.disassociate_security_group_vpc(ctx, input)?;
             rt::ec2_response("DisassociateSecurityGroupVpc", req.request_id, |w| {
                 out.to_xml(w)
             })
         }
         "DescribeSecurityGroupVpcAssociations" => {
-            let out = api.describe_security_group_vpc_associations(
-                ctx,
-                DescribeSecurityGroupVpcAssociationsRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DescribeSecurityGroupVpcAssociationsRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeSecurityGroupVpcAssociations(&input))?;
+            let out = api.describe_security_group_vpc_associations(ctx, input)?;
             rt::ec2_response(
                 "DescribeSecurityGroupVpcAssociations",
                 req.request_id,
@@ -9237,95 +9335,85 @@ fn call<A: Api>(
             )
         }
         "CreateVpcPeeringConnection" => {
-            let out = api.create_vpc_peering_connection(
-                ctx,
-                CreateVpcPeeringConnectionRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = CreateVpcPeeringConnectionRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreateVpcPeeringConnection(&input))?;
+            let out = api.create_vpc_peering_connection(ctx, input)?;
             rt::ec2_response("CreateVpcPeeringConnection", req.request_id, |w| {
                 out.to_xml(w)
             })
         }
         "AcceptVpcPeeringConnection" => {
-            let out = api.accept_vpc_peering_connection(
-                ctx,
-                AcceptVpcPeeringConnectionRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = AcceptVpcPeeringConnectionRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::AcceptVpcPeeringConnection(&input))?;
+            let out = api.accept_vpc_peering_connection(ctx, input)?;
             rt::ec2_response("AcceptVpcPeeringConnection", req.request_id, |w| {
                 out.to_xml(w)
             })
         }
         "RejectVpcPeeringConnection" => {
-            let out = api.reject_vpc_peering_connection(
-                ctx,
-                RejectVpcPeeringConnectionRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = RejectVpcPeeringConnectionRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::RejectVpcPeeringConnection(&input))?;
+            let out = api.reject_vpc_peering_connection(ctx, input)?;
             rt::ec2_response("RejectVpcPeeringConnection", req.request_id, |w| {
                 out.to_xml(w)
             })
         }
         "DeleteVpcPeeringConnection" => {
-            let out = api.delete_vpc_peering_connection(
-                ctx,
-                DeleteVpcPeeringConnectionRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DeleteVpcPeeringConnectionRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeleteVpcPeeringConnection(&input))?;
+            let out = api.delete_vpc_peering_connection(ctx, input)?;
             rt::ec2_response("DeleteVpcPeeringConnection", req.request_id, |w| {
                 out.to_xml(w)
             })
         }
         "DescribeVpcPeeringConnections" => {
-            let out = api.describe_vpc_peering_connections(
-                ctx,
-                DescribeVpcPeeringConnectionsRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DescribeVpcPeeringConnectionsRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeVpcPeeringConnections(&input))?;
+            let out = api.describe_vpc_peering_connections(ctx, input)?;
             rt::ec2_response("DescribeVpcPeeringConnections", req.request_id, |w| {
                 out.to_xml(w)
             })
         }
         "CreateManagedPrefixList" => {
-            let out = api.create_managed_prefix_list(
-                ctx,
-                CreateManagedPrefixListRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = CreateManagedPrefixListRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreateManagedPrefixList(&input))?;
+            let out = api.create_managed_prefix_list(ctx, input)?;
             rt::ec2_response("CreateManagedPrefixList", req.request_id, |w| out.to_xml(w))
         }
         "DescribeManagedPrefixLists" => {
-            let out = api.describe_managed_prefix_lists(
-                ctx,
-                DescribeManagedPrefixListsRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DescribeManagedPrefixListsRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeManagedPrefixLists(&input))?;
+            let out = api.describe_managed_prefix_lists(ctx, input)?;
             rt::ec2_response("DescribeManagedPrefixLists", req.request_id, |w| {
                 out.to_xml(w)
             })
         }
         "ModifyManagedPrefixList" => {
-            let out = api.modify_managed_prefix_list(
-                ctx,
-                ModifyManagedPrefixListRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ModifyManagedPrefixListRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ModifyManagedPrefixList(&input))?;
+            let out = api.modify_managed_prefix_list(ctx, input)?;
             rt::ec2_response("ModifyManagedPrefixList", req.request_id, |w| out.to_xml(w))
         }
         "DeleteManagedPrefixList" => {
-            let out = api.delete_managed_prefix_list(
-                ctx,
-                DeleteManagedPrefixListRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DeleteManagedPrefixListRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeleteManagedPrefixList(&input))?;
+            let out = api.delete_managed_prefix_list(ctx, input)?;
             rt::ec2_response("DeleteManagedPrefixList", req.request_id, |w| out.to_xml(w))
         }
         "GetManagedPrefixListEntries" => {
-            let out = api.get_managed_prefix_list_entries(
-                ctx,
-                GetManagedPrefixListEntriesRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = GetManagedPrefixListEntriesRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::GetManagedPrefixListEntries(&input))?;
+            let out = api.get_managed_prefix_list_entries(ctx, input)?;
             rt::ec2_response("GetManagedPrefixListEntries", req.request_id, |w| {
                 out.to_xml(w)
             })

@@ -2716,9 +2716,141 @@ impl UserDetail {
     }
 }
 
+/// One decoded request, as the authorization step sees it before the operation runs.
+#[derive(Debug, Clone, Copy)]
+pub enum Call<'a> {
+    CreateRole(&'a CreateRoleRequest),
+    GetRole(&'a GetRoleRequest),
+    ListRoles(&'a ListRolesRequest),
+    DeleteRole(&'a DeleteRoleRequest),
+    UpdateRole(&'a UpdateRoleRequest),
+    UpdateAssumeRolePolicy(&'a UpdateAssumeRolePolicyRequest),
+    TagRole(&'a TagRoleRequest),
+    UntagRole(&'a UntagRoleRequest),
+    ListRoleTags(&'a ListRoleTagsRequest),
+    CreateServiceLinkedRole(&'a CreateServiceLinkedRoleRequest),
+    DeleteServiceLinkedRole(&'a DeleteServiceLinkedRoleRequest),
+    GetServiceLinkedRoleDeletionStatus(&'a GetServiceLinkedRoleDeletionStatusRequest),
+    PutRolePolicy(&'a PutRolePolicyRequest),
+    GetRolePolicy(&'a GetRolePolicyRequest),
+    DeleteRolePolicy(&'a DeleteRolePolicyRequest),
+    ListRolePolicies(&'a ListRolePoliciesRequest),
+    AttachRolePolicy(&'a AttachRolePolicyRequest),
+    DetachRolePolicy(&'a DetachRolePolicyRequest),
+    ListAttachedRolePolicies(&'a ListAttachedRolePoliciesRequest),
+    CreatePolicy(&'a CreatePolicyRequest),
+    GetPolicy(&'a GetPolicyRequest),
+    DeletePolicy(&'a DeletePolicyRequest),
+    ListPolicies(&'a ListPoliciesRequest),
+    CreatePolicyVersion(&'a CreatePolicyVersionRequest),
+    GetPolicyVersion(&'a GetPolicyVersionRequest),
+    DeletePolicyVersion(&'a DeletePolicyVersionRequest),
+    ListPolicyVersions(&'a ListPolicyVersionsRequest),
+    SetDefaultPolicyVersion(&'a SetDefaultPolicyVersionRequest),
+    CreateUser(&'a CreateUserRequest),
+    GetUser(&'a GetUserRequest),
+    DeleteUser(&'a DeleteUserRequest),
+    ListUsers(&'a ListUsersRequest),
+    TagUser(&'a TagUserRequest),
+    UntagUser(&'a UntagUserRequest),
+    PutUserPolicy(&'a PutUserPolicyRequest),
+    GetUserPolicy(&'a GetUserPolicyRequest),
+    DeleteUserPolicy(&'a DeleteUserPolicyRequest),
+    ListUserPolicies(&'a ListUserPoliciesRequest),
+    AttachUserPolicy(&'a AttachUserPolicyRequest),
+    DetachUserPolicy(&'a DetachUserPolicyRequest),
+    ListAttachedUserPolicies(&'a ListAttachedUserPoliciesRequest),
+    CreateAccessKey(&'a CreateAccessKeyRequest),
+    DeleteAccessKey(&'a DeleteAccessKeyRequest),
+    ListAccessKeys(&'a ListAccessKeysRequest),
+    UpdateAccessKey(&'a UpdateAccessKeyRequest),
+    CreateGroup(&'a CreateGroupRequest),
+    GetGroup(&'a GetGroupRequest),
+    DeleteGroup(&'a DeleteGroupRequest),
+    AddUserToGroup(&'a AddUserToGroupRequest),
+    RemoveUserFromGroup(&'a RemoveUserFromGroupRequest),
+    ListGroupsForUser(&'a ListGroupsForUserRequest),
+    AttachGroupPolicy(&'a AttachGroupPolicyRequest),
+    DetachGroupPolicy(&'a DetachGroupPolicyRequest),
+    PutGroupPolicy(&'a PutGroupPolicyRequest),
+    ListInstanceProfilesForRole(&'a ListInstanceProfilesForRoleRequest),
+    GetAccountAuthorizationDetails(&'a GetAccountAuthorizationDetailsRequest),
+    SimulatePrincipalPolicy(&'a SimulatePrincipalPolicyRequest),
+}
+
+impl Call<'_> {
+    /// The operation's name, as the wire and IAM spell it.
+    pub fn operation(&self) -> &'static str {
+        match self {
+            Call::CreateRole(_) => "CreateRole",
+            Call::GetRole(_) => "GetRole",
+            Call::ListRoles(_) => "ListRoles",
+            Call::DeleteRole(_) => "DeleteRole",
+            Call::UpdateRole(_) => "UpdateRole",
+            Call::UpdateAssumeRolePolicy(_) => "UpdateAssumeRolePolicy",
+            Call::TagRole(_) => "TagRole",
+            Call::UntagRole(_) => "UntagRole",
+            Call::ListRoleTags(_) => "ListRoleTags",
+            Call::CreateServiceLinkedRole(_) => "CreateServiceLinkedRole",
+            Call::DeleteServiceLinkedRole(_) => "DeleteServiceLinkedRole",
+            Call::GetServiceLinkedRoleDeletionStatus(_) => "GetServiceLinkedRoleDeletionStatus",
+            Call::PutRolePolicy(_) => "PutRolePolicy",
+            Call::GetRolePolicy(_) => "GetRolePolicy",
+            Call::DeleteRolePolicy(_) => "DeleteRolePolicy",
+            Call::ListRolePolicies(_) => "ListRolePolicies",
+            Call::AttachRolePolicy(_) => "AttachRolePolicy",
+            Call::DetachRolePolicy(_) => "DetachRolePolicy",
+            Call::ListAttachedRolePolicies(_) => "ListAttachedRolePolicies",
+            Call::CreatePolicy(_) => "CreatePolicy",
+            Call::GetPolicy(_) => "GetPolicy",
+            Call::DeletePolicy(_) => "DeletePolicy",
+            Call::ListPolicies(_) => "ListPolicies",
+            Call::CreatePolicyVersion(_) => "CreatePolicyVersion",
+            Call::GetPolicyVersion(_) => "GetPolicyVersion",
+            Call::DeletePolicyVersion(_) => "DeletePolicyVersion",
+            Call::ListPolicyVersions(_) => "ListPolicyVersions",
+            Call::SetDefaultPolicyVersion(_) => "SetDefaultPolicyVersion",
+            Call::CreateUser(_) => "CreateUser",
+            Call::GetUser(_) => "GetUser",
+            Call::DeleteUser(_) => "DeleteUser",
+            Call::ListUsers(_) => "ListUsers",
+            Call::TagUser(_) => "TagUser",
+            Call::UntagUser(_) => "UntagUser",
+            Call::PutUserPolicy(_) => "PutUserPolicy",
+            Call::GetUserPolicy(_) => "GetUserPolicy",
+            Call::DeleteUserPolicy(_) => "DeleteUserPolicy",
+            Call::ListUserPolicies(_) => "ListUserPolicies",
+            Call::AttachUserPolicy(_) => "AttachUserPolicy",
+            Call::DetachUserPolicy(_) => "DetachUserPolicy",
+            Call::ListAttachedUserPolicies(_) => "ListAttachedUserPolicies",
+            Call::CreateAccessKey(_) => "CreateAccessKey",
+            Call::DeleteAccessKey(_) => "DeleteAccessKey",
+            Call::ListAccessKeys(_) => "ListAccessKeys",
+            Call::UpdateAccessKey(_) => "UpdateAccessKey",
+            Call::CreateGroup(_) => "CreateGroup",
+            Call::GetGroup(_) => "GetGroup",
+            Call::DeleteGroup(_) => "DeleteGroup",
+            Call::AddUserToGroup(_) => "AddUserToGroup",
+            Call::RemoveUserFromGroup(_) => "RemoveUserFromGroup",
+            Call::ListGroupsForUser(_) => "ListGroupsForUser",
+            Call::AttachGroupPolicy(_) => "AttachGroupPolicy",
+            Call::DetachGroupPolicy(_) => "DetachGroupPolicy",
+            Call::PutGroupPolicy(_) => "PutGroupPolicy",
+            Call::ListInstanceProfilesForRole(_) => "ListInstanceProfilesForRole",
+            Call::GetAccountAuthorizationDetails(_) => "GetAccountAuthorizationDetails",
+            Call::SimulatePrincipalPolicy(_) => "SimulatePrincipalPolicy",
+        }
+    }
+}
+
 /// One method per allowed operation; each defaults to the not-implemented error.
+/// `authorize` runs between decoding and the operation, for every operation.
 pub trait Api {
     type Ctx;
+    fn authorize(&self, ctx: &mut Self::Ctx, call: Call<'_>) -> Result<(), ApiError> {
+        let _ = (ctx, call);
+        Ok(())
+    }
     fn create_role(
         &self,
         ctx: &mut Self::Ctx,
@@ -3181,11 +3313,10 @@ fn call<A: Api>(
 ) -> Result<String, ApiError> {
     Ok(match op {
         "CreateRole" => {
-            let out = api.create_role(
-                ctx,
-                CreateRoleRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = CreateRoleRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreateRole(&input))?;
+            let out = api.create_role(ctx, input)?;
             rt::query_response(
                 "CreateRole",
                 XML_NAMESPACE,
@@ -3195,10 +3326,10 @@ fn call<A: Api>(
             )
         }
         "GetRole" => {
-            let out = api.get_role(
-                ctx,
-                GetRoleRequest::from_query(req.params).map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input =
+                GetRoleRequest::from_query(req.params).map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::GetRole(&input))?;
+            let out = api.get_role(ctx, input)?;
             rt::query_response(
                 "GetRole",
                 XML_NAMESPACE,
@@ -3208,11 +3339,10 @@ fn call<A: Api>(
             )
         }
         "ListRoles" => {
-            let out = api.list_roles(
-                ctx,
-                ListRolesRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ListRolesRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListRoles(&input))?;
+            let out = api.list_roles(ctx, input)?;
             rt::query_response(
                 "ListRoles",
                 XML_NAMESPACE,
@@ -3222,22 +3352,20 @@ fn call<A: Api>(
             )
         }
         "DeleteRole" => {
-            let out = api.delete_role(
-                ctx,
-                DeleteRoleRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DeleteRoleRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeleteRole(&input))?;
+            let out = api.delete_role(ctx, input)?;
             {
                 let () = out;
                 rt::query_response("DeleteRole", XML_NAMESPACE, None, req.request_id, |_| ())
             }
         }
         "UpdateRole" => {
-            let out = api.update_role(
-                ctx,
-                UpdateRoleRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = UpdateRoleRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::UpdateRole(&input))?;
+            let out = api.update_role(ctx, input)?;
             rt::query_response(
                 "UpdateRole",
                 XML_NAMESPACE,
@@ -3247,11 +3375,10 @@ fn call<A: Api>(
             )
         }
         "UpdateAssumeRolePolicy" => {
-            let out = api.update_assume_role_policy(
-                ctx,
-                UpdateAssumeRolePolicyRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = UpdateAssumeRolePolicyRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::UpdateAssumeRolePolicy(&input))?;
+            let out = api.update_assume_role_policy(ctx, input)?;
             {
                 let () = out;
                 rt::query_response(
@@ -3264,32 +3391,30 @@ fn call<A: Api>(
             }
         }
         "TagRole" => {
-            let out = api.tag_role(
-                ctx,
-                TagRoleRequest::from_query(req.params).map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input =
+                TagRoleRequest::from_query(req.params).map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::TagRole(&input))?;
+            let out = api.tag_role(ctx, input)?;
             {
                 let () = out;
                 rt::query_response("TagRole", XML_NAMESPACE, None, req.request_id, |_| ())
             }
         }
         "UntagRole" => {
-            let out = api.untag_role(
-                ctx,
-                UntagRoleRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = UntagRoleRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::UntagRole(&input))?;
+            let out = api.untag_role(ctx, input)?;
             {
                 let () = out;
                 rt::query_response("UntagRole", XML_NAMESPACE, None, req.request_id, |_| ())
             }
         }
         "ListRoleTags" => {
-            let out = api.list_role_tags(
-                ctx,
-                ListRoleTagsRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ListRoleTagsRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListRoleTags(&input))?;
+            let out = api.list_role_tags(ctx, input)?;
             rt::query_response(
                 "ListRoleTags",
                 XML_NAMESPACE,
@@ -3299,11 +3424,10 @@ fn call<A: Api>(
             )
         }
         "CreateServiceLinkedRole" => {
-            let out = api.create_service_linked_role(
-                ctx,
-                CreateServiceLinkedRoleRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = CreateServiceLinkedRoleRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreateServiceLinkedRole(&input))?;
+            let out = api.create_service_linked_role(ctx, input)?;
             rt::query_response(
                 "CreateServiceLinkedRole",
                 XML_NAMESPACE,
@@ -3313,11 +3437,10 @@ fn call<A: Api>(
             )
         }
         "DeleteServiceLinkedRole" => {
-            let out = api.delete_service_linked_role(
-                ctx,
-                DeleteServiceLinkedRoleRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DeleteServiceLinkedRoleRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeleteServiceLinkedRole(&input))?;
+            let out = api.delete_service_linked_role(ctx, input)?;
             rt::query_response(
                 "DeleteServiceLinkedRole",
                 XML_NAMESPACE,
@@ -3327,11 +3450,10 @@ fn call<A: Api>(
             )
         }
         "GetServiceLinkedRoleDeletionStatus" => {
-            let out = api.get_service_linked_role_deletion_status(
-                ctx,
-                GetServiceLinkedRoleDeletionStatusRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = GetServiceLinkedRoleDeletionStatusRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::GetServiceLinkedRoleDeletionStatus(&input))?;
+            let out = api.get_service_linked_role_deletion_status(ctx, input)?;
             rt::query_response(
                 "GetServiceLinkedRoleDeletionStatus",
                 XML_NAMESPACE,
@@ -3341,22 +3463,20 @@ fn call<A: Api>(
             )
         }
         "PutRolePolicy" => {
-            let out = api.put_role_policy(
-                ctx,
-                PutRolePolicyRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = PutRolePolicyRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::PutRolePolicy(&input))?;
+            let out = api.put_role_policy(ctx, input)?;
             {
                 let () = out;
                 rt::query_response("PutRolePolicy", XML_NAMESPACE, None, req.request_id, |_| ())
             }
         }
         "GetRolePolicy" => {
-            let out = api.get_role_policy(
-                ctx,
-                GetRolePolicyRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = GetRolePolicyRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::GetRolePolicy(&input))?;
+            let out = api.get_role_policy(ctx, input)?;
             rt::query_response(
                 "GetRolePolicy",
                 XML_NAMESPACE,
@@ -3366,11 +3486,10 @@ fn call<A: Api>(
             )
         }
         "DeleteRolePolicy" => {
-            let out = api.delete_role_policy(
-                ctx,
-                DeleteRolePolicyRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DeleteRolePolicyRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeleteRolePolicy(&input))?;
+            let out = api.delete_role_policy(ctx, input)?;
             {
                 let () = out;
                 rt::query_response(
@@ -3383,11 +3502,10 @@ fn call<A: Api>(
             }
         }
         "ListRolePolicies" => {
-            let out = api.list_role_policies(
-                ctx,
-                ListRolePoliciesRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ListRolePoliciesRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListRolePolicies(&input))?;
+            let out = api.list_role_policies(ctx, input)?;
             rt::query_response(
                 "ListRolePolicies",
                 XML_NAMESPACE,
@@ -3397,11 +3515,10 @@ fn call<A: Api>(
             )
         }
         "AttachRolePolicy" => {
-            let out = api.attach_role_policy(
-                ctx,
-                AttachRolePolicyRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = AttachRolePolicyRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::AttachRolePolicy(&input))?;
+            let out = api.attach_role_policy(ctx, input)?;
             {
                 let () = out;
                 rt::query_response(
@@ -3414,11 +3531,10 @@ fn call<A: Api>(
             }
         }
         "DetachRolePolicy" => {
-            let out = api.detach_role_policy(
-                ctx,
-                DetachRolePolicyRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DetachRolePolicyRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DetachRolePolicy(&input))?;
+            let out = api.detach_role_policy(ctx, input)?;
             {
                 let () = out;
                 rt::query_response(
@@ -3431,11 +3547,10 @@ fn call<A: Api>(
             }
         }
         "ListAttachedRolePolicies" => {
-            let out = api.list_attached_role_policies(
-                ctx,
-                ListAttachedRolePoliciesRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ListAttachedRolePoliciesRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListAttachedRolePolicies(&input))?;
+            let out = api.list_attached_role_policies(ctx, input)?;
             rt::query_response(
                 "ListAttachedRolePolicies",
                 XML_NAMESPACE,
@@ -3445,11 +3560,10 @@ fn call<A: Api>(
             )
         }
         "CreatePolicy" => {
-            let out = api.create_policy(
-                ctx,
-                CreatePolicyRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = CreatePolicyRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreatePolicy(&input))?;
+            let out = api.create_policy(ctx, input)?;
             rt::query_response(
                 "CreatePolicy",
                 XML_NAMESPACE,
@@ -3459,11 +3573,10 @@ fn call<A: Api>(
             )
         }
         "GetPolicy" => {
-            let out = api.get_policy(
-                ctx,
-                GetPolicyRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = GetPolicyRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::GetPolicy(&input))?;
+            let out = api.get_policy(ctx, input)?;
             rt::query_response(
                 "GetPolicy",
                 XML_NAMESPACE,
@@ -3473,22 +3586,20 @@ fn call<A: Api>(
             )
         }
         "DeletePolicy" => {
-            let out = api.delete_policy(
-                ctx,
-                DeletePolicyRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DeletePolicyRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeletePolicy(&input))?;
+            let out = api.delete_policy(ctx, input)?;
             {
                 let () = out;
                 rt::query_response("DeletePolicy", XML_NAMESPACE, None, req.request_id, |_| ())
             }
         }
         "ListPolicies" => {
-            let out = api.list_policies(
-                ctx,
-                ListPoliciesRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ListPoliciesRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListPolicies(&input))?;
+            let out = api.list_policies(ctx, input)?;
             rt::query_response(
                 "ListPolicies",
                 XML_NAMESPACE,
@@ -3498,11 +3609,10 @@ fn call<A: Api>(
             )
         }
         "CreatePolicyVersion" => {
-            let out = api.create_policy_version(
-                ctx,
-                CreatePolicyVersionRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = CreatePolicyVersionRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreatePolicyVersion(&input))?;
+            let out = api.create_policy_version(ctx, input)?;
             rt::query_response(
                 "CreatePolicyVersion",
                 XML_NAMESPACE,
@@ -3512,11 +3622,10 @@ fn call<A: Api>(
             )
         }
         "GetPolicyVersion" => {
-            let out = api.get_policy_version(
-                ctx,
-                GetPolicyVersionRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = GetPolicyVersionRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::GetPolicyVersion(&input))?;
+            let out = api.get_policy_version(ctx, input)?;
             rt::query_response(
                 "GetPolicyVersion",
                 XML_NAMESPACE,
@@ -3526,11 +3635,10 @@ fn call<A: Api>(
             )
         }
         "DeletePolicyVersion" => {
-            let out = api.delete_policy_version(
-                ctx,
-                DeletePolicyVersionRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DeletePolicyVersionRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeletePolicyVersion(&input))?;
+            let out = api.delete_policy_version(ctx, input)?;
             {
                 let () = out;
                 rt::query_response(
@@ -3543,11 +3651,10 @@ fn call<A: Api>(
             }
         }
         "ListPolicyVersions" => {
-            let out = api.list_policy_versions(
-                ctx,
-                ListPolicyVersionsRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ListPolicyVersionsRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListPolicyVersions(&input))?;
+            let out = api.list_policy_versions(ctx, input)?;
             rt::query_response(
                 "ListPolicyVersions",
                 XML_NAMESPACE,
@@ -3557,11 +3664,10 @@ fn call<A: Api>(
             )
         }
         "SetDefaultPolicyVersion" => {
-            let out = api.set_default_policy_version(
-                ctx,
-                SetDefaultPolicyVersionRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = SetDefaultPolicyVersionRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::SetDefaultPolicyVersion(&input))?;
+            let out = api.set_default_policy_version(ctx, input)?;
             {
                 let () = out;
                 rt::query_response(
@@ -3574,11 +3680,10 @@ fn call<A: Api>(
             }
         }
         "CreateUser" => {
-            let out = api.create_user(
-                ctx,
-                CreateUserRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = CreateUserRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreateUser(&input))?;
+            let out = api.create_user(ctx, input)?;
             rt::query_response(
                 "CreateUser",
                 XML_NAMESPACE,
@@ -3588,10 +3693,10 @@ fn call<A: Api>(
             )
         }
         "GetUser" => {
-            let out = api.get_user(
-                ctx,
-                GetUserRequest::from_query(req.params).map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input =
+                GetUserRequest::from_query(req.params).map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::GetUser(&input))?;
+            let out = api.get_user(ctx, input)?;
             rt::query_response(
                 "GetUser",
                 XML_NAMESPACE,
@@ -3601,22 +3706,20 @@ fn call<A: Api>(
             )
         }
         "DeleteUser" => {
-            let out = api.delete_user(
-                ctx,
-                DeleteUserRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DeleteUserRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeleteUser(&input))?;
+            let out = api.delete_user(ctx, input)?;
             {
                 let () = out;
                 rt::query_response("DeleteUser", XML_NAMESPACE, None, req.request_id, |_| ())
             }
         }
         "ListUsers" => {
-            let out = api.list_users(
-                ctx,
-                ListUsersRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ListUsersRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListUsers(&input))?;
+            let out = api.list_users(ctx, input)?;
             rt::query_response(
                 "ListUsers",
                 XML_NAMESPACE,
@@ -3626,43 +3729,40 @@ fn call<A: Api>(
             )
         }
         "TagUser" => {
-            let out = api.tag_user(
-                ctx,
-                TagUserRequest::from_query(req.params).map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input =
+                TagUserRequest::from_query(req.params).map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::TagUser(&input))?;
+            let out = api.tag_user(ctx, input)?;
             {
                 let () = out;
                 rt::query_response("TagUser", XML_NAMESPACE, None, req.request_id, |_| ())
             }
         }
         "UntagUser" => {
-            let out = api.untag_user(
-                ctx,
-                UntagUserRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = UntagUserRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::UntagUser(&input))?;
+            let out = api.untag_user(ctx, input)?;
             {
                 let () = out;
                 rt::query_response("UntagUser", XML_NAMESPACE, None, req.request_id, |_| ())
             }
         }
         "PutUserPolicy" => {
-            let out = api.put_user_policy(
-                ctx,
-                PutUserPolicyRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = PutUserPolicyRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::PutUserPolicy(&input))?;
+            let out = api.put_user_policy(ctx, input)?;
             {
                 let () = out;
                 rt::query_response("PutUserPolicy", XML_NAMESPACE, None, req.request_id, |_| ())
             }
         }
         "GetUserPolicy" => {
-            let out = api.get_user_policy(
-                ctx,
-                GetUserPolicyRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = GetUserPolicyRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::GetUserPolicy(&input))?;
+            let out = api.get_user_policy(ctx, input)?;
             rt::query_response(
                 "GetUserPolicy",
                 XML_NAMESPACE,
@@ -3672,11 +3772,10 @@ fn call<A: Api>(
             )
         }
         "DeleteUserPolicy" => {
-            let out = api.delete_user_policy(
-                ctx,
-                DeleteUserPolicyRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DeleteUserPolicyRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeleteUserPolicy(&input))?;
+            let out = api.delete_user_policy(ctx, input)?;
             {
                 let () = out;
                 rt::query_response(
@@ -3689,11 +3788,10 @@ fn call<A: Api>(
             }
         }
         "ListUserPolicies" => {
-            let out = api.list_user_policies(
-                ctx,
-                ListUserPoliciesRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ListUserPoliciesRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListUserPolicies(&input))?;
+            let out = api.list_user_policies(ctx, input)?;
             rt::query_response(
                 "ListUserPolicies",
                 XML_NAMESPACE,
@@ -3703,11 +3801,10 @@ fn call<A: Api>(
             )
         }
         "AttachUserPolicy" => {
-            let out = api.attach_user_policy(
-                ctx,
-                AttachUserPolicyRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = AttachUserPolicyRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::AttachUserPolicy(&input))?;
+            let out = api.attach_user_policy(ctx, input)?;
             {
                 let () = out;
                 rt::query_response(
@@ -3720,11 +3817,10 @@ fn call<A: Api>(
             }
         }
         "DetachUserPolicy" => {
-            let out = api.detach_user_policy(
-                ctx,
-                DetachUserPolicyRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DetachUserPolicyRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DetachUserPolicy(&input))?;
+            let out = api.detach_user_policy(ctx, input)?;
             {
                 let () = out;
                 rt::query_response(
@@ -3737,11 +3833,10 @@ fn call<A: Api>(
             }
         }
         "ListAttachedUserPolicies" => {
-            let out = api.list_attached_user_policies(
-                ctx,
-                ListAttachedUserPoliciesRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ListAttachedUserPoliciesRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListAttachedUserPolicies(&input))?;
+            let out = api.list_attached_user_policies(ctx, input)?;
             rt::query_response(
                 "ListAttachedUserPolicies",
                 XML_NAMESPACE,
@@ -3751,11 +3846,10 @@ fn call<A: Api>(
             )
         }
         "CreateAccessKey" => {
-            let out = api.create_access_key(
-                ctx,
-                CreateAccessKeyRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = CreateAccessKeyRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreateAccessKey(&input))?;
+            let out = api.create_access_key(ctx, input)?;
             rt::query_response(
                 "CreateAccessKey",
                 XML_NAMESPACE,
@@ -3765,11 +3859,10 @@ fn call<A: Api>(
             )
         }
         "DeleteAccessKey" => {
-            let out = api.delete_access_key(
-                ctx,
-                DeleteAccessKeyRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DeleteAccessKeyRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeleteAccessKey(&input))?;
+            let out = api.delete_access_key(ctx, input)?;
             {
                 let () = out;
                 rt::query_response(
@@ -3782,11 +3875,10 @@ fn call<A: Api>(
             }
         }
         "ListAccessKeys" => {
-            let out = api.list_access_keys(
-                ctx,
-                ListAccessKeysRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ListAccessKeysRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListAccessKeys(&input))?;
+            let out = api.list_access_keys(ctx, input)?;
             rt::query_response(
                 "ListAccessKeys",
                 XML_NAMESPACE,
@@ -3796,11 +3888,10 @@ fn call<A: Api>(
             )
         }
         "UpdateAccessKey" => {
-            let out = api.update_access_key(
-                ctx,
-                UpdateAccessKeyRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = UpdateAccessKeyRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::UpdateAccessKey(&input))?;
+            let out = api.update_access_key(ctx, input)?;
             {
                 let () = out;
                 rt::query_response(
@@ -3813,11 +3904,10 @@ fn call<A: Api>(
             }
         }
         "CreateGroup" => {
-            let out = api.create_group(
-                ctx,
-                CreateGroupRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = CreateGroupRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreateGroup(&input))?;
+            let out = api.create_group(ctx, input)?;
             rt::query_response(
                 "CreateGroup",
                 XML_NAMESPACE,
@@ -3827,11 +3917,10 @@ fn call<A: Api>(
             )
         }
         "GetGroup" => {
-            let out = api.get_group(
-                ctx,
-                GetGroupRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = GetGroupRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::GetGroup(&input))?;
+            let out = api.get_group(ctx, input)?;
             rt::query_response(
                 "GetGroup",
                 XML_NAMESPACE,
@@ -3841,22 +3930,20 @@ fn call<A: Api>(
             )
         }
         "DeleteGroup" => {
-            let out = api.delete_group(
-                ctx,
-                DeleteGroupRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DeleteGroupRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeleteGroup(&input))?;
+            let out = api.delete_group(ctx, input)?;
             {
                 let () = out;
                 rt::query_response("DeleteGroup", XML_NAMESPACE, None, req.request_id, |_| ())
             }
         }
         "AddUserToGroup" => {
-            let out = api.add_user_to_group(
-                ctx,
-                AddUserToGroupRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = AddUserToGroupRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::AddUserToGroup(&input))?;
+            let out = api.add_user_to_group(ctx, input)?;
             {
                 let () = out;
                 rt::query_response(
@@ -3869,11 +3956,10 @@ fn call<A: Api>(
             }
         }
         "RemoveUserFromGroup" => {
-            let out = api.remove_user_from_group(
-                ctx,
-                RemoveUserFromGroupRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = RemoveUserFromGroupRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::RemoveUserFromGroup(&input))?;
+            let out = api.remove_user_from_group(ctx, input)?;
             {
                 let () = out;
                 rt::query_response(
@@ -3886,11 +3972,10 @@ fn call<A: Api>(
             }
         }
         "ListGroupsForUser" => {
-            let out = api.list_groups_for_user(
-                ctx,
-                ListGroupsForUserRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ListGroupsForUserRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListGroupsForUser(&input))?;
+            let out = api.list_groups_for_user(ctx, input)?;
             rt::query_response(
                 "ListGroupsForUser",
                 XML_NAMESPACE,
@@ -3900,11 +3985,10 @@ fn call<A: Api>(
             )
         }
         "AttachGroupPolicy" => {
-            let out = api.attach_group_policy(
-                ctx,
-                AttachGroupPolicyRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = AttachGroupPolicyRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::AttachGroupPolicy(&input))?;
+            let out = api.attach_group_policy(ctx, input)?;
             {
                 let () = out;
                 rt::query_response(
@@ -3917,11 +4001,10 @@ fn call<A: Api>(
             }
         }
         "DetachGroupPolicy" => {
-            let out = api.detach_group_policy(
-                ctx,
-                DetachGroupPolicyRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DetachGroupPolicyRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DetachGroupPolicy(&input))?;
+            let out = api.detach_group_policy(ctx, input)?;
             {
                 let () = out;
                 rt::query_response(
@@ -3934,11 +4017,10 @@ fn call<A: Api>(
             }
         }
         "PutGroupPolicy" => {
-            let out = api.put_group_policy(
-                ctx,
-                PutGroupPolicyRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = PutGroupPolicyRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::PutGroupPolicy(&input))?;
+            let out = api.put_group_policy(ctx, input)?;
             {
                 let () = out;
                 rt::query_response(
@@ -3951,11 +4033,10 @@ fn call<A: Api>(
             }
         }
         "ListInstanceProfilesForRole" => {
-            let out = api.list_instance_profiles_for_role(
-                ctx,
-                ListInstanceProfilesForRoleRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ListInstanceProfilesForRoleRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListInstanceProfilesForRole(&input))?;
+            let out = api.list_instance_profiles_for_role(ctx, input)?;
             rt::query_response(
                 "ListInstanceProfilesForRole",
                 XML_NAMESPACE,
@@ -3965,11 +4046,10 @@ fn call<A: Api>(
             )
         }
         "GetAccountAuthorizationDetails" => {
-            let out = api.get_account_authorization_details(
-                ctx,
-                GetAccountAuthorizationDetailsRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = GetAccountAuthorizationDetailsRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::GetAccountAuthorizationDetails(&input))?;
+            let out = api.get_account_authorization_details(ctx, input)?;
             rt::query_response(
                 "GetAccountAuthorizationDetails",
                 XML_NAMESPACE,
@@ -3979,11 +4059,10 @@ fn call<A: Api>(
             )
         }
         "SimulatePrincipalPolicy" => {
-            let out = api.simulate_principal_policy(
-                ctx,
-                SimulatePrincipalPolicyRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = SimulatePrincipalPolicyRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::SimulatePrincipalPolicy(&input))?;
+            let out = api.simulate_principal_policy(ctx, input)?;
             rt::query_response(
                 "SimulatePrincipalPolicy",
                 XML_NAMESPACE,

@@ -3261,9 +3261,159 @@ impl UpdateResponsibilityTransferResponse {
     }
 }
 
+/// One decoded request, as the authorization step sees it before the operation runs.
+#[derive(Debug, Clone, Copy)]
+pub enum Call<'a> {
+    AcceptHandshake(&'a AcceptHandshakeRequest),
+    AttachPolicy(&'a AttachPolicyRequest),
+    CancelHandshake(&'a CancelHandshakeRequest),
+    CloseAccount(&'a CloseAccountRequest),
+    CreateAccount(&'a CreateAccountRequest),
+    CreateGovCloudAccount(&'a CreateGovCloudAccountRequest),
+    CreateOrganization(&'a CreateOrganizationRequest),
+    CreateOrganizationalUnit(&'a CreateOrganizationalUnitRequest),
+    CreatePolicy(&'a CreatePolicyRequest),
+    DeclineHandshake(&'a DeclineHandshakeRequest),
+    DeleteOrganization,
+    DeleteOrganizationalUnit(&'a DeleteOrganizationalUnitRequest),
+    DeletePolicy(&'a DeletePolicyRequest),
+    DeleteResourcePolicy,
+    DeregisterDelegatedAdministrator(&'a DeregisterDelegatedAdministratorRequest),
+    DescribeAccount(&'a DescribeAccountRequest),
+    DescribeCreateAccountStatus(&'a DescribeCreateAccountStatusRequest),
+    DescribeEffectivePolicy(&'a DescribeEffectivePolicyRequest),
+    DescribeHandshake(&'a DescribeHandshakeRequest),
+    DescribeOrganization,
+    DescribeOrganizationalUnit(&'a DescribeOrganizationalUnitRequest),
+    DescribePolicy(&'a DescribePolicyRequest),
+    DescribeResourcePolicy,
+    DescribeResponsibilityTransfer(&'a DescribeResponsibilityTransferRequest),
+    DetachPolicy(&'a DetachPolicyRequest),
+    DisableAWSServiceAccess(&'a DisableAWSServiceAccessRequest),
+    DisablePolicyType(&'a DisablePolicyTypeRequest),
+    EnableAWSServiceAccess(&'a EnableAWSServiceAccessRequest),
+    EnableAllFeatures(&'a EnableAllFeaturesRequest),
+    EnablePolicyType(&'a EnablePolicyTypeRequest),
+    InviteAccountToOrganization(&'a InviteAccountToOrganizationRequest),
+    InviteOrganizationToTransferResponsibility(
+        &'a InviteOrganizationToTransferResponsibilityRequest,
+    ),
+    LeaveOrganization,
+    ListAWSServiceAccessForOrganization(&'a ListAWSServiceAccessForOrganizationRequest),
+    ListAccounts(&'a ListAccountsRequest),
+    ListAccountsForParent(&'a ListAccountsForParentRequest),
+    ListAccountsWithInvalidEffectivePolicy(&'a ListAccountsWithInvalidEffectivePolicyRequest),
+    ListChildren(&'a ListChildrenRequest),
+    ListCreateAccountStatus(&'a ListCreateAccountStatusRequest),
+    ListDelegatedAdministrators(&'a ListDelegatedAdministratorsRequest),
+    ListDelegatedServicesForAccount(&'a ListDelegatedServicesForAccountRequest),
+    ListEffectivePolicyValidationErrors(&'a ListEffectivePolicyValidationErrorsRequest),
+    ListHandshakesForAccount(&'a ListHandshakesForAccountRequest),
+    ListHandshakesForOrganization(&'a ListHandshakesForOrganizationRequest),
+    ListInboundResponsibilityTransfers(&'a ListInboundResponsibilityTransfersRequest),
+    ListOrganizationalUnitsForParent(&'a ListOrganizationalUnitsForParentRequest),
+    ListOutboundResponsibilityTransfers(&'a ListOutboundResponsibilityTransfersRequest),
+    ListParents(&'a ListParentsRequest),
+    ListPolicies(&'a ListPoliciesRequest),
+    ListPoliciesForTarget(&'a ListPoliciesForTargetRequest),
+    ListRoots(&'a ListRootsRequest),
+    ListTagsForResource(&'a ListTagsForResourceRequest),
+    ListTargetsForPolicy(&'a ListTargetsForPolicyRequest),
+    MoveAccount(&'a MoveAccountRequest),
+    PutResourcePolicy(&'a PutResourcePolicyRequest),
+    RegisterDelegatedAdministrator(&'a RegisterDelegatedAdministratorRequest),
+    RemoveAccountFromOrganization(&'a RemoveAccountFromOrganizationRequest),
+    TagResource(&'a TagResourceRequest),
+    TerminateResponsibilityTransfer(&'a TerminateResponsibilityTransferRequest),
+    UntagResource(&'a UntagResourceRequest),
+    UpdateOrganizationalUnit(&'a UpdateOrganizationalUnitRequest),
+    UpdatePolicy(&'a UpdatePolicyRequest),
+    UpdateResponsibilityTransfer(&'a UpdateResponsibilityTransferRequest),
+}
+
+impl Call<'_> {
+    /// The operation's name, as the wire and IAM spell it.
+    pub fn operation(&self) -> &'static str {
+        match self {
+            Call::AcceptHandshake(_) => "AcceptHandshake",
+            Call::AttachPolicy(_) => "AttachPolicy",
+            Call::CancelHandshake(_) => "CancelHandshake",
+            Call::CloseAccount(_) => "CloseAccount",
+            Call::CreateAccount(_) => "CreateAccount",
+            Call::CreateGovCloudAccount(_) => "CreateGovCloudAccount",
+            Call::CreateOrganization(_) => "CreateOrganization",
+            Call::CreateOrganizationalUnit(_) => "CreateOrganizationalUnit",
+            Call::CreatePolicy(_) => "CreatePolicy",
+            Call::DeclineHandshake(_) => "DeclineHandshake",
+            Call::DeleteOrganization => "DeleteOrganization",
+            Call::DeleteOrganizationalUnit(_) => "DeleteOrganizationalUnit",
+            Call::DeletePolicy(_) => "DeletePolicy",
+            Call::DeleteResourcePolicy => "DeleteResourcePolicy",
+            Call::DeregisterDelegatedAdministrator(_) => "DeregisterDelegatedAdministrator",
+            Call::DescribeAccount(_) => "DescribeAccount",
+            Call::DescribeCreateAccountStatus(_) => "DescribeCreateAccountStatus",
+            Call::DescribeEffectivePolicy(_) => "DescribeEffectivePolicy",
+            Call::DescribeHandshake(_) => "DescribeHandshake",
+            Call::DescribeOrganization => "DescribeOrganization",
+            Call::DescribeOrganizationalUnit(_) => "DescribeOrganizationalUnit",
+            Call::DescribePolicy(_) => "DescribePolicy",
+            Call::DescribeResourcePolicy => "DescribeResourcePolicy",
+            Call::DescribeResponsibilityTransfer(_) => "DescribeResponsibilityTransfer",
+            Call::DetachPolicy(_) => "DetachPolicy",
+            Call::DisableAWSServiceAccess(_) => "DisableAWSServiceAccess",
+            Call::DisablePolicyType(_) => "DisablePolicyType",
+            Call::EnableAWSServiceAccess(_) => "EnableAWSServiceAccess",
+            Call::EnableAllFeatures(_) => "EnableAllFeatures",
+            Call::EnablePolicyType(_) => "EnablePolicyType",
+            Call::InviteAccountToOrganization(_) => "InviteAccountToOrganization",
+            Call::InviteOrganizationToTransferResponsibility(_) => {
+                "InviteOrganizationToTransferResponsibility"
+            }
+            Call::LeaveOrganization => "LeaveOrganization",
+            Call::ListAWSServiceAccessForOrganization(_) => "ListAWSServiceAccessForOrganization",
+            Call::ListAccounts(_) => "ListAccounts",
+            Call::ListAccountsForParent(_) => "ListAccountsForParent",
+            Call::ListAccountsWithInvalidEffectivePolicy(_) => {
+                "ListAccountsWithInvalidEffectivePolicy"
+            }
+            Call::ListChildren(_) => "ListChildren",
+            Call::ListCreateAccountStatus(_) => "ListCreateAccountStatus",
+            Call::ListDelegatedAdministrators(_) => "ListDelegatedAdministrators",
+            Call::ListDelegatedServicesForAccount(_) => "ListDelegatedServicesForAccount",
+            Call::ListEffectivePolicyValidationErrors(_) => "ListEffectivePolicyValidationErrors",
+            Call::ListHandshakesForAccount(_) => "ListHandshakesForAccount",
+            Call::ListHandshakesForOrganization(_) => "ListHandshakesForOrganization",
+            Call::ListInboundResponsibilityTransfers(_) => "ListInboundResponsibilityTransfers",
+            Call::ListOrganizationalUnitsForParent(_) => "ListOrganizationalUnitsForParent",
+            Call::ListOutboundResponsibilityTransfers(_) => "ListOutboundResponsibilityTransfers",
+            Call::ListParents(_) => "ListParents",
+            Call::ListPolicies(_) => "ListPolicies",
+            Call::ListPoliciesForTarget(_) => "ListPoliciesForTarget",
+            Call::ListRoots(_) => "ListRoots",
+            Call::ListTagsForResource(_) => "ListTagsForResource",
+            Call::ListTargetsForPolicy(_) => "ListTargetsForPolicy",
+            Call::MoveAccount(_) => "MoveAccount",
+            Call::PutResourcePolicy(_) => "PutResourcePolicy",
+            Call::RegisterDelegatedAdministrator(_) => "RegisterDelegatedAdministrator",
+            Call::RemoveAccountFromOrganization(_) => "RemoveAccountFromOrganization",
+            Call::TagResource(_) => "TagResource",
+            Call::TerminateResponsibilityTransfer(_) => "TerminateResponsibilityTransfer",
+            Call::UntagResource(_) => "UntagResource",
+            Call::UpdateOrganizationalUnit(_) => "UpdateOrganizationalUnit",
+            Call::UpdatePolicy(_) => "UpdatePolicy",
+            Call::UpdateResponsibilityTransfer(_) => "UpdateResponsibilityTransfer",
+        }
+    }
+}
+
 /// One method per allowed operation; each defaults to the not-implemented error.
+/// `authorize` runs between decoding and the operation, for every operation.
 pub trait Api {
     type Ctx;
+    fn authorize(&self, ctx: &mut Self::Ctx, call: Call<'_>) -> Result<(), ApiError> {
+        let _ = (ctx, call);
+        Ok(())
+    }
     fn accept_handshake(
         &self,
         ctx: &mut Self::Ctx,
@@ -3912,92 +4062,83 @@ fn call<A: Api>(
 ) -> Result<String, ApiError> {
     Ok(match op {
         "AcceptHandshake" => {
-            let out = api.accept_handshake(
-                ctx,
-                AcceptHandshakeRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = AcceptHandshakeRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::AcceptHandshake(&input))?;
+            let out = api.accept_handshake(ctx, input)?;
             out.to_json().to_string()
         }
         "AttachPolicy" => {
-            let out = api.attach_policy(
-                ctx,
-                AttachPolicyRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = AttachPolicyRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::AttachPolicy(&input))?;
+            let out = api.attach_policy(ctx, input)?;
             {
                 let () = out;
                 "{}".to_string()
             }
         }
         "CancelHandshake" => {
-            let out = api.cancel_handshake(
-                ctx,
-                CancelHandshakeRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = CancelHandshakeRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CancelHandshake(&input))?;
+            let out = api.cancel_handshake(ctx, input)?;
             out.to_json().to_string()
         }
         "CloseAccount" => {
-            let out = api.close_account(
-                ctx,
-                CloseAccountRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = CloseAccountRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CloseAccount(&input))?;
+            let out = api.close_account(ctx, input)?;
             {
                 let () = out;
                 "{}".to_string()
             }
         }
         "CreateAccount" => {
-            let out = api.create_account(
-                ctx,
-                CreateAccountRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = CreateAccountRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreateAccount(&input))?;
+            let out = api.create_account(ctx, input)?;
             out.to_json().to_string()
         }
         "CreateGovCloudAccount" => {
-            let out = api.create_gov_cloud_account(
-                ctx,
-                CreateGovCloudAccountRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = CreateGovCloudAccountRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreateGovCloudAccount(&input))?;
+            let out = api.create_gov_cloud_account(ctx, input)?;
             out.to_json().to_string()
         }
         "CreateOrganization" => {
-            let out = api.create_organization(
-                ctx,
-                CreateOrganizationRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = CreateOrganizationRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreateOrganization(&input))?;
+            let out = api.create_organization(ctx, input)?;
             out.to_json().to_string()
         }
         "CreateOrganizationalUnit" => {
-            let out = api.create_organizational_unit(
-                ctx,
-                CreateOrganizationalUnitRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = CreateOrganizationalUnitRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreateOrganizationalUnit(&input))?;
+            let out = api.create_organizational_unit(ctx, input)?;
             out.to_json().to_string()
         }
         "CreatePolicy" => {
-            let out = api.create_policy(
-                ctx,
-                CreatePolicyRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = CreatePolicyRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreatePolicy(&input))?;
+            let out = api.create_policy(ctx, input)?;
             out.to_json().to_string()
         }
         "DeclineHandshake" => {
-            let out = api.decline_handshake(
-                ctx,
-                DeclineHandshakeRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DeclineHandshakeRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeclineHandshake(&input))?;
+            let out = api.decline_handshake(ctx, input)?;
             out.to_json().to_string()
         }
         "DeleteOrganization" => {
+            api.authorize(ctx, Call::DeleteOrganization)?;
             let out = api.delete_organization(ctx)?;
             {
                 let () = out;
@@ -4005,28 +4146,27 @@ fn call<A: Api>(
             }
         }
         "DeleteOrganizationalUnit" => {
-            let out = api.delete_organizational_unit(
-                ctx,
-                DeleteOrganizationalUnitRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DeleteOrganizationalUnitRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeleteOrganizationalUnit(&input))?;
+            let out = api.delete_organizational_unit(ctx, input)?;
             {
                 let () = out;
                 "{}".to_string()
             }
         }
         "DeletePolicy" => {
-            let out = api.delete_policy(
-                ctx,
-                DeletePolicyRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DeletePolicyRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeletePolicy(&input))?;
+            let out = api.delete_policy(ctx, input)?;
             {
                 let () = out;
                 "{}".to_string()
             }
         }
         "DeleteResourcePolicy" => {
+            api.authorize(ctx, Call::DeleteResourcePolicy)?;
             let out = api.delete_resource_policy(ctx)?;
             {
                 let () = out;
@@ -4034,154 +4174,145 @@ fn call<A: Api>(
             }
         }
         "DeregisterDelegatedAdministrator" => {
-            let out = api.deregister_delegated_administrator(
-                ctx,
-                DeregisterDelegatedAdministratorRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DeregisterDelegatedAdministratorRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeregisterDelegatedAdministrator(&input))?;
+            let out = api.deregister_delegated_administrator(ctx, input)?;
             {
                 let () = out;
                 "{}".to_string()
             }
         }
         "DescribeAccount" => {
-            let out = api.describe_account(
-                ctx,
-                DescribeAccountRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DescribeAccountRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeAccount(&input))?;
+            let out = api.describe_account(ctx, input)?;
             out.to_json().to_string()
         }
         "DescribeCreateAccountStatus" => {
-            let out = api.describe_create_account_status(
-                ctx,
-                DescribeCreateAccountStatusRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DescribeCreateAccountStatusRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeCreateAccountStatus(&input))?;
+            let out = api.describe_create_account_status(ctx, input)?;
             out.to_json().to_string()
         }
         "DescribeEffectivePolicy" => {
-            let out = api.describe_effective_policy(
-                ctx,
-                DescribeEffectivePolicyRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DescribeEffectivePolicyRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeEffectivePolicy(&input))?;
+            let out = api.describe_effective_policy(ctx, input)?;
             out.to_json().to_string()
         }
         "DescribeHandshake" => {
-            let out = api.describe_handshake(
-                ctx,
-                DescribeHandshakeRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DescribeHandshakeRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeHandshake(&input))?;
+            let out = api.describe_handshake(ctx, input)?;
             out.to_json().to_string()
         }
         "DescribeOrganization" => {
+            api.authorize(ctx, Call::DescribeOrganization)?;
             let out = api.describe_organization(ctx)?;
             out.to_json().to_string()
         }
         "DescribeOrganizationalUnit" => {
-            let out = api.describe_organizational_unit(
-                ctx,
-                DescribeOrganizationalUnitRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DescribeOrganizationalUnitRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeOrganizationalUnit(&input))?;
+            let out = api.describe_organizational_unit(ctx, input)?;
             out.to_json().to_string()
         }
         "DescribePolicy" => {
-            let out = api.describe_policy(
-                ctx,
-                DescribePolicyRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DescribePolicyRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribePolicy(&input))?;
+            let out = api.describe_policy(ctx, input)?;
             out.to_json().to_string()
         }
         "DescribeResourcePolicy" => {
+            api.authorize(ctx, Call::DescribeResourcePolicy)?;
             let out = api.describe_resource_policy(ctx)?;
             out.to_json().to_string()
         }
         "DescribeResponsibilityTransfer" => {
-            let out = api.describe_responsibility_transfer(
-                ctx,
-                DescribeResponsibilityTransferRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DescribeResponsibilityTransferRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeResponsibilityTransfer(&input))?;
+            let out = api.describe_responsibility_transfer(ctx, input)?;
             out.to_json().to_string()
         }
         "DetachPolicy" => {
-            let out = api.detach_policy(
-                ctx,
-                DetachPolicyRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DetachPolicyRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DetachPolicy(&input))?;
+            let out = api.detach_policy(ctx, input)?;
             {
                 let () = out;
                 "{}".to_string()
             }
         }
         "DisableAWSServiceAccess" => {
-            let out = api.disable_aws_service_access(
-                ctx,
-                DisableAWSServiceAccessRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DisableAWSServiceAccessRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DisableAWSServiceAccess(&input))?;
+            let out = api.disable_aws_service_access(ctx, input)?;
             {
                 let () = out;
                 "{}".to_string()
             }
         }
         "DisablePolicyType" => {
-            let out = api.disable_policy_type(
-                ctx,
-                DisablePolicyTypeRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DisablePolicyTypeRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DisablePolicyType(&input))?;
+            let out = api.disable_policy_type(ctx, input)?;
             out.to_json().to_string()
         }
         "EnableAWSServiceAccess" => {
-            let out = api.enable_aws_service_access(
-                ctx,
-                EnableAWSServiceAccessRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = EnableAWSServiceAccessRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::EnableAWSServiceAccess(&input))?;
+            let out = api.enable_aws_service_access(ctx, input)?;
             {
                 let () = out;
                 "{}".to_string()
             }
         }
         "EnableAllFeatures" => {
-            let out = api.enable_all_features(
-                ctx,
-                EnableAllFeaturesRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = EnableAllFeaturesRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::EnableAllFeatures(&input))?;
+            let out = api.enable_all_features(ctx, input)?;
             out.to_json().to_string()
         }
         "EnablePolicyType" => {
-            let out = api.enable_policy_type(
-                ctx,
-                EnablePolicyTypeRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = EnablePolicyTypeRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::EnablePolicyType(&input))?;
+            let out = api.enable_policy_type(ctx, input)?;
             out.to_json().to_string()
         }
         "InviteAccountToOrganization" => {
-            let out = api.invite_account_to_organization(
-                ctx,
-                InviteAccountToOrganizationRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = InviteAccountToOrganizationRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::InviteAccountToOrganization(&input))?;
+            let out = api.invite_account_to_organization(ctx, input)?;
             out.to_json().to_string()
         }
         "InviteOrganizationToTransferResponsibility" => {
-            let out = api.invite_organization_to_transfer_responsibility(
-                ctx,
+            let input =
                 InviteOrganizationToTransferResponsibilityRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
+                    .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(
+                ctx,
+                Call::InviteOrganizationToTransferResponsibility(&input),
             )?;
+            let out = api.invite_organization_to_transfer_responsibility(ctx, input)?;
             out.to_json().to_string()
         }
         "LeaveOrganization" => {
+            api.authorize(ctx, Call::LeaveOrganization)?;
             let out = api.leave_organization(ctx)?;
             {
                 let () = out;
@@ -4189,258 +4320,229 @@ fn call<A: Api>(
             }
         }
         "ListAWSServiceAccessForOrganization" => {
-            let out = api.list_aws_service_access_for_organization(
-                ctx,
-                ListAWSServiceAccessForOrganizationRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ListAWSServiceAccessForOrganizationRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListAWSServiceAccessForOrganization(&input))?;
+            let out = api.list_aws_service_access_for_organization(ctx, input)?;
             out.to_json().to_string()
         }
         "ListAccounts" => {
-            let out = api.list_accounts(
-                ctx,
-                ListAccountsRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ListAccountsRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListAccounts(&input))?;
+            let out = api.list_accounts(ctx, input)?;
             out.to_json().to_string()
         }
         "ListAccountsForParent" => {
-            let out = api.list_accounts_for_parent(
-                ctx,
-                ListAccountsForParentRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ListAccountsForParentRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListAccountsForParent(&input))?;
+            let out = api.list_accounts_for_parent(ctx, input)?;
             out.to_json().to_string()
         }
         "ListAccountsWithInvalidEffectivePolicy" => {
-            let out = api.list_accounts_with_invalid_effective_policy(
-                ctx,
+            let input =
                 ListAccountsWithInvalidEffectivePolicyRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+                    .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListAccountsWithInvalidEffectivePolicy(&input))?;
+            let out = api.list_accounts_with_invalid_effective_policy(ctx, input)?;
             out.to_json().to_string()
         }
         "ListChildren" => {
-            let out = api.list_children(
-                ctx,
-                ListChildrenRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ListChildrenRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListChildren(&input))?;
+            let out = api.list_children(ctx, input)?;
             out.to_json().to_string()
         }
         "ListCreateAccountStatus" => {
-            let out = api.list_create_account_status(
-                ctx,
-                ListCreateAccountStatusRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ListCreateAccountStatusRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListCreateAccountStatus(&input))?;
+            let out = api.list_create_account_status(ctx, input)?;
             out.to_json().to_string()
         }
         "ListDelegatedAdministrators" => {
-            let out = api.list_delegated_administrators(
-                ctx,
-                ListDelegatedAdministratorsRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ListDelegatedAdministratorsRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListDelegatedAdministrators(&input))?;
+            let out = api.list_delegated_administrators(ctx, input)?;
             out.to_json().to_string()
         }
         "ListDelegatedServicesForAccount" => {
-            let out = api.list_delegated_services_for_account(
-                ctx,
-                ListDelegatedServicesForAccountRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ListDelegatedServicesForAccountRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListDelegatedServicesForAccount(&input))?;
+            let out = api.list_delegated_services_for_account(ctx, input)?;
             out.to_json().to_string()
         }
         "ListEffectivePolicyValidationErrors" => {
-            let out = api.list_effective_policy_validation_errors(
-                ctx,
-                ListEffectivePolicyValidationErrorsRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ListEffectivePolicyValidationErrorsRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListEffectivePolicyValidationErrors(&input))?;
+            let out = api.list_effective_policy_validation_errors(ctx, input)?;
             out.to_json().to_string()
         }
         "ListHandshakesForAccount" => {
-            let out = api.list_handshakes_for_account(
-                ctx,
-                ListHandshakesForAccountRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ListHandshakesForAccountRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListHandshakesForAccount(&input))?;
+            let out = api.list_handshakes_for_account(ctx, input)?;
             out.to_json().to_string()
         }
         "ListHandshakesForOrganization" => {
-            let out = api.list_handshakes_for_organization(
-                ctx,
-                ListHandshakesForOrganizationRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ListHandshakesForOrganizationRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListHandshakesForOrganization(&input))?;
+            let out = api.list_handshakes_for_organization(ctx, input)?;
             out.to_json().to_string()
         }
         "ListInboundResponsibilityTransfers" => {
-            let out = api.list_inbound_responsibility_transfers(
-                ctx,
-                ListInboundResponsibilityTransfersRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ListInboundResponsibilityTransfersRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListInboundResponsibilityTransfers(&input))?;
+            let out = api.list_inbound_responsibility_transfers(ctx, input)?;
             out.to_json().to_string()
         }
         "ListOrganizationalUnitsForParent" => {
-            let out = api.list_organizational_units_for_parent(
-                ctx,
-                ListOrganizationalUnitsForParentRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ListOrganizationalUnitsForParentRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListOrganizationalUnitsForParent(&input))?;
+            let out = api.list_organizational_units_for_parent(ctx, input)?;
             out.to_json().to_string()
         }
         "ListOutboundResponsibilityTransfers" => {
-            let out = api.list_outbound_responsibility_transfers(
-                ctx,
-                ListOutboundResponsibilityTransfersRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ListOutboundResponsibilityTransfersRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListOutboundResponsibilityTransfers(&input))?;
+            let out = api.list_outbound_responsibility_transfers(ctx, input)?;
             out.to_json().to_string()
         }
         "ListParents" => {
-            let out = api.list_parents(
-                ctx,
-                ListParentsRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ListParentsRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListParents(&input))?;
+            let out = api.list_parents(ctx, input)?;
             out.to_json().to_string()
         }
         "ListPolicies" => {
-            let out = api.list_policies(
-                ctx,
-                ListPoliciesRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ListPoliciesRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListPolicies(&input))?;
+            let out = api.list_policies(ctx, input)?;
             out.to_json().to_string()
         }
         "ListPoliciesForTarget" => {
-            let out = api.list_policies_for_target(
-                ctx,
-                ListPoliciesForTargetRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ListPoliciesForTargetRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListPoliciesForTarget(&input))?;
+            let out = api.list_policies_for_target(ctx, input)?;
             out.to_json().to_string()
         }
         "ListRoots" => {
-            let out = api.list_roots(
-                ctx,
-                ListRootsRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ListRootsRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListRoots(&input))?;
+            let out = api.list_roots(ctx, input)?;
             out.to_json().to_string()
         }
         "ListTagsForResource" => {
-            let out = api.list_tags_for_resource(
-                ctx,
-                ListTagsForResourceRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ListTagsForResourceRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListTagsForResource(&input))?;
+            let out = api.list_tags_for_resource(ctx, input)?;
             out.to_json().to_string()
         }
         "ListTargetsForPolicy" => {
-            let out = api.list_targets_for_policy(
-                ctx,
-                ListTargetsForPolicyRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ListTargetsForPolicyRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListTargetsForPolicy(&input))?;
+            let out = api.list_targets_for_policy(ctx, input)?;
             out.to_json().to_string()
         }
         "MoveAccount" => {
-            let out = api.move_account(
-                ctx,
-                MoveAccountRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = MoveAccountRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::MoveAccount(&input))?;
+            let out = api.move_account(ctx, input)?;
             {
                 let () = out;
                 "{}".to_string()
             }
         }
         "PutResourcePolicy" => {
-            let out = api.put_resource_policy(
-                ctx,
-                PutResourcePolicyRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = PutResourcePolicyRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::PutResourcePolicy(&input))?;
+            let out = api.put_resource_policy(ctx, input)?;
             out.to_json().to_string()
         }
         "RegisterDelegatedAdministrator" => {
-            let out = api.register_delegated_administrator(
-                ctx,
-                RegisterDelegatedAdministratorRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = RegisterDelegatedAdministratorRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::RegisterDelegatedAdministrator(&input))?;
+            let out = api.register_delegated_administrator(ctx, input)?;
             {
                 let () = out;
                 "{}".to_string()
             }
         }
         "RemoveAccountFromOrganization" => {
-            let out = api.remove_account_from_organization(
-                ctx,
-                RemoveAccountFromOrganizationRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = RemoveAccountFromOrganizationRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::RemoveAccountFromOrganization(&input))?;
+            let out = api.remove_account_from_organization(ctx, input)?;
             {
                 let () = out;
                 "{}".to_string()
             }
         }
         "TagResource" => {
-            let out = api.tag_resource(
-                ctx,
-                TagResourceRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = TagResourceRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::TagResource(&input))?;
+            let out = api.tag_resource(ctx, input)?;
             {
                 let () = out;
                 "{}".to_string()
             }
         }
         "TerminateResponsibilityTransfer" => {
-            let out = api.terminate_responsibility_transfer(
-                ctx,
-                TerminateResponsibilityTransferRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = TerminateResponsibilityTransferRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::TerminateResponsibilityTransfer(&input))?;
+            let out = api.terminate_responsibility_transfer(ctx, input)?;
             out.to_json().to_string()
         }
         "UntagResource" => {
-            let out = api.untag_resource(
-                ctx,
-                UntagResourceRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = UntagResourceRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::UntagResource(&input))?;
+            let out = api.untag_resource(ctx, input)?;
             {
                 let () = out;
                 "{}".to_string()
             }
         }
         "UpdateOrganizationalUnit" => {
-            let out = api.update_organizational_unit(
-                ctx,
-                UpdateOrganizationalUnitRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = UpdateOrganizationalUnitRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::UpdateOrganizationalUnit(&input))?;
+            let out = api.update_organizational_unit(ctx, input)?;
             out.to_json().to_string()
         }
         "UpdatePolicy" => {
-            let out = api.update_policy(
-                ctx,
-                UpdatePolicyRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = UpdatePolicyRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::UpdatePolicy(&input))?;
+            let out = api.update_policy(ctx, input)?;
             out.to_json().to_string()
         }
         "UpdateResponsibilityTransfer" => {
-            let out = api.update_responsibility_transfer(
-                ctx,
-                UpdateResponsibilityTransferRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = UpdateResponsibilityTransferRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::UpdateResponsibilityTransfer(&input))?;
+            let out = api.update_responsibility_transfer(ctx, input)?;
             out.to_json().to_string()
         }
         _ => return Err(ApiError::not_implemented(SERVICE, op)),

@@ -2781,9 +2781,101 @@ impl UpdateResourceShareResponse {
     }
 }
 
+/// One decoded request, as the authorization step sees it before the operation runs.
+#[derive(Debug, Clone, Copy)]
+pub enum Call<'a> {
+    AcceptResourceShareInvitation(&'a AcceptResourceShareInvitationRequest),
+    AssociateResourceShare(&'a AssociateResourceShareRequest),
+    AssociateResourceSharePermission(&'a AssociateResourceSharePermissionRequest),
+    CreatePermission(&'a CreatePermissionRequest),
+    CreatePermissionVersion(&'a CreatePermissionVersionRequest),
+    CreateResourceShare(&'a CreateResourceShareRequest),
+    DeletePermission(&'a DeletePermissionRequest),
+    DeletePermissionVersion(&'a DeletePermissionVersionRequest),
+    DeleteResourceShare(&'a DeleteResourceShareRequest),
+    DisassociateResourceShare(&'a DisassociateResourceShareRequest),
+    DisassociateResourceSharePermission(&'a DisassociateResourceSharePermissionRequest),
+    EnableSharingWithAwsOrganization(&'a EnableSharingWithAwsOrganizationRequest),
+    GetPermission(&'a GetPermissionRequest),
+    GetResourcePolicies(&'a GetResourcePoliciesRequest),
+    GetResourceShareAssociations(&'a GetResourceShareAssociationsRequest),
+    GetResourceShareInvitations(&'a GetResourceShareInvitationsRequest),
+    GetResourceShares(&'a GetResourceSharesRequest),
+    ListPendingInvitationResources(&'a ListPendingInvitationResourcesRequest),
+    ListPermissionAssociations(&'a ListPermissionAssociationsRequest),
+    ListPermissionVersions(&'a ListPermissionVersionsRequest),
+    ListPermissions(&'a ListPermissionsRequest),
+    ListPrincipals(&'a ListPrincipalsRequest),
+    ListReplacePermissionAssociationsWork(&'a ListReplacePermissionAssociationsWorkRequest),
+    ListResourceSharePermissions(&'a ListResourceSharePermissionsRequest),
+    ListResourceTypes(&'a ListResourceTypesRequest),
+    ListResources(&'a ListResourcesRequest),
+    ListSourceAssociations(&'a ListSourceAssociationsRequest),
+    PromotePermissionCreatedFromPolicy(&'a PromotePermissionCreatedFromPolicyRequest),
+    PromoteResourceShareCreatedFromPolicy(&'a PromoteResourceShareCreatedFromPolicyRequest),
+    RejectResourceShareInvitation(&'a RejectResourceShareInvitationRequest),
+    ReplacePermissionAssociations(&'a ReplacePermissionAssociationsRequest),
+    SetDefaultPermissionVersion(&'a SetDefaultPermissionVersionRequest),
+    TagResource(&'a TagResourceRequest),
+    UntagResource(&'a UntagResourceRequest),
+    UpdateResourceShare(&'a UpdateResourceShareRequest),
+}
+
+impl Call<'_> {
+    /// The operation's name, as the wire and IAM spell it.
+    pub fn operation(&self) -> &'static str {
+        match self {
+            Call::AcceptResourceShareInvitation(_) => "AcceptResourceShareInvitation",
+            Call::AssociateResourceShare(_) => "AssociateResourceShare",
+            Call::AssociateResourceSharePermission(_) => "AssociateResourceSharePermission",
+            Call::CreatePermission(_) => "CreatePermission",
+            Call::CreatePermissionVersion(_) => "CreatePermissionVersion",
+            Call::CreateResourceShare(_) => "CreateResourceShare",
+            Call::DeletePermission(_) => "DeletePermission",
+            Call::DeletePermissionVersion(_) => "DeletePermissionVersion",
+            Call::DeleteResourceShare(_) => "DeleteResourceShare",
+            Call::DisassociateResourceShare(_) => "DisassociateResourceShare",
+            Call::DisassociateResourceSharePermission(_) => "DisassociateResourceSharePermission",
+            Call::EnableSharingWithAwsOrganization(_) => "EnableSharingWithAwsOrganization",
+            Call::GetPermission(_) => "GetPermission",
+            Call::GetResourcePolicies(_) => "GetResourcePolicies",
+            Call::GetResourceShareAssociations(_) => "GetResourceShareAssociations",
+            Call::GetResourceShareInvitations(_) => "GetResourceShareInvitations",
+            Call::GetResourceShares(_) => "GetResourceShares",
+            Call::ListPendingInvitationResources(_) => "ListPendingInvitationResources",
+            Call::ListPermissionAssociations(_) => "ListPermissionAssociations",
+            Call::ListPermissionVersions(_) => "ListPermissionVersions",
+            Call::ListPermissions(_) => "ListPermissions",
+            Call::ListPrincipals(_) => "ListPrincipals",
+            Call::ListReplacePermissionAssociationsWork(_) => {
+                "ListReplacePermissionAssociationsWork"
+            }
+            Call::ListResourceSharePermissions(_) => "ListResourceSharePermissions",
+            Call::ListResourceTypes(_) => "ListResourceTypes",
+            Call::ListResources(_) => "ListResources",
+            Call::ListSourceAssociations(_) => "ListSourceAssociations",
+            Call::PromotePermissionCreatedFromPolicy(_) => "PromotePermissionCreatedFromPolicy",
+            Call::PromoteResourceShareCreatedFromPolicy(_) => {
+                "PromoteResourceShareCreatedFromPolicy"
+            }
+            Call::RejectResourceShareInvitation(_) => "RejectResourceShareInvitation",
+            Call::ReplacePermissionAssociations(_) => "ReplacePermissionAssociations",
+            Call::SetDefaultPermissionVersion(_) => "SetDefaultPermissionVersion",
+            Call::TagResource(_) => "TagResource",
+            Call::UntagResource(_) => "UntagResource",
+            Call::UpdateResourceShare(_) => "UpdateResourceShare",
+        }
+    }
+}
+
 /// One method per allowed operation; each defaults to the not-implemented error.
+/// `authorize` runs between decoding and the operation, for every operation.
 pub trait Api {
     type Ctx;
+    fn authorize(&self, ctx: &mut Self::Ctx, call: Call<'_>) -> Result<(), ApiError> {
+        let _ = (ctx, call);
+        Ok(())
+    }
     fn accept_resource_share_invitation(
         &self,
         ctx: &mut Self::Ctx,
@@ -3137,283 +3229,250 @@ fn call<A: Api>(
 ) -> Result<String, ApiError> {
     Ok(match op {
         "AcceptResourceShareInvitation" => {
-            let out = api.accept_resource_share_invitation(
-                ctx,
-                AcceptResourceShareInvitationRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = AcceptResourceShareInvitationRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::AcceptResourceShareInvitation(&input))?;
+            let out = api.accept_resource_share_invitation(ctx, input)?;
             out.to_json().to_string()
         }
         "AssociateResourceShare" => {
-            let out = api.associate_resource_share(
-                ctx,
-                AssociateResourceShareRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = AssociateResourceShareRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::AssociateResourceShare(&input))?;
+            let out = api.associate_resource_share(ctx, input)?;
             out.to_json().to_string()
         }
         "AssociateResourceSharePermission" => {
-            let out = api.associate_resource_share_permission(
-                ctx,
-                AssociateResourceSharePermissionRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = AssociateResourceSharePermissionRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::AssociateResourceSharePermission(&input))?;
+            let out = api.associate_resource_share_permission(ctx, input)?;
             out.to_json().to_string()
         }
         "CreatePermission" => {
-            let out = api.create_permission(
-                ctx,
-                CreatePermissionRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = CreatePermissionRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreatePermission(&input))?;
+            let out = api.create_permission(ctx, input)?;
             out.to_json().to_string()
         }
         "CreatePermissionVersion" => {
-            let out = api.create_permission_version(
-                ctx,
-                CreatePermissionVersionRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = CreatePermissionVersionRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreatePermissionVersion(&input))?;
+            let out = api.create_permission_version(ctx, input)?;
             out.to_json().to_string()
         }
         "CreateResourceShare" => {
-            let out = api.create_resource_share(
-                ctx,
-                CreateResourceShareRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = CreateResourceShareRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreateResourceShare(&input))?;
+            let out = api.create_resource_share(ctx, input)?;
             out.to_json().to_string()
         }
         "DeletePermission" => {
-            let out = api.delete_permission(
-                ctx,
-                DeletePermissionRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DeletePermissionRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeletePermission(&input))?;
+            let out = api.delete_permission(ctx, input)?;
             out.to_json().to_string()
         }
         "DeletePermissionVersion" => {
-            let out = api.delete_permission_version(
-                ctx,
-                DeletePermissionVersionRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DeletePermissionVersionRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeletePermissionVersion(&input))?;
+            let out = api.delete_permission_version(ctx, input)?;
             out.to_json().to_string()
         }
         "DeleteResourceShare" => {
-            let out = api.delete_resource_share(
-                ctx,
-                DeleteResourceShareRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DeleteResourceShareRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeleteResourceShare(&input))?;
+            let out = api.delete_resource_share(ctx, input)?;
             out.to_json().to_string()
         }
         "DisassociateResourceShare" => {
-            let out = api.disassociate_resource_share(
-                ctx,
-                DisassociateResourceShareRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DisassociateResourceShareRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DisassociateResourceShare(&input))?;
+            let out = api.disassociate_resource_share(ctx, input)?;
             out.to_json().to_string()
         }
         "DisassociateResourceSharePermission" => {
-            let out = api.disassociate_resource_share_permission(
-                ctx,
-                DisassociateResourceSharePermissionRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DisassociateResourceSharePermissionRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DisassociateResourceSharePermission(&input))?;
+            let out = api.disassociate_resource_share_permission(ctx, input)?;
             out.to_json().to_string()
         }
         "EnableSharingWithAwsOrganization" => {
-            let out = api.enable_sharing_with_aws_organization(
-                ctx,
-                EnableSharingWithAwsOrganizationRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = EnableSharingWithAwsOrganizationRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::EnableSharingWithAwsOrganization(&input))?;
+            let out = api.enable_sharing_with_aws_organization(ctx, input)?;
             out.to_json().to_string()
         }
         "GetPermission" => {
-            let out = api.get_permission(
-                ctx,
-                GetPermissionRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = GetPermissionRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::GetPermission(&input))?;
+            let out = api.get_permission(ctx, input)?;
             out.to_json().to_string()
         }
         "GetResourcePolicies" => {
-            let out = api.get_resource_policies(
-                ctx,
-                GetResourcePoliciesRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = GetResourcePoliciesRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::GetResourcePolicies(&input))?;
+            let out = api.get_resource_policies(ctx, input)?;
             out.to_json().to_string()
         }
         "GetResourceShareAssociations" => {
-            let out = api.get_resource_share_associations(
-                ctx,
-                GetResourceShareAssociationsRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = GetResourceShareAssociationsRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::GetResourceShareAssociations(&input))?;
+            let out = api.get_resource_share_associations(ctx, input)?;
             out.to_json().to_string()
         }
         "GetResourceShareInvitations" => {
-            let out = api.get_resource_share_invitations(
-                ctx,
-                GetResourceShareInvitationsRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = GetResourceShareInvitationsRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::GetResourceShareInvitations(&input))?;
+            let out = api.get_resource_share_invitations(ctx, input)?;
             out.to_json().to_string()
         }
         "GetResourceShares" => {
-            let out = api.get_resource_shares(
-                ctx,
-                GetResourceSharesRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = GetResourceSharesRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::GetResourceShares(&input))?;
+            let out = api.get_resource_shares(ctx, input)?;
             out.to_json().to_string()
         }
         "ListPendingInvitationResources" => {
-            let out = api.list_pending_invitation_resources(
-                ctx,
-                ListPendingInvitationResourcesRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ListPendingInvitationResourcesRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListPendingInvitationResources(&input))?;
+            let out = api.list_pending_invitation_resources(ctx, input)?;
             out.to_json().to_string()
         }
         "ListPermissionAssociations" => {
-            let out = api.list_permission_associations(
-                ctx,
-                ListPermissionAssociationsRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ListPermissionAssociationsRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListPermissionAssociations(&input))?;
+            let out = api.list_permission_associations(ctx, input)?;
             out.to_json().to_string()
         }
         "ListPermissionVersions" => {
-            let out = api.list_permission_versions(
-                ctx,
-                ListPermissionVersionsRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ListPermissionVersionsRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListPermissionVersions(&input))?;
+            let out = api.list_permission_versions(ctx, input)?;
             out.to_json().to_string()
         }
         "ListPermissions" => {
-            let out = api.list_permissions(
-                ctx,
-                ListPermissionsRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ListPermissionsRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListPermissions(&input))?;
+            let out = api.list_permissions(ctx, input)?;
             out.to_json().to_string()
         }
         "ListPrincipals" => {
-            let out = api.list_principals(
-                ctx,
-                ListPrincipalsRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ListPrincipalsRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListPrincipals(&input))?;
+            let out = api.list_principals(ctx, input)?;
             out.to_json().to_string()
         }
         "ListReplacePermissionAssociationsWork" => {
-            let out = api.list_replace_permission_associations_work(
-                ctx,
+            let input =
                 ListReplacePermissionAssociationsWorkRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+                    .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListReplacePermissionAssociationsWork(&input))?;
+            let out = api.list_replace_permission_associations_work(ctx, input)?;
             out.to_json().to_string()
         }
         "ListResourceSharePermissions" => {
-            let out = api.list_resource_share_permissions(
-                ctx,
-                ListResourceSharePermissionsRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ListResourceSharePermissionsRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListResourceSharePermissions(&input))?;
+            let out = api.list_resource_share_permissions(ctx, input)?;
             out.to_json().to_string()
         }
         "ListResourceTypes" => {
-            let out = api.list_resource_types(
-                ctx,
-                ListResourceTypesRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ListResourceTypesRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListResourceTypes(&input))?;
+            let out = api.list_resource_types(ctx, input)?;
             out.to_json().to_string()
         }
         "ListResources" => {
-            let out = api.list_resources(
-                ctx,
-                ListResourcesRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ListResourcesRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListResources(&input))?;
+            let out = api.list_resources(ctx, input)?;
             out.to_json().to_string()
         }
         "ListSourceAssociations" => {
-            let out = api.list_source_associations(
-                ctx,
-                ListSourceAssociationsRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ListSourceAssociationsRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListSourceAssociations(&input))?;
+            let out = api.list_source_associations(ctx, input)?;
             out.to_json().to_string()
         }
         "PromotePermissionCreatedFromPolicy" => {
-            let out = api.promote_permission_created_from_policy(
-                ctx,
-                PromotePermissionCreatedFromPolicyRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = PromotePermissionCreatedFromPolicyRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::PromotePermissionCreatedFromPolicy(&input))?;
+            let out = api.promote_permission_created_from_policy(ctx, input)?;
             out.to_json().to_string()
         }
         "PromoteResourceShareCreatedFromPolicy" => {
-            let out = api.promote_resource_share_created_from_policy(
-                ctx,
+            let input =
                 PromoteResourceShareCreatedFromPolicyRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+                    .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::PromoteResourceShareCreatedFromPolicy(&input))?;
+            let out = api.promote_resource_share_created_from_policy(ctx, input)?;
             out.to_json().to_string()
         }
         "RejectResourceShareInvitation" => {
-            let out = api.reject_resource_share_invitation(
-                ctx,
-                RejectResourceShareInvitationRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = RejectResourceShareInvitationRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::RejectResourceShareInvitation(&input))?;
+            let out = api.reject_resource_share_invitation(ctx, input)?;
             out.to_json().to_string()
         }
         "ReplacePermissionAssociations" => {
-            let out = api.replace_permission_associations(
-                ctx,
-                ReplacePermissionAssociationsRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = ReplacePermissionAssociationsRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ReplacePermissionAssociations(&input))?;
+            let out = api.replace_permission_associations(ctx, input)?;
             out.to_json().to_string()
         }
         "SetDefaultPermissionVersion" => {
-            let out = api.set_default_permission_version(
-                ctx,
-                SetDefaultPermissionVersionRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = SetDefaultPermissionVersionRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::SetDefaultPermissionVersion(&input))?;
+            let out = api.set_default_permission_version(ctx, input)?;
             out.to_json().to_string()
         }
         "TagResource" => {
-            let out = api.tag_resource(
-                ctx,
-                TagResourceRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = TagResourceRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::TagResource(&input))?;
+            let out = api.tag_resource(ctx, input)?;
             out.to_json().to_string()
         }
         "UntagResource" => {
-            let out = api.untag_resource(
-                ctx,
-                UntagResourceRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = UntagResourceRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::UntagResource(&input))?;
+            let out = api.untag_resource(ctx, input)?;
             out.to_json().to_string()
         }
         "UpdateResourceShare" => {
-            let out = api.update_resource_share(
-                ctx,
-                UpdateResourceShareRequest::from_rest(req.body, req.query)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = UpdateResourceShareRequest::from_rest(req.body, req.query)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::UpdateResourceShare(&input))?;
+            let out = api.update_resource_share(ctx, input)?;
             out.to_json().to_string()
         }
         _ => return Err(ApiError::not_implemented(SERVICE, op)),

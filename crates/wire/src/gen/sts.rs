@@ -620,9 +620,49 @@ impl GetWebIdentityTokenResponse {
     }
 }
 
+/// One decoded request, as the authorization step sees it before the operation runs.
+#[derive(Debug, Clone, Copy)]
+pub enum Call<'a> {
+    AssumeRole(&'a AssumeRoleRequest),
+    AssumeRoleWithSAML(&'a AssumeRoleWithSAMLRequest),
+    AssumeRoleWithWebIdentity(&'a AssumeRoleWithWebIdentityRequest),
+    AssumeRoot(&'a AssumeRootRequest),
+    DecodeAuthorizationMessage(&'a DecodeAuthorizationMessageRequest),
+    GetAccessKeyInfo(&'a GetAccessKeyInfoRequest),
+    GetCallerIdentity(&'a GetCallerIdentityRequest),
+    GetDelegatedAccessToken(&'a GetDelegatedAccessTokenRequest),
+    GetFederationToken(&'a GetFederationTokenRequest),
+    GetSessionToken(&'a GetSessionTokenRequest),
+    GetWebIdentityToken(&'a GetWebIdentityTokenRequest),
+}
+
+impl Call<'_> {
+    /// The operation's name, as the wire and IAM spell it.
+    pub fn operation(&self) -> &'static str {
+        match self {
+            Call::AssumeRole(_) => "AssumeRole",
+            Call::AssumeRoleWithSAML(_) => "AssumeRoleWithSAML",
+            Call::AssumeRoleWithWebIdentity(_) => "AssumeRoleWithWebIdentity",
+            Call::AssumeRoot(_) => "AssumeRoot",
+            Call::DecodeAuthorizationMessage(_) => "DecodeAuthorizationMessage",
+            Call::GetAccessKeyInfo(_) => "GetAccessKeyInfo",
+            Call::GetCallerIdentity(_) => "GetCallerIdentity",
+            Call::GetDelegatedAccessToken(_) => "GetDelegatedAccessToken",
+            Call::GetFederationToken(_) => "GetFederationToken",
+            Call::GetSessionToken(_) => "GetSessionToken",
+            Call::GetWebIdentityToken(_) => "GetWebIdentityToken",
+        }
+    }
+}
+
 /// One method per allowed operation; each defaults to the not-implemented error.
+/// `authorize` runs between decoding and the operation, for every operation.
 pub trait Api {
     type Ctx;
+    fn authorize(&self, ctx: &mut Self::Ctx, call: Call<'_>) -> Result<(), ApiError> {
+        let _ = (ctx, call);
+        Ok(())
+    }
     fn assume_role(
         &self,
         ctx: &mut Self::Ctx,
@@ -742,11 +782,10 @@ fn call<A: Api>(
 ) -> Result<String, ApiError> {
     Ok(match op {
         "AssumeRole" => {
-            let out = api.assume_role(
-                ctx,
-                AssumeRoleRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = AssumeRoleRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::AssumeRole(&input))?;
+            let out = api.assume_role(ctx, input)?;
             rt::query_response(
                 "AssumeRole",
                 XML_NAMESPACE,
@@ -756,11 +795,10 @@ fn call<A: Api>(
             )
         }
         "AssumeRoleWithSAML" => {
-            let out = api.assume_role_with_saml(
-                ctx,
-                AssumeRoleWithSAMLRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = AssumeRoleWithSAMLRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::AssumeRoleWithSAML(&input))?;
+            let out = api.assume_role_with_saml(ctx, input)?;
             rt::query_response(
                 "AssumeRoleWithSAML",
                 XML_NAMESPACE,
@@ -770,11 +808,10 @@ fn call<A: Api>(
             )
         }
         "AssumeRoleWithWebIdentity" => {
-            let out = api.assume_role_with_web_identity(
-                ctx,
-                AssumeRoleWithWebIdentityRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = AssumeRoleWithWebIdentityRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::AssumeRoleWithWebIdentity(&input))?;
+            let out = api.assume_role_with_web_identity(ctx, input)?;
             rt::query_response(
                 "AssumeRoleWithWebIdentity",
                 XML_NAMESPACE,
@@ -784,11 +821,10 @@ fn call<A: Api>(
             )
         }
         "AssumeRoot" => {
-            let out = api.assume_root(
-                ctx,
-                AssumeRootRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = AssumeRootRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::AssumeRoot(&input))?;
+            let out = api.assume_root(ctx, input)?;
             rt::query_response(
                 "AssumeRoot",
                 XML_NAMESPACE,
@@ -798,11 +834,10 @@ fn call<A: Api>(
             )
         }
         "DecodeAuthorizationMessage" => {
-            let out = api.decode_authorization_message(
-                ctx,
-                DecodeAuthorizationMessageRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = DecodeAuthorizationMessageRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DecodeAuthorizationMessage(&input))?;
+            let out = api.decode_authorization_message(ctx, input)?;
             rt::query_response(
                 "DecodeAuthorizationMessage",
                 XML_NAMESPACE,
@@ -812,11 +847,10 @@ fn call<A: Api>(
             )
         }
         "GetAccessKeyInfo" => {
-            let out = api.get_access_key_info(
-                ctx,
-                GetAccessKeyInfoRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = GetAccessKeyInfoRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::GetAccessKeyInfo(&input))?;
+            let out = api.get_access_key_info(ctx, input)?;
             rt::query_response(
                 "GetAccessKeyInfo",
                 XML_NAMESPACE,
@@ -826,11 +860,10 @@ fn call<A: Api>(
             )
         }
         "GetCallerIdentity" => {
-            let out = api.get_caller_identity(
-                ctx,
-                GetCallerIdentityRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = GetCallerIdentityRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::GetCallerIdentity(&input))?;
+            let out = api.get_caller_identity(ctx, input)?;
             rt::query_response(
                 "GetCallerIdentity",
                 XML_NAMESPACE,
@@ -840,11 +873,10 @@ fn call<A: Api>(
             )
         }
         "GetDelegatedAccessToken" => {
-            let out = api.get_delegated_access_token(
-                ctx,
-                GetDelegatedAccessTokenRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = GetDelegatedAccessTokenRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::GetDelegatedAccessToken(&input))?;
+            let out = api.get_delegated_access_token(ctx, input)?;
             rt::query_response(
                 "GetDelegatedAccessToken",
                 XML_NAMESPACE,
@@ -854,11 +886,10 @@ fn call<A: Api>(
             )
         }
         "GetFederationToken" => {
-            let out = api.get_federation_token(
-                ctx,
-                GetFederationTokenRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = GetFederationTokenRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::GetFederationToken(&input))?;
+            let out = api.get_federation_token(ctx, input)?;
             rt::query_response(
                 "GetFederationToken",
                 XML_NAMESPACE,
@@ -868,11 +899,10 @@ fn call<A: Api>(
             )
         }
         "GetSessionToken" => {
-            let out = api.get_session_token(
-                ctx,
-                GetSessionTokenRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = GetSessionTokenRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::GetSessionToken(&input))?;
+            let out = api.get_session_token(ctx, input)?;
             rt::query_response(
                 "GetSessionToken",
                 XML_NAMESPACE,
@@ -882,11 +912,10 @@ fn call<A: Api>(
             )
         }
         "GetWebIdentityToken" => {
-            let out = api.get_web_identity_token(
-                ctx,
-                GetWebIdentityTokenRequest::from_query(req.params)
-                    .map_err(|e| rt::decode_error(SERVICE, e))?,
-            )?;
+            let input = GetWebIdentityTokenRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::GetWebIdentityToken(&input))?;
+            let out = api.get_web_identity_token(ctx, input)?;
             rt::query_response(
                 "GetWebIdentityToken",
                 XML_NAMESPACE,

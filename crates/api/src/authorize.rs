@@ -1,0 +1,431 @@
+//! The authorization step of the pipeline (route → authenticate → decode → authorize →
+//! execute): every request of an issued principal (an IAM user, a role session) is decided by
+//! `policy::evaluate` before its operation runs, here and nowhere else. Each service's
+//! `authorize` turns its decoded request into [`Check`]s (`checks` module); this module
+//! gathers the policies and the request context, asks the evaluator, and words the refusal
+//! the way the service does.
+//!
+//! An account's root (12-digit access keys, `--default-account`) is allowed everything in
+//! its own account: the zero-setup path.
+
+use crate::{Ctx, Services};
+use base64::Engine as _;
+use cloud::iam::Identity;
+use parking_lot::Mutex;
+use policy::{Context, Decision, Document, Evaluation, Kind, Named, PolicySet, Principal};
+use std::collections::HashMap;
+use std::sync::Arc;
+use wire::ApiError;
+
+/// `--iam`: how requests of issued principals are decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Refuse what AWS would refuse (the default).
+    Enforce,
+    /// Decide, log every would-be refusal with its reason, and allow.
+    Soft,
+    /// Allow everything.
+    Off,
+}
+
+impl std::str::FromStr for Mode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Mode, String> {
+        match s {
+            "enforce" => Ok(Mode::Enforce),
+            "soft" => Ok(Mode::Soft),
+            "off" => Ok(Mode::Off),
+            _ => Err("one of enforce, soft, off".into()),
+        }
+    }
+}
+
+impl Mode {
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Enforce => "enforce",
+            Mode::Soft => "soft",
+            Mode::Off => "off",
+        }
+    }
+}
+
+/// The services, as far as how they word a refusal goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Service {
+    Ec2,
+    Iam,
+    Sts,
+    Ram,
+    Organizations,
+}
+
+/// One thing a request does that IAM decides: an action on a resource.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Check {
+    pub action: String,
+    /// An ARN, or `*`.
+    pub resource: String,
+    /// The account that owns the resource, when it is not the caller's.
+    pub owner: Option<String>,
+    /// The resource's own policy: a role's trust policy, or what a RAM share grants (as the
+    /// actions it allows the caller's account).
+    pub resource_policy: Option<ResourcePolicy>,
+    /// Context keys of this resource (`aws:ResourceTag/…`, `ec2:Vpc`…).
+    pub keys: Vec<(String, Vec<String>)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum ResourcePolicy {
+    Text(String),
+    Grant(&'static [&'static str]),
+}
+
+impl Check {
+    pub fn on_any(action: impl Into<String>) -> Check {
+        Check {
+            action: action.into(),
+            resource: "*".into(),
+            owner: None,
+            resource_policy: None,
+            keys: Vec::new(),
+        }
+    }
+}
+
+/// Policies parsed once and kept by their text: a request evaluates them, never re-reads them.
+pub struct Authorizer {
+    mode: Mode,
+    parsed: Mutex<HashMap<String, Arc<Document>>>,
+}
+
+const CACHE_LIMIT: usize = 4096;
+
+impl Authorizer {
+    pub fn new(mode: Mode) -> Authorizer {
+        Authorizer {
+            mode,
+            parsed: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    fn document(&self, text: &str, kind: Kind) -> Result<Arc<Document>, String> {
+        if let Some(d) = self.parsed.lock().get(text) {
+            return Ok(d.clone());
+        }
+        let d = Arc::new(Document::parse_as(text, kind)?);
+        let mut cache = self.parsed.lock();
+        if cache.len() >= CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(text.to_string(), d.clone());
+        Ok(d)
+    }
+}
+
+/// What an encoded authorization failure message holds (`sts:DecodeAuthorizationMessage`).
+fn failure_message(
+    principal: &crate::Principal,
+    check: &Check,
+    evaluation: &Evaluation<'_>,
+    context: &Context,
+) -> String {
+    let items = |v: Vec<serde_json::Value>| serde_json::json!({ "items": v });
+    let value = |s: &str| serde_json::json!({ "value": s });
+    let matched: Vec<serde_json::Value> = evaluation
+        .matched
+        .iter()
+        .filter(|m| m.effect == policy::Effect::Deny)
+        .map(|m| {
+            serde_json::json!({
+                "statementId": m.sid.unwrap_or(""),
+                "effect": "DENY",
+                "principals": items(vec![value(&principal.user_id)]),
+                "principalGroups": items(vec![]),
+                "actions": items(vec![value(&check.action)]),
+                "resources": items(vec![value(&check.resource)]),
+                "conditions": items(vec![]),
+            })
+        })
+        .collect();
+    let mut conditions: Vec<(&str, &[String])> = context.iter().collect();
+    conditions.sort();
+    let conditions: Vec<serde_json::Value> = conditions
+        .into_iter()
+        .map(|(k, vs)| {
+            serde_json::json!({
+                "key": k,
+                "values": items(vs.iter().map(|v| value(v)).collect()),
+            })
+        })
+        .collect();
+    let decoded = serde_json::json!({
+        "allowed": false,
+        "explicitDeny": evaluation.decision == Decision::ExplicitlyDenied,
+        "matchedStatements": items(matched),
+        "failures": items(vec![]),
+        "context": {
+            "principal": { "id": principal.user_id, "arn": principal.arn },
+            "action": check.action,
+            "resource": check.resource,
+            "conditions": items(conditions),
+        },
+    });
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(decoded.to_string())
+}
+
+/// The JSON an encoded authorization failure message stands for; `None` for anything else.
+pub fn decode_failure_message(encoded: &str) -> Option<String> {
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(encoded.trim())
+        .ok()?;
+    let value: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    value.get("allowed")?;
+    value.get("context")?;
+    Some(value.to_string())
+}
+
+fn refusal(
+    service: Service,
+    principal: &crate::Principal,
+    check: &Check,
+    evaluation: &Evaluation<'_>,
+    context: &Context,
+) -> ApiError {
+    let on = if check.resource == "*" {
+        String::new()
+    } else {
+        format!(" on resource: {}", check.resource)
+    };
+    let sentence = format!(
+        "User: {} is not authorized to perform: {}{on} {}",
+        principal.arn,
+        check.action,
+        evaluation.reason(&check.action)
+    );
+    match service {
+        Service::Ec2 => ApiError::new(
+            "UnauthorizedOperation",
+            403,
+            format!(
+                "You are not authorized to perform this operation. {sentence}. Encoded authorization failure message: {}",
+                failure_message(principal, check, evaluation, context)
+            ),
+        ),
+        Service::Iam | Service::Sts => ApiError::new("AccessDenied", 403, sentence),
+        Service::Ram => ApiError::new("AccessDeniedException", 403, sentence),
+        Service::Organizations => ApiError::new("AccessDeniedException", 400, sentence),
+    }
+}
+
+impl Services {
+    /// The authorization step of one request: roots and `--iam off` pass at once; for anyone
+    /// else `checks` says what the request does, and the evaluator decides.
+    pub(crate) fn authorize_call(
+        &self,
+        ctx: &Ctx,
+        service: Service,
+        checks: impl FnOnce(&crate::checks::Resources<'_>) -> Vec<Check>,
+    ) -> Result<(), ApiError> {
+        if ctx.principal.identity.is_none() || self.iam.mode() == Mode::Off {
+            return Ok(());
+        }
+        let checks = self
+            .engine
+            .read(|cloud| checks(&crate::checks::Resources { cloud, ctx }));
+        self.authorize_checks(ctx, service, &checks)
+    }
+
+    /// Decide every check of one request; the first refused one is the answer.
+    pub(crate) fn authorize_checks(
+        &self,
+        ctx: &Ctx,
+        service: Service,
+        checks: &[Check],
+    ) -> Result<(), ApiError> {
+        let mode = self.iam.mode();
+        let Some(identity) = ctx.principal.identity.as_ref() else {
+            return Ok(());
+        };
+        if mode == Mode::Off || checks.is_empty() {
+            return Ok(());
+        }
+        let (texts, base) = self.engine.read(|c| {
+            let policies = c.policies_of(identity).unwrap_or_default();
+            let base = self.request_context(c, ctx, identity, &policies);
+            (policies.identity, base)
+        });
+        let mut identity_docs = Vec::with_capacity(texts.len());
+        for (id, text) in &texts {
+            match self.iam.document(text, Kind::Identity) {
+                Ok(d) => identity_docs.push((id.as_str(), d)),
+                // A stored policy ramparts cannot read would be skipped silently otherwise:
+                // refuse, and say why in the log.
+                Err(e) => {
+                    tracing::warn!(policy = %id, error = %e, "a policy of the caller cannot be evaluated; denying");
+                    identity_docs.clear();
+                    break;
+                }
+            }
+        }
+        let role_arn = match identity {
+            Identity::Session {
+                account,
+                role_name,
+                role_path,
+                ..
+            } => Some(format!("arn:aws:iam::{account}:role{role_path}{role_name}")),
+            _ => None,
+        };
+        let principal = Principal {
+            kind: match identity {
+                Identity::Root { .. } => policy::PrincipalKind::Root,
+                Identity::User { .. } => policy::PrincipalKind::User,
+                Identity::Session { .. } => policy::PrincipalKind::RoleSession,
+            },
+            arn: &ctx.principal.arn,
+            account: &ctx.principal.account,
+            role_arn: role_arn.as_deref(),
+        };
+        for check in checks {
+            let mut context = base.clone();
+            if let Some(owner) = &check.owner {
+                context.set("aws:ResourceAccount", owner.as_str());
+            } else {
+                context.set("aws:ResourceAccount", ctx.account.as_str());
+            }
+            for (key, values) in &check.keys {
+                context.set_all(key, values.iter().cloned());
+            }
+            let resource_doc = match &check.resource_policy {
+                None => None,
+                Some(ResourcePolicy::Text(text)) => self.iam.document(text, Kind::Resource).ok(),
+                Some(ResourcePolicy::Grant(actions)) => {
+                    let text = serde_json::json!({
+                        "Version": "2012-10-17",
+                        "Statement": [{
+                            "Effect": "Allow",
+                            "Principal": { "AWS": ctx.principal.account },
+                            "Action": actions,
+                        }],
+                    })
+                    .to_string();
+                    self.iam.document(&text, Kind::Resource).ok()
+                }
+            };
+            let set = PolicySet {
+                identity: identity_docs
+                    .iter()
+                    .map(|(id, d)| Named { id, document: d })
+                    .collect(),
+                resource: resource_doc
+                    .iter()
+                    .map(|d| Named {
+                        id: "resource",
+                        document: d,
+                    })
+                    .collect(),
+                ..PolicySet::default()
+            };
+            let request = policy::Request {
+                principal,
+                action: &check.action,
+                resource: &check.resource,
+                resource_account: check.owner.as_deref(),
+                context: &context,
+            };
+            let evaluation = policy::evaluate(&request, &set, false);
+            if evaluation.allowed() {
+                continue;
+            }
+            let error = refusal(service, &ctx.principal, check, &evaluation, &context);
+            if mode == Mode::Soft {
+                tracing::warn!(
+                    principal = %ctx.principal.arn,
+                    action = %check.action,
+                    resource = %check.resource,
+                    reason = %evaluation.reason(&check.action),
+                    "would be denied (--iam soft)"
+                );
+                continue;
+            }
+            tracing::info!(
+                principal = %ctx.principal.arn,
+                action = %check.action,
+                resource = %check.resource,
+                reason = %evaluation.reason(&check.action),
+                "denied"
+            );
+            return Err(error);
+        }
+        Ok(())
+    }
+
+    /// The keys every request of this principal carries.
+    fn request_context(
+        &self,
+        cloud: &cloud::Cloud,
+        ctx: &Ctx,
+        identity: &Identity,
+        policies: &cloud::access::PrincipalPolicies,
+    ) -> Context {
+        let now = self.engine.time();
+        let mut c = Context::new();
+        let principal_arn = match identity {
+            Identity::Session {
+                account,
+                role_name,
+                role_path,
+                ..
+            } => format!("arn:aws:iam::{account}:role{role_path}{role_name}"),
+            _ => ctx.principal.arn.clone(),
+        };
+        c.set("aws:PrincipalArn", principal_arn)
+            .set("aws:PrincipalAccount", ctx.principal.account.as_str())
+            .set(
+                "aws:PrincipalType",
+                match identity {
+                    Identity::Root { .. } => "Account",
+                    Identity::User { .. } => "User",
+                    Identity::Session { .. } => "AssumedRole",
+                },
+            )
+            .set("aws:userid", ctx.principal.user_id.as_str())
+            .set("aws:RequestedRegion", ctx.region.as_str())
+            .set("ec2:Region", ctx.region.as_str())
+            .set("aws:CurrentTime", iso8601(now))
+            .set("aws:EpochTime", (now / 1000).to_string())
+            .set("aws:SecureTransport", "false")
+            .set("aws:ViaAWSService", "false")
+            .set("aws:PrincipalIsAWSService", "false");
+        if matches!(identity, Identity::Session { .. }) {
+            c.set("aws:MultiFactorAuthPresent", "false");
+        }
+        if let Some(name) = &policies.user_name {
+            c.set("aws:username", name.as_str());
+        }
+        for tag in &policies.tags {
+            c.set(&format!("aws:PrincipalTag/{}", tag.key), tag.value.as_str());
+        }
+        if let Some(org) = cloud.organization_of(&ctx.principal.account) {
+            c.set("aws:PrincipalOrgID", org.id.as_str());
+            if let Some(path) = cloud.org_path_of(&ctx.principal.account) {
+                c.set_all("aws:PrincipalOrgPaths", [path]);
+            }
+        }
+        c
+    }
+}
+
+fn iso8601(millis: i64) -> String {
+    let format =
+        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
+    time::OffsetDateTime::from_unix_timestamp(millis / 1000)
+        .ok()
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_default()
+}

@@ -1,0 +1,271 @@
+//! What each decoded request asks IAM: its action (the operation's name under the service's
+//! prefix, as the Service Authorization Reference lists it) and the resources it authorizes,
+//! each under its OWNER's ARN, with the resource's condition keys and, for another account's
+//! resource, what its owner grants (a RAM share, a role's trust policy).
+//!
+//! Resources follow AWS's documented authorization: `ModifyNetworkInterfaceAttribute` the
+//! interface and every group in the new set; `RunInstances` the instance, interface, subnet and
+//! groups; `CreateSecurityGroup` the group and the VPC; rule changes the group; tagging the
+//! tagged resource; Describe operations `*`. An operation not listed here is authorized on `*`.
+
+use crate::authorize::{Check, ResourcePolicy};
+use crate::Ctx;
+use cloud::access::ram_grant;
+use cloud::visibility::Caller;
+use cloud::Cloud;
+use wire::ec2::Call as Ec2;
+
+/// Builds checks against the state, under the caller's account and Region.
+pub(crate) struct Resources<'a> {
+    pub cloud: &'a Cloud,
+    pub ctx: &'a Ctx,
+}
+
+fn kind_of(id: &str) -> Option<&'static str> {
+    Some(match id.split_once('-')?.0 {
+        "sg" => "security-group",
+        "subnet" => "subnet",
+        "vpc" => "vpc",
+        "eni" => "network-interface",
+        "i" => "instance",
+        "pl" => "prefix-list",
+        "pcx" => "vpc-peering-connection",
+        "sgr" => "security-group-rule",
+        "rtb" => "route-table",
+        "acl" => "network-acl",
+        _ => return None,
+    })
+}
+
+impl Resources<'_> {
+    fn arn(&self, kind: &str, account: &str, id: &str) -> String {
+        match policy::catalog::resource_type("ec2", kind) {
+            Some(t) => t.arn_of(&self.ctx.region, account, id),
+            None => format!("arn:aws:ec2:{}:{account}:{kind}/{id}", self.ctx.region),
+        }
+    }
+
+    /// A resource the request creates: `…:kind/*` in the caller's account.
+    fn new(&self, action: &str, kind: &str) -> Check {
+        Check {
+            resource: self.arn(kind, &self.ctx.account, "*"),
+            ..Check::on_any(action)
+        }
+    }
+
+    /// An existing resource by id, under its owner's ARN.
+    fn existing(&self, action: &str, id: &str) -> Check {
+        let Some(kind) = kind_of(id) else {
+            return Check::on_any(action);
+        };
+        let caller = Caller::new(&self.ctx.account, &self.ctx.region);
+        let facts = self.cloud.resource_facts(&caller, id);
+        let owner = facts
+            .as_ref()
+            .map_or(self.ctx.account.as_str(), |f| f.owner);
+        let mut keys: Vec<(String, Vec<String>)> = Vec::new();
+        if let Some(f) = &facts {
+            for tag in f.tags {
+                for prefix in ["aws", "ec2"] {
+                    keys.push((
+                        format!("{prefix}:ResourceTag/{}", tag.key),
+                        vec![tag.value.clone()],
+                    ));
+                }
+            }
+            if let Some(vpc) = f.vpc_id {
+                let vpc_owner = self.cloud.vpcs.get(vpc).map_or(owner, |v| v.owner.as_str());
+                keys.push(("ec2:Vpc".into(), vec![self.arn("vpc", vpc_owner, vpc)]));
+            }
+        }
+        let id_key = match kind {
+            "security-group" => Some("ec2:SecurityGroupID"),
+            "network-interface" => Some("ec2:NetworkInterfaceID"),
+            "subnet" => Some("ec2:SubnetID"),
+            "vpc" => Some("ec2:VpcID"),
+            "instance" => Some("ec2:InstanceID"),
+            _ => None,
+        };
+        if let Some(key) = id_key {
+            keys.push((key.into(), vec![id.to_string()]));
+        }
+        let foreign = owner != self.ctx.account;
+        let resource_policy = foreign
+            .then(|| ram_grant(self.cloud, &caller, kind, id))
+            .flatten()
+            .map(ResourcePolicy::Grant);
+        Check {
+            action: action.to_string(),
+            resource: self.arn(kind, owner, id),
+            owner: foreign.then(|| owner.to_string()),
+            resource_policy,
+            keys,
+        }
+    }
+
+    fn group_ref(&self, action: &str, id: Option<&str>, name: Option<&str>) -> Check {
+        match (id, name) {
+            (Some(id), _) => self.existing(action, id),
+            (None, Some(name)) => {
+                let found = self
+                    .cloud
+                    .groups
+                    .values()
+                    .find(|g| {
+                        g.owner == self.ctx.account
+                            && g.region == self.ctx.region
+                            && g.name == name
+                            && self
+                                .cloud
+                                .scope(&self.ctx.account, &self.ctx.region)
+                                .and_then(|s| s.default_vpc.as_deref())
+                                == Some(&*g.vpc_id)
+                    })
+                    .map(|g| g.id.to_string());
+                match found {
+                    Some(id) => self.existing(action, &id),
+                    None => self.new(action, "security-group"),
+                }
+            }
+            (None, None) => Check::on_any(action),
+        }
+    }
+
+    pub fn ec2(&self, call: Ec2<'_>) -> Vec<Check> {
+        let action = format!("ec2:{}", call.operation());
+        let a = action.as_str();
+        let ids = |list: &Option<Vec<String>>| {
+            list.iter()
+                .flatten()
+                .map(|id| self.existing(a, id))
+                .collect::<Vec<_>>()
+        };
+        match call {
+            Ec2::CreateVpc(_) => vec![self.new(a, "vpc")],
+            Ec2::DeleteVpc(i) => vec![self.existing(a, &i.vpc_id)],
+            Ec2::ModifyVpcAttribute(i) => vec![self.existing(a, &i.vpc_id)],
+            Ec2::AssociateVpcCidrBlock(i) => vec![self.existing(a, &i.vpc_id)],
+            Ec2::CreateSubnet(i) => vec![self.new(a, "subnet"), self.existing(a, &i.vpc_id)],
+            Ec2::DeleteSubnet(i) => vec![self.existing(a, &i.subnet_id)],
+            Ec2::ModifySubnetAttribute(i) => vec![self.existing(a, &i.subnet_id)],
+            Ec2::AssociateSubnetCidrBlock(i) => vec![self.existing(a, &i.subnet_id)],
+            Ec2::CreateSecurityGroup(i) => {
+                let mut out = vec![self.new(a, "security-group")];
+                if let Some(vpc) = &i.vpc_id {
+                    out.push(self.existing(a, vpc));
+                }
+                out
+            }
+            Ec2::DeleteSecurityGroup(i) => {
+                vec![self.group_ref(a, i.group_id.as_deref(), i.group_name.as_deref())]
+            }
+            Ec2::AuthorizeSecurityGroupIngress(i) => {
+                vec![self.group_ref(a, i.group_id.as_deref(), i.group_name.as_deref())]
+            }
+            Ec2::AuthorizeSecurityGroupEgress(i) => vec![self.existing(a, &i.group_id)],
+            Ec2::RevokeSecurityGroupIngress(i) => {
+                vec![self.group_ref(a, i.group_id.as_deref(), i.group_name.as_deref())]
+            }
+            Ec2::RevokeSecurityGroupEgress(i) => vec![self.existing(a, &i.group_id)],
+            Ec2::ModifySecurityGroupRules(i) => vec![self.existing(a, &i.group_id)],
+            Ec2::UpdateSecurityGroupRuleDescriptionsIngress(i) => {
+                vec![self.group_ref(a, i.group_id.as_deref(), i.group_name.as_deref())]
+            }
+            Ec2::UpdateSecurityGroupRuleDescriptionsEgress(i) => {
+                vec![self.group_ref(a, i.group_id.as_deref(), i.group_name.as_deref())]
+            }
+            Ec2::AssociateSecurityGroupVpc(i) => {
+                vec![self.existing(a, &i.group_id), self.existing(a, &i.vpc_id)]
+            }
+            Ec2::DisassociateSecurityGroupVpc(i) => {
+                vec![self.existing(a, &i.group_id), self.existing(a, &i.vpc_id)]
+            }
+            Ec2::CreateNetworkInterface(i) => {
+                let mut out = vec![
+                    self.new(a, "network-interface"),
+                    self.existing(a, &i.subnet_id),
+                ];
+                out.extend(ids(&i.groups));
+                out
+            }
+            Ec2::ModifyNetworkInterfaceAttribute(i) => {
+                let mut out = vec![self.existing(a, &i.network_interface_id)];
+                out.extend(ids(&i.groups));
+                out
+            }
+            Ec2::DeleteNetworkInterface(i) => vec![self.existing(a, &i.network_interface_id)],
+            Ec2::AssignPrivateIpAddresses(i) => vec![self.existing(a, &i.network_interface_id)],
+            Ec2::UnassignPrivateIpAddresses(i) => vec![self.existing(a, &i.network_interface_id)],
+            Ec2::AssignIpv6Addresses(i) => vec![self.existing(a, &i.network_interface_id)],
+            Ec2::UnassignIpv6Addresses(i) => vec![self.existing(a, &i.network_interface_id)],
+            Ec2::RunInstances(i) => {
+                let mut out = vec![self.new(a, "instance"), self.new(a, "network-interface")];
+                if let Some(subnet) = &i.subnet_id {
+                    out.push(self.existing(a, subnet));
+                }
+                out.extend(ids(&i.security_group_ids));
+                for spec in i.network_interfaces.iter().flatten() {
+                    if let Some(subnet) = &spec.subnet_id {
+                        out.push(self.existing(a, subnet));
+                    }
+                    if let Some(eni) = &spec.network_interface_id {
+                        out.push(self.existing(a, eni));
+                    }
+                    out.extend(ids(&spec.groups));
+                }
+                out
+            }
+            Ec2::TerminateInstances(i) => i
+                .instance_ids
+                .iter()
+                .map(|id| self.existing(a, id))
+                .collect(),
+            Ec2::CreateTags(i) => i.resources.iter().map(|id| self.existing(a, id)).collect(),
+            Ec2::DeleteTags(i) => i.resources.iter().map(|id| self.existing(a, id)).collect(),
+            Ec2::DeleteManagedPrefixList(i) => vec![self.existing(a, &i.prefix_list_id)],
+            Ec2::ModifyManagedPrefixList(i) => vec![self.existing(a, &i.prefix_list_id)],
+            _ => vec![Check::on_any(a)],
+        }
+    }
+
+    /// Services without resource-specific mappings yet: the action on `*`, except a role's
+    /// trust policy, which is the resource side of `sts:AssumeRole`.
+    pub fn sts(&self, call: wire::sts::Call<'_>) -> Vec<Check> {
+        let action = format!("sts:{}", call.operation());
+        match call {
+            // Never refused: it tells a caller who it is.
+            wire::sts::Call::GetCallerIdentity(_) => Vec::new(),
+            wire::sts::Call::AssumeRole(i) => {
+                let role = cloud::iam::parse_role_arn(&i.role_arn)
+                    .and_then(|(account, name)| self.cloud.role(&account, &name).ok().cloned());
+                let Some(role) = role else {
+                    return vec![Check {
+                        resource: i.role_arn.clone(),
+                        ..Check::on_any(action)
+                    }];
+                };
+                let mut keys = vec![(
+                    "sts:RoleSessionName".to_string(),
+                    vec![i.role_session_name.clone()],
+                )];
+                if let Some(external) = &i.external_id {
+                    keys.push(("sts:ExternalId".into(), vec![external.clone()]));
+                }
+                for tag in &role.tags {
+                    keys.push((
+                        format!("aws:ResourceTag/{}", tag.key),
+                        vec![tag.value.clone()],
+                    ));
+                }
+                vec![Check {
+                    action,
+                    resource: role.arn(),
+                    owner: Some(role.account.clone()),
+                    resource_policy: Some(ResourcePolicy::Text(role.trust_policy.clone())),
+                    keys,
+                }]
+            }
+            _ => vec![Check::on_any(action)],
+        }
+    }
+}

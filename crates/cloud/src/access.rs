@@ -1,0 +1,183 @@
+//! What IAM needs from the state to decide a request: the policies of a principal, and of an
+//! EC2 resource its owner, its VPC, its tags and what its owner grants through RAM. The
+//! decision itself is `policy::evaluate`'s; this module only looks things up.
+
+use crate::iam::Identity;
+use crate::model::Tag;
+use crate::visibility::Caller;
+use crate::Cloud;
+
+/// A principal's policies as text, each under the id it is reported by.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct PrincipalPolicies {
+    pub identity: Vec<(String, String)>,
+    pub tags: Vec<Tag>,
+    /// The principal's user name (users only), for `aws:username`.
+    pub user_name: Option<String>,
+}
+
+/// An EC2 resource as authorization sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceFacts<'a> {
+    pub owner: &'a str,
+    pub vpc_id: Option<&'a str>,
+    pub tags: &'a [Tag],
+}
+
+impl Cloud {
+    /// The identity-based policies of an issued principal: a user's inline and attached
+    /// policies, or a role session's role's. `None` for roots and unknown ARNs.
+    pub fn policies_of(&self, identity: &Identity) -> Option<PrincipalPolicies> {
+        match identity {
+            Identity::Root { .. } => None,
+            Identity::User { account, name, .. } => {
+                let user = self.user(account, name).ok()?;
+                Some(PrincipalPolicies {
+                    identity: collect(&user.inline_policies, &user.attached_policies),
+                    tags: user.tags.clone(),
+                    user_name: Some(user.name.clone()),
+                })
+            }
+            Identity::Session {
+                account, role_name, ..
+            } => {
+                let role = self.role(account, role_name).ok()?;
+                Some(PrincipalPolicies {
+                    identity: collect(&role.inline_policies, &role.attached_policies),
+                    tags: role.tags.clone(),
+                    user_name: None,
+                })
+            }
+        }
+    }
+
+    /// Who owns an EC2 resource of this id, in which VPC, with which tags, as far as `c` may
+    /// see it. Ids the caller cannot see are `None`, like ids that do not exist: the request is
+    /// then authorized under the caller's own account, and the operation answers that the id
+    /// does not exist (an unseen resource is never revealed by a refusal).
+    pub fn resource_facts(&self, c: &Caller, id: &str) -> Option<ResourceFacts<'_>> {
+        let (kind, _) = id.split_once('-')?;
+        Some(match kind {
+            "sg" => {
+                let g = self.groups.get(id).filter(|g| self.sees_group(c, g))?;
+                ResourceFacts {
+                    owner: &g.owner,
+                    vpc_id: Some(&g.vpc_id),
+                    tags: &g.tags,
+                }
+            }
+            "subnet" => {
+                let s = self.subnets.get(id).filter(|s| self.sees_subnet(c, s))?;
+                ResourceFacts {
+                    owner: &s.owner,
+                    vpc_id: Some(&s.vpc_id),
+                    tags: &s.tags,
+                }
+            }
+            "vpc" => {
+                let v = self.vpcs.get(id).filter(|v| self.sees_vpc(c, v))?;
+                ResourceFacts {
+                    owner: &v.owner,
+                    vpc_id: Some(&v.id),
+                    tags: &v.tags,
+                }
+            }
+            "eni" => {
+                let e = self
+                    .interfaces
+                    .get(id)
+                    .filter(|e| self.sees_interface(c, e))?;
+                ResourceFacts {
+                    owner: &e.owner,
+                    vpc_id: Some(&e.vpc_id),
+                    tags: &e.tags,
+                }
+            }
+            "i" => {
+                let i = self
+                    .instances
+                    .get(id)
+                    .filter(|i| self.sees_instance(c, i))?;
+                ResourceFacts {
+                    owner: &i.owner,
+                    vpc_id: Some(&i.vpc_id),
+                    tags: &i.tags,
+                }
+            }
+            "pl" => {
+                let p = self
+                    .prefix_lists
+                    .get(id)
+                    .filter(|p| self.sees_prefix_list(c, p))?;
+                ResourceFacts {
+                    owner: &p.owner,
+                    vpc_id: None,
+                    tags: &p.tags,
+                }
+            }
+            "pcx" => {
+                let p = self
+                    .peerings
+                    .get(id)
+                    .filter(|p| p.requester.owner == c.account || p.accepter.owner == c.account)?;
+                ResourceFacts {
+                    owner: &p.requester.owner,
+                    vpc_id: Some(&p.requester.vpc_id),
+                    tags: &[],
+                }
+            }
+            _ => return None,
+        })
+    }
+}
+
+fn collect(
+    inline: &std::collections::BTreeMap<String, String>,
+    attached: &std::collections::BTreeSet<String>,
+) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = inline
+        .iter()
+        .map(|(name, text)| (name.clone(), text.clone()))
+        .collect();
+    // An attached AWS-managed policy whose statements ramparts does not carry grants nothing.
+    for arn in attached {
+        if let Some(text) = policy::managed::document(arn) {
+            out.push((arn.clone(), text.to_string()));
+        }
+    }
+    out
+}
+
+/// What RAM lets `c` do with another account's resource: the actions of the managed
+/// permission of every active share that reaches it. Shared subnets also make their VPC usable
+/// for what participants do there (create groups and interfaces, launch instances).
+pub fn ram_grant(
+    cloud: &Cloud,
+    c: &Caller,
+    kind: &str,
+    id: &str,
+) -> Option<&'static [&'static str]> {
+    let granted = cloud.granted(c)?;
+    let shared = match kind {
+        "security-group" => granted.groups.contains(id),
+        "subnet" => granted.subnets.contains(id),
+        "prefix-list" => granted.prefix_lists.contains(id),
+        "vpc" => {
+            return granted.vpcs.contains(id).then_some(&[
+                "ec2:CreateSecurityGroup",
+                "ec2:CreateNetworkInterface",
+                "ec2:RunInstances",
+                "ec2:AssociateSecurityGroupVpc",
+                "ec2:DescribeVpcs",
+            ]);
+        }
+        _ => false,
+    };
+    if !shared {
+        return None;
+    }
+    crate::ram::RESOURCE_TYPES
+        .iter()
+        .find(|t| t.arn_kind == kind)
+        .map(|t| t.actions)
+}
