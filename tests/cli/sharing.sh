@@ -29,6 +29,8 @@ export AWS_EC2_METADATA_DISABLED=true
 export AWS_PAGER=""
 
 command aws --version 2>&1 | grep -q '^aws-cli/1\.' || { echo "expected AWS CLI v1" >&2; exit 2; }
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
 
 M=111111111111
 X=999999999999
@@ -213,6 +215,42 @@ refused "P deleting the shared group" UnauthorizedOperation P ec2 delete-securit
 refused "P tagging the shared group" UnauthorizedOperation P ec2 create-tags --resources "$SG_ID" --tags Key=owner,Value=p
 refused "P using the VPC's default group" InvalidGroup.NotFound P ec2 create-network-interface --subnet-id "$SUBNET_ID" --groups "$DEFAULT_SG"
 refused "P re-sharing the shared group" UnknownResourceException P ram create-resource-share --name reshare --resource-arns "$SG_ARN"
+
+# ---------------------------------------------------------------- 8b. the guide's step 2: permissions that mean something
+# In P, a role holding exactly the guide's policy, assumed by a developer user of P.
+cat >"$WORK/trust.json" <<JSON
+{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::$P:root"},"Action":"sts:AssumeRole"}]}
+JSON
+cat >"$WORK/guide.json" <<'JSON'
+{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ec2:DescribeSecurityGroups","ec2:ModifyNetworkInterfaceAttribute"],"Resource":"*"}]}
+JSON
+ROLE_ARN=$(as P iam create-role --role-name sg-attacher --assume-role-policy-document "file://$WORK/trust.json" | jq -r .Role.Arn)
+as P iam put-role-policy --role-name sg-attacher --policy-name guide --policy-document "file://$WORK/guide.json"
+cat >"$WORK/assume.json" <<JSON
+{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"$ROLE_ARN"}]}
+JSON
+as P iam create-user --user-name dev >/dev/null
+as P iam put-user-policy --user-name dev --policy-name assume --policy-document "file://$WORK/assume.json"
+keys=$(as P iam create-access-key --user-name dev)
+KEY[DEV]=$(jq -r .AccessKey.AccessKeyId <<<"$keys"); SECRET[DEV]=$(jq -r .AccessKey.SecretAccessKey <<<"$keys"); TOKEN[DEV]=""
+refused "the developer itself describing groups (no such permission)" UnauthorizedOperation DEV ec2 describe-security-groups
+creds=$(as DEV sts assume-role --role-arn "$ROLE_ARN" --role-session-name attach)
+KEY[ATT]=$(jq -r .Credentials.AccessKeyId <<<"$creds"); SECRET[ATT]=$(jq -r .Credentials.SecretAccessKey <<<"$creds"); TOKEN[ATT]=$(jq -r .Credentials.SessionToken <<<"$creds")
+check "guide step 2: the role describes the shared group" "$(as ATT ec2 describe-security-groups --group-ids "$SG_ID")" \
+  '.SecurityGroups[0].OwnerId == "'$O'"'
+as ATT ec2 modify-network-interface-attribute --network-interface-id "$ENI_ID" --groups "$SG_ID" "$OWN_SG"
+check "guide step 2: the role attached the shared group" "$(as P ec2 describe-network-interfaces --network-interface-ids "$ENI_ID")" \
+  '[.NetworkInterfaces[0].Groups[].GroupId] | sort == (["'$SG_ID'", "'$OWN_SG'"] | sort)'
+refused "the role creating a group" UnauthorizedOperation ATT ec2 create-security-group --group-name nope --description nope --vpc-id "$VPC_ID"
+refused "the role changing the shared group's rules" UnauthorizedOperation ATT ec2 authorize-security-group-ingress --group-id "$SG_ID" --protocol tcp --port 22 --cidr 10.0.0.0/8
+refused "the role sharing through RAM" AccessDeniedException ATT ram create-resource-share --name nope
+out=$(as ATT ec2 create-security-group --group-name nope --description nope --vpc-id "$VPC_ID" 2>&1 || true)
+encoded=$(sed -n 's/.*Encoded authorization failure message: //p' <<<"$out")
+[[ -n "$encoded" ]] || fail "no encoded authorization failure message in: $out"
+check "P decodes the refusal: the action and the resource" "$(as P sts decode-authorization-message --encoded-message "$encoded" | jq -r .DecodedMessage)" \
+  '.allowed == false and .context.action == "ec2:CreateSecurityGroup" and (.context.resource | endswith(":'$P':security-group/*"))'
+refused "an untrusted account assuming the role" AccessDenied OPS sts assume-role --role-arn "$ROLE_ARN" --role-session-name nope
+as P ec2 modify-network-interface-attribute --network-interface-id "$ENI_ID" --groups "$SG_ID" "$OWN_SG"
 
 # ---------------------------------------------------------------- 9. the owner's changes reach P at once
 as O ec2 authorize-security-group-ingress --group-id "$SG_ID" --protocol tcp --port 8443 --cidr 10.0.0.0/16 >/dev/null

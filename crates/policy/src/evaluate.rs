@@ -119,16 +119,16 @@ impl Evaluation<'_> {
     /// How AWS words the reason in an AccessDenied message ("… because no identity-based
     /// policy allows the ec2:X action").
     pub fn reason(&self, action: &str) -> String {
-        let kind = match self.layer {
-            Some(Layer::Identity) | None => "identity-based policy",
-            Some(Layer::Boundary) => "permissions boundary",
-            Some(Layer::Session) => "session policy",
-            Some(Layer::Scp) => "service control policy",
-            Some(Layer::Rcp) => "resource control policy",
-            Some(Layer::Resource) => "resource-based policy",
+        let (article, kind) = match self.layer {
+            Some(Layer::Identity) | None => ("an", "identity-based policy"),
+            Some(Layer::Boundary) => ("a", "permissions boundary"),
+            Some(Layer::Session) => ("a", "session policy"),
+            Some(Layer::Scp) => ("a", "service control policy"),
+            Some(Layer::Rcp) => ("a", "resource control policy"),
+            Some(Layer::Resource) => ("a", "resource-based policy"),
         };
         match self.decision {
-            Decision::ExplicitlyDenied => format!("with an explicit deny in a {kind}"),
+            Decision::ExplicitlyDenied => format!("with an explicit deny in {article} {kind}"),
             _ => format!("because no {kind} allows the {action} action"),
         }
     }

@@ -1,0 +1,208 @@
+"""IAM enforced on issued principals (users, role sessions), through boto3: the guide's step 2 —
+an application account's role holding exactly `ec2:DescribeSecurityGroups` and
+`ec2:ModifyNetworkInterfaceAttribute` may describe the network account's shared group and attach
+it, and nothing more; refusals name the action, the resource and the reason, and decode."""
+
+import json
+
+import boto3
+import botocore.config
+import pytest
+
+from helpers import aws_error, new_sg, new_vpc
+
+M = "111111111111"
+GUIDE_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [{
+        "Effect": "Allow",
+        "Action": ["ec2:DescribeSecurityGroups", "ec2:ModifyNetworkInterfaceAttribute"],
+        "Resource": "*",
+    }],
+}
+CONFIG = botocore.config.Config(retries={"max_attempts": 1, "mode": "standard"})
+
+
+def arn(account, kind, id_):
+    return f"arn:aws:ec2:us-east-1:{account}:{kind}/{id_}"
+
+
+@pytest.fixture
+def client_for(server, strict):
+    """`client_for("ec2", credentials)` → a boto3 client signing with issued credentials."""
+
+    def make(service, creds):
+        c = boto3.client(
+            service, endpoint_url=server.url, region_name="us-east-1",
+            aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+            aws_session_token=creds.get("SessionToken"), config=CONFIG)
+        c.meta.events.register("after-call", strict.hook)
+        return c
+
+    return make
+
+
+def user_with_keys(iam, name, policy=None):
+    iam.create_user(UserName=name)
+    if policy is not None:
+        iam.put_user_policy(UserName=name, PolicyName="p", PolicyDocument=json.dumps(policy))
+    return iam.create_access_key(UserName=name)["AccessKey"]
+
+
+def allow(actions, resource="*"):
+    return {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": actions, "Resource": resource}]}
+
+
+@pytest.fixture
+def guide(aws, client_for):
+    """M's organization with O (network) and P (app); O shares a subnet and a group with P. In P
+    a developer user may assume `attacher`, a role holding exactly the guide's policy."""
+    org = aws("organizations", M)
+    org.create_organization(FeatureSet="ALL")
+
+    def member(name):
+        req = org.create_account(Email=f"{name}@example.com", AccountName=name)["CreateAccountStatus"]
+        return org.describe_create_account_status(CreateAccountRequestId=req["Id"])["CreateAccountStatus"]["AccountId"]
+
+    o, p = member("network"), member("app")
+    aws("ram", M).enable_sharing_with_aws_organization()
+    eo = aws("ec2", o)
+    vpc = new_vpc(eo, "10.0.0.0/16")
+    subnet = eo.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    shared = new_sg(eo, vpc, "app")
+    aws("ram", o).create_resource_share(
+        name="net", resourceArns=[arn(o, "subnet", subnet), arn(o, "security-group", shared)], principals=[p])
+
+    # P's root sets up the role and the developer, then makes an interface in the shared subnet.
+    iam_p = aws("iam", p)
+    trust = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{p}:root"}, "Action": "sts:AssumeRole"}]}
+    role_arn = iam_p.create_role(RoleName="attacher", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    iam_p.put_role_policy(RoleName="attacher", PolicyName="guide", PolicyDocument=json.dumps(GUIDE_POLICY))
+    dev = user_with_keys(iam_p, "dev", allow("sts:AssumeRole", role_arn))
+    ep = aws("ec2", p)
+    mine = new_sg(ep, vpc, "mine")
+    eni = ep.create_network_interface(SubnetId=subnet, Groups=[mine])["NetworkInterface"]["NetworkInterfaceId"]
+
+    session = client_for("sts", dev).assume_role(RoleArn=role_arn, RoleSessionName="deploy")["Credentials"]
+    return {"O": o, "P": p, "vpc": vpc, "subnet": subnet, "shared": shared, "mine": mine, "eni": eni,
+            "role_arn": role_arn, "dev": dev, "session": session, "ep_root": ep, "iam_p": iam_p}
+
+
+def test_the_guide_s_role_describes_and_attaches_the_shared_group(guide, client_for):
+    ec2 = client_for("ec2", guide["session"])
+    groups = ec2.describe_security_groups(GroupIds=[guide["shared"]])["SecurityGroups"]
+    assert [(g["GroupId"], g["OwnerId"]) for g in groups] == [(guide["shared"], guide["O"])]
+    ec2.modify_network_interface_attribute(NetworkInterfaceId=guide["eni"], Groups=[guide["shared"], guide["mine"]])
+    eni = guide["ep_root"].describe_network_interfaces(NetworkInterfaceIds=[guide["eni"]])["NetworkInterfaces"][0]
+    assert sorted(g["GroupId"] for g in eni["Groups"]) == sorted([guide["shared"], guide["mine"]])
+    # A dry run of what the role may do says so.
+    with aws_error("DryRunOperation", status=412):
+        ec2.modify_network_interface_attribute(NetworkInterfaceId=guide["eni"], Groups=[guide["shared"]], DryRun=True)
+
+
+def test_everything_beyond_the_guide_s_policy_is_refused_and_explained(guide, client_for, aws):
+    ec2 = client_for("ec2", guide["session"])
+    session_arn = f"arn:aws:sts::{guide['P']}:assumed-role/attacher/deploy"
+    with aws_error("UnauthorizedOperation", status=403) as refused:
+        ec2.create_security_group(GroupName="x", Description="x", VpcId=guide["vpc"])
+    message = refused.value.response["Error"]["Message"]
+    assert message.startswith("You are not authorized to perform this operation. ")
+    assert f"User: {session_arn} is not authorized to perform: ec2:CreateSecurityGroup on resource: " \
+           f"arn:aws:ec2:us-east-1:{guide['P']}:security-group/* because no identity-based policy allows " \
+           "the ec2:CreateSecurityGroup action" in message
+    encoded = message.split("Encoded authorization failure message: ")[1]
+
+    # Decoding needs sts:DecodeAuthorizationMessage, which the role lacks; P's root has it.
+    with aws_error("AccessDenied", status=403):
+        client_for("sts", guide["session"]).decode_authorization_message(EncodedMessage=encoded)
+    decoded = json.loads(aws("sts", guide["P"]).decode_authorization_message(EncodedMessage=encoded)["DecodedMessage"])
+    assert decoded["allowed"] is False and decoded["explicitDeny"] is False
+    assert decoded["context"]["action"] == "ec2:CreateSecurityGroup"
+    assert decoded["context"]["principal"]["arn"] == session_arn
+    keys = {c["key"] for c in decoded["context"]["conditions"]["items"]}
+    assert {"aws:principalarn", "aws:requestedregion"} <= keys
+    with aws_error("InvalidAuthorizationMessageException"):
+        aws("sts", guide["P"]).decode_authorization_message(EncodedMessage="not-a-message")
+
+    # Changing the shared group: the role lacks the action, and the owner's share does not grant it.
+    with aws_error("UnauthorizedOperation", status=403,
+                   message=f"on resource: arn:aws:ec2:us-east-1:{guide['O']}:security-group/{guide['shared']}"):
+        ec2.authorize_security_group_ingress(GroupId=guide["shared"], IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}])
+    with aws_error("UnauthorizedOperation", status=403):
+        ec2.delete_security_group(GroupId=guide["mine"])
+    with aws_error("UnauthorizedOperation", status=403):
+        ec2.describe_vpcs()
+    # A dry run of what the role may not do is refused the same way.
+    with aws_error("UnauthorizedOperation", status=403):
+        ec2.create_security_group(GroupName="x", Description="x", VpcId=guide["vpc"], DryRun=True)
+    # Sharing through RAM and changing IAM are refused in those services' words.
+    with aws_error("AccessDeniedException", status=403, message="ram:CreateResourceShare"):
+        client_for("ram", guide["session"]).create_resource_share(name="mine")
+    with aws_error("AccessDenied", status=403, message="iam:CreateUser"):
+        client_for("iam", guide["session"]).create_user(UserName="sneaky")
+    # Who am I is never refused.
+    assert client_for("sts", guide["session"]).get_caller_identity()["Arn"] == session_arn
+
+
+def test_a_role_scoped_to_its_own_account_cannot_attach_the_owner_s_group(guide, client_for):
+    scoped = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "ec2:DescribeSecurityGroups", "Resource": "*"},
+        {"Effect": "Allow", "Action": "ec2:ModifyNetworkInterfaceAttribute",
+         "Resource": f"arn:aws:ec2:*:{guide['P']}:*"}]}
+    guide["iam_p"].put_role_policy(RoleName="attacher", PolicyName="guide", PolicyDocument=json.dumps(scoped))
+    ec2 = client_for("ec2", guide["session"])
+    # Its own group on its own interface is fine; the network account's group is not.
+    ec2.modify_network_interface_attribute(NetworkInterfaceId=guide["eni"], Groups=[guide["mine"]])
+    with aws_error("UnauthorizedOperation", status=403,
+                   message=f"on resource: arn:aws:ec2:us-east-1:{guide['O']}:security-group/{guide['shared']}"):
+        ec2.modify_network_interface_attribute(NetworkInterfaceId=guide["eni"], Groups=[guide["shared"]])
+
+
+def test_an_explicit_deny_wins_and_says_so(guide, client_for):
+    deny = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Action": "ec2:ModifyNetworkInterfaceAttribute", "Resource": "*",
+         "Condition": {"StringEquals": {"ec2:SecurityGroupID": guide["shared"]}}}]}
+    guide["iam_p"].put_role_policy(RoleName="attacher", PolicyName="no-shared", PolicyDocument=json.dumps(deny))
+    ec2 = client_for("ec2", guide["session"])
+    ec2.modify_network_interface_attribute(NetworkInterfaceId=guide["eni"], Groups=[guide["mine"]])
+    with aws_error("UnauthorizedOperation", status=403, message="with an explicit deny in an identity-based policy"):
+        ec2.modify_network_interface_attribute(NetworkInterfaceId=guide["eni"], Groups=[guide["shared"]])
+
+
+def test_an_untrusted_account_cannot_assume_the_role(guide, aws, client_for):
+    outsider = "999999999999"
+    keys = user_with_keys(aws("iam", outsider), "intruder", allow("sts:AssumeRole"))
+    with aws_error("AccessDenied", status=403, message=guide["role_arn"]):
+        client_for("sts", keys).assume_role(RoleArn=guide["role_arn"], RoleSessionName="xx")
+    # In its own account, a user without the identity permission cannot either: the trust policy
+    # names the account, which leaves the decision to the account's own policies.
+    bare = user_with_keys(guide["iam_p"], "bare")
+    with aws_error("AccessDenied", status=403):
+        client_for("sts", bare).assume_role(RoleArn=guide["role_arn"], RoleSessionName="xx")
+
+
+def test_a_user_with_a_managed_policy(guide, client_for):
+    guide["iam_p"].create_user(UserName="reader")
+    guide["iam_p"].attach_user_policy(UserName="reader", PolicyArn="arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess")
+    keys = guide["iam_p"].create_access_key(UserName="reader")["AccessKey"]
+    ec2 = client_for("ec2", keys)
+    assert ec2.describe_vpcs()["Vpcs"]
+    with aws_error("UnauthorizedOperation", status=403):
+        ec2.create_vpc(CidrBlock="10.50.0.0/16")
+
+
+def test_soft_mode_allows_and_logs_what_it_would_refuse(tmp_path):
+    from ramparts_server import Server
+    srv = Server(tmp_path, extra=["--iam", "soft"], log_level="info").start()
+    try:
+        root = dict(endpoint_url=srv.url, region_name="us-east-1", aws_secret_access_key="s", config=CONFIG)
+        iam = boto3.client("iam", aws_access_key_id=M, **root)
+        keys = user_with_keys(iam, "dev")
+        ec2 = boto3.client("ec2", aws_access_key_id=keys["AccessKeyId"], aws_secret_access_key=keys["SecretAccessKey"],
+                           endpoint_url=srv.url, region_name="us-east-1", config=CONFIG)
+        assert ec2.describe_vpcs()["Vpcs"]
+        assert "would be denied" in srv.log.read_text() and "ec2:DescribeVpcs" in srv.log.read_text()
+    finally:
+        srv.stop()
