@@ -46,7 +46,7 @@ impl Resources<'_> {
     }
 
     /// A resource the request creates: `…:kind/*` in the caller's account.
-    fn new(&self, action: &str, kind: &str) -> Check {
+    fn created(&self, action: &str, kind: &str) -> Check {
         Check {
             resource: self.arn(kind, &self.ctx.account, "*"),
             ..Check::on_any(action)
@@ -124,7 +124,7 @@ impl Resources<'_> {
                     .map(|g| g.id.to_string());
                 match found {
                     Some(id) => self.existing(action, &id),
-                    None => self.new(action, "security-group"),
+                    None => self.created(action, "security-group"),
                 }
             }
             (None, None) => Check::on_any(action),
@@ -141,16 +141,16 @@ impl Resources<'_> {
                 .collect::<Vec<_>>()
         };
         match call {
-            Ec2::CreateVpc(_) => vec![self.new(a, "vpc")],
+            Ec2::CreateVpc(_) => vec![self.created(a, "vpc")],
             Ec2::DeleteVpc(i) => vec![self.existing(a, &i.vpc_id)],
             Ec2::ModifyVpcAttribute(i) => vec![self.existing(a, &i.vpc_id)],
             Ec2::AssociateVpcCidrBlock(i) => vec![self.existing(a, &i.vpc_id)],
-            Ec2::CreateSubnet(i) => vec![self.new(a, "subnet"), self.existing(a, &i.vpc_id)],
+            Ec2::CreateSubnet(i) => vec![self.created(a, "subnet"), self.existing(a, &i.vpc_id)],
             Ec2::DeleteSubnet(i) => vec![self.existing(a, &i.subnet_id)],
             Ec2::ModifySubnetAttribute(i) => vec![self.existing(a, &i.subnet_id)],
             Ec2::AssociateSubnetCidrBlock(i) => vec![self.existing(a, &i.subnet_id)],
             Ec2::CreateSecurityGroup(i) => {
-                let mut out = vec![self.new(a, "security-group")];
+                let mut out = vec![self.created(a, "security-group")];
                 if let Some(vpc) = &i.vpc_id {
                     out.push(self.existing(a, vpc));
                 }
@@ -182,7 +182,7 @@ impl Resources<'_> {
             }
             Ec2::CreateNetworkInterface(i) => {
                 let mut out = vec![
-                    self.new(a, "network-interface"),
+                    self.created(a, "network-interface"),
                     self.existing(a, &i.subnet_id),
                 ];
                 out.extend(ids(&i.groups));
@@ -199,7 +199,7 @@ impl Resources<'_> {
             Ec2::AssignIpv6Addresses(i) => vec![self.existing(a, &i.network_interface_id)],
             Ec2::UnassignIpv6Addresses(i) => vec![self.existing(a, &i.network_interface_id)],
             Ec2::RunInstances(i) => {
-                let mut out = vec![self.new(a, "instance"), self.new(a, "network-interface")];
+                let mut out = vec![self.created(a, "instance"), self.created(a, "network-interface")];
                 if let Some(subnet) = &i.subnet_id {
                     out.push(self.existing(a, subnet));
                 }
