@@ -206,3 +206,99 @@ def test_soft_mode_allows_and_logs_what_it_would_refuse(tmp_path):
         assert "would be denied" in srv.log.read_text() and "ec2:DescribeVpcs" in srv.log.read_text()
     finally:
         srv.stop()
+
+
+# ------------------------------------------------------------------ service control policies
+
+def scp(statements):
+    return json.dumps({"Version": "2012-10-17", "Statement": statements})
+
+
+def test_an_scp_from_the_management_account_binds_a_member_s_root(guide, aws):
+    org = aws("organizations", M)
+    root_id = org.list_roots()["Roots"][0]["Id"]
+    root = org.enable_policy_type(RootId=root_id, PolicyType="SERVICE_CONTROL_POLICY")["Root"]
+    assert root["PolicyTypes"] == [{"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"}]
+    # FullAWSAccess is attached everywhere: nothing changes yet.
+    attached = org.list_policies_for_target(TargetId=guide["P"], Filter="SERVICE_CONTROL_POLICY")["Policies"]
+    assert [(p["Id"], p["AwsManaged"]) for p in attached] == [("p-FullAWSAccess", True)]
+    ep = aws("ec2", guide["P"])
+    ep.create_vpc(CidrBlock="10.60.0.0/16")
+
+    no_vpcs = org.create_policy(
+        Name="no-new-vpcs", Description="networking is the network account's", Type="SERVICE_CONTROL_POLICY",
+        Content=scp([{"Effect": "Deny", "Action": ["ec2:CreateVpc", "ec2:DeleteVpc"], "Resource": "*"}]))["Policy"]
+    pid = no_vpcs["PolicySummary"]["Id"]
+    assert no_vpcs["PolicySummary"]["Arn"].endswith(f"/service_control_policy/{pid}")
+    org.attach_policy(PolicyId=pid, TargetId=guide["P"])
+    with aws_error("UnauthorizedOperation", status=403,
+                   message="ec2:CreateVpc on resource: arn:aws:ec2:us-east-1:" + guide["P"] + ":vpc/* with an explicit deny in a service control policy"):
+        ep.create_vpc(CidrBlock="10.61.0.0/16")
+    # Role sessions in P are bound too; O and the management account are not.
+    aws("ec2", guide["O"]).create_vpc(CidrBlock="10.62.0.0/16")
+    aws("ec2", M).create_vpc(CidrBlock="10.64.0.0/16")
+    targets = org.list_targets_for_policy(PolicyId=pid)["Targets"]
+    assert [(t["TargetId"], t["Type"]) for t in targets] == [(guide["P"], "ACCOUNT")]
+    with aws_error("DuplicatePolicyAttachmentException"):
+        org.attach_policy(PolicyId=pid, TargetId=guide["P"])
+    with aws_error("PolicyInUseException"):
+        org.delete_policy(PolicyId=pid)
+
+    # An allow list in place of FullAWSAccess: what it does not name is refused implicitly.
+    only_describe = org.create_policy(
+        Name="describe-only", Description="", Type="SERVICE_CONTROL_POLICY",
+        Content=scp([{"Effect": "Allow", "Action": ["ec2:Describe*", "sts:*"], "Resource": "*"}]))["Policy"]["PolicySummary"]["Id"]
+    org.detach_policy(PolicyId=pid, TargetId=guide["P"])
+    org.attach_policy(PolicyId=only_describe, TargetId=guide["P"])
+    org.detach_policy(PolicyId="p-FullAWSAccess", TargetId=guide["P"])
+    assert ep.describe_vpcs()["Vpcs"]
+    with aws_error("UnauthorizedOperation", status=403, message="because no service control policy allows the ec2:CreateSecurityGroup action"):
+        ep.create_security_group(GroupName="x", Description="x", VpcId=guide["vpc"])
+    with aws_error("ConstraintViolationException") as e:
+        org.detach_policy(PolicyId=only_describe, TargetId=guide["P"])
+    assert e.value.response["Reason"] == "MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED"
+
+    # Turning SCPs off lifts every one of them.
+    org.disable_policy_type(RootId=root_id, PolicyType="SERVICE_CONTROL_POLICY")
+    ep.create_security_group(GroupName="x", Description="x", VpcId=guide["vpc"])
+    assert org.list_roots()["Roots"][0]["PolicyTypes"] == []
+    org.delete_policy(PolicyId=pid)
+
+
+def test_organization_policies_answer_as_aws_does(aws):
+    org = aws("organizations", M)
+    org.create_organization(FeatureSet="ALL")
+    root_id = org.list_roots()["Roots"][0]["Id"]
+    listed = org.list_policies(Filter="SERVICE_CONTROL_POLICY")["Policies"]
+    assert [p["Name"] for p in listed] == ["FullAWSAccess"]
+    full = org.describe_policy(PolicyId="p-FullAWSAccess")["Policy"]
+    assert json.loads(full["Content"])["Statement"][0]["Action"] == "*"
+    with aws_error("PolicyTypeNotEnabledException"):
+        org.attach_policy(PolicyId="p-FullAWSAccess", TargetId=root_id)
+    with aws_error("MalformedPolicyDocumentException"):
+        org.create_policy(Name="bad", Description="", Type="SERVICE_CONTROL_POLICY", Content="{")
+    with aws_error("InvalidInputException"):
+        org.list_policies(Filter="NOT_A_TYPE")
+    p = org.create_policy(Name="deny-ram", Description="d", Type="SERVICE_CONTROL_POLICY",
+                          Content=scp([{"Effect": "Deny", "Action": "ram:*", "Resource": "*"}]))["Policy"]["PolicySummary"]
+    with aws_error("DuplicatePolicyException"):
+        org.create_policy(Name="deny-ram", Description="d", Type="SERVICE_CONTROL_POLICY",
+                          Content=scp([{"Effect": "Deny", "Action": "ram:*", "Resource": "*"}]))
+    updated = org.update_policy(PolicyId=p["Id"], Description="no RAM")["Policy"]["PolicySummary"]
+    assert updated["Description"] == "no RAM" and updated["Name"] == "deny-ram"
+    org.enable_policy_type(RootId=root_id, PolicyType="SERVICE_CONTROL_POLICY")
+    with aws_error("PolicyTypeAlreadyEnabledException"):
+        org.enable_policy_type(RootId=root_id, PolicyType="SERVICE_CONTROL_POLICY")
+    ou = org.create_organizational_unit(ParentId=root_id, Name="apps")["OrganizationalUnit"]["Id"]
+    # A new OU starts with FullAWSAccess.
+    assert [x["Id"] for x in org.list_policies_for_target(TargetId=ou, Filter="SERVICE_CONTROL_POLICY")["Policies"]] == ["p-FullAWSAccess"]
+    org.attach_policy(PolicyId=p["Id"], TargetId=ou)
+    assert {t["Type"] for t in org.list_targets_for_policy(PolicyId="p-FullAWSAccess")["Targets"]} == {"ROOT", "ORGANIZATIONAL_UNIT", "ACCOUNT"}
+    with aws_error("TargetNotFoundException"):
+        org.attach_policy(PolicyId=p["Id"], TargetId="ou-zzzz-zzzzzzzz")
+    with aws_error("PolicyNotFoundException"):
+        org.describe_policy(PolicyId="p-00000000")
+    org.detach_policy(PolicyId=p["Id"], TargetId=ou)
+    with aws_error("PolicyNotAttachedException"):
+        org.detach_policy(PolicyId=p["Id"], TargetId=ou)
+    org.delete_policy(PolicyId=p["Id"])

@@ -178,6 +178,27 @@ fn failure_message(
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(decoded.to_string())
 }
 
+type Levels = Vec<Vec<(&'static str, Arc<Document>)>>;
+
+fn named_levels(levels: &Levels) -> Vec<Vec<Named<'_>>> {
+    levels
+        .iter()
+        .map(|l| l.iter().map(|(id, d)| Named { id, document: d }).collect())
+        .collect()
+}
+
+/// Sessions of service-linked roles: SCPs do not bind them.
+fn is_service_linked(cloud: &cloud::Cloud, identity: &Identity) -> bool {
+    match identity {
+        Identity::Session {
+            account, role_name, ..
+        } => cloud
+            .role(account, role_name)
+            .is_ok_and(|r| r.linked_service.is_some()),
+        _ => false,
+    }
+}
+
 /// The JSON an encoded authorization failure message stands for; `None` for anything else.
 pub fn decode_failure_message(encoded: &str) -> Option<String> {
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
@@ -223,44 +244,52 @@ fn refusal(
 }
 
 impl Services {
-    /// The authorization step of one request: roots and `--iam off` pass at once; for anyone
-    /// else `checks` says what the request does, and the evaluator decides.
+    /// The authorization step of one request. `--iam off` passes at once, and so does an
+    /// account's root unless its organization's SCPs bind it; for anyone else `checks` says
+    /// what the request does and the evaluator decides, under the state's read lock (the
+    /// policies are evaluated where they are kept, never copied).
     pub(crate) fn authorize_call(
         &self,
         ctx: &Ctx,
         service: Service,
         checks: impl FnOnce(&crate::checks::Resources<'_>) -> Vec<Check>,
     ) -> Result<(), ApiError> {
-        if ctx.principal.identity.is_none() || self.iam.mode() == Mode::Off {
+        if self.iam.mode() == Mode::Off {
             return Ok(());
         }
-        let checks = self
-            .engine
-            .read(|cloud| checks(&crate::checks::Resources { cloud, ctx }));
-        self.authorize_checks(ctx, service, &checks)
+        let identity = ctx.principal.identity.as_ref();
+        self.engine.read(|cloud| {
+            let org = cloud.organization_of(&ctx.account);
+            let scps_bind = org.is_some_and(|o| {
+                o.type_enabled(cloud::org_policies::SCP) && o.master != ctx.account
+            }) && !identity.is_some_and(|i| is_service_linked(cloud, i));
+            if identity.is_none() && !scps_bind {
+                return Ok(());
+            }
+            let checks = checks(&crate::checks::Resources { cloud, ctx });
+            self.decide(cloud, ctx, service, identity, scps_bind, &checks)
+        })
     }
 
     /// Decide every check of one request; the first refused one is the answer.
-    pub(crate) fn authorize_checks(
+    fn decide(
         &self,
+        cloud: &cloud::Cloud,
         ctx: &Ctx,
         service: Service,
+        identity: Option<&Identity>,
+        scps_bind: bool,
         checks: &[Check],
     ) -> Result<(), ApiError> {
         let mode = self.iam.mode();
-        let Some(identity) = ctx.principal.identity.as_ref() else {
-            return Ok(());
+        let root = Identity::Root {
+            account: ctx.account.clone(),
         };
-        if mode == Mode::Off || checks.is_empty() {
-            return Ok(());
-        }
-        let (texts, base) = self.engine.read(|c| {
-            let policies = c.policies_of(identity).unwrap_or_default();
-            let base = self.request_context(c, ctx, identity, &policies);
-            (policies.identity, base)
-        });
-        let mut identity_docs = Vec::with_capacity(texts.len());
-        for (id, text) in &texts {
+        let identity = identity.unwrap_or(&root);
+        let policies = cloud.policies_of(identity).unwrap_or_default();
+        let base = self.request_context(cloud, ctx, identity, &policies);
+        let mut identity_docs = Vec::with_capacity(policies.identity.len());
+        for (id, text) in &policies.identity {
             match self.iam.document(text, Kind::Identity) {
                 Ok(d) => identity_docs.push((id.as_str(), d)),
                 // A stored policy ramparts cannot read would be skipped silently otherwise:
@@ -272,6 +301,13 @@ impl Services {
                 }
             }
         }
+        let org = cloud.organization_of(&ctx.account);
+        let scp_docs = self.level_documents(
+            scps_bind
+                .then(|| org.and_then(|o| o.levels(&ctx.account, cloud::org_policies::SCP)))
+                .flatten(),
+            Kind::Identity,
+        );
         let role_arn = match identity {
             Identity::Session {
                 account,
@@ -293,14 +329,26 @@ impl Services {
         };
         for check in checks {
             let mut context = base.clone();
-            if let Some(owner) = &check.owner {
-                context.set("aws:ResourceAccount", owner.as_str());
-            } else {
-                context.set("aws:ResourceAccount", ctx.account.as_str());
+            let resource_account = check.owner.as_deref().unwrap_or(&ctx.account);
+            context.set("aws:ResourceAccount", resource_account);
+            if let Some(o) = cloud.organization_of(resource_account) {
+                context.set("aws:ResourceOrgID", o.id.as_str());
             }
             for (key, values) in &check.keys {
                 context.set_all(key, values.iter().cloned());
             }
+            // RCPs bound what is done to a member account's resources, for the services that
+            // support them (STS among ours).
+            let rcp_docs = if check.action.starts_with("sts:") {
+                self.level_documents(
+                    cloud
+                        .organization_of(resource_account)
+                        .and_then(|o| o.levels(resource_account, cloud::org_policies::RCP)),
+                    Kind::Resource,
+                )
+            } else {
+                Vec::new()
+            };
             let resource_doc = match &check.resource_policy {
                 None => None,
                 Some(ResourcePolicy::Text(text)) => self.iam.document(text, Kind::Resource).ok(),
@@ -322,6 +370,8 @@ impl Services {
                     .iter()
                     .map(|(id, d)| Named { id, document: d })
                     .collect(),
+                scps: named_levels(&scp_docs),
+                rcps: named_levels(&rcp_docs),
                 resource: resource_doc
                     .iter()
                     .map(|d| Named {
@@ -363,6 +413,22 @@ impl Services {
             return Err(error);
         }
         Ok(())
+    }
+
+    /// Parsed documents of each level (root, OUs, account) of an organization policy type.
+    /// A level's policy that does not parse counts as absent: the level then allows nothing.
+    fn level_documents(&self, levels: Option<Vec<Vec<(&str, &str)>>>, kind: Kind) -> Levels {
+        levels
+            .into_iter()
+            .flatten()
+            .map(|level| {
+                level
+                    .into_iter()
+                    .filter_map(|(_, text)| self.iam.document(text, kind).ok())
+                    .map(|d| ("organization policy", d))
+                    .collect()
+            })
+            .collect()
     }
 
     /// The keys every request of this principal carries.

@@ -199,7 +199,10 @@ impl Resources<'_> {
             Ec2::AssignIpv6Addresses(i) => vec![self.existing(a, &i.network_interface_id)],
             Ec2::UnassignIpv6Addresses(i) => vec![self.existing(a, &i.network_interface_id)],
             Ec2::RunInstances(i) => {
-                let mut out = vec![self.created(a, "instance"), self.created(a, "network-interface")];
+                let mut out = vec![
+                    self.created(a, "instance"),
+                    self.created(a, "network-interface"),
+                ];
                 if let Some(subnet) = &i.subnet_id {
                     out.push(self.existing(a, subnet));
                 }

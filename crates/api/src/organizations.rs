@@ -112,6 +112,79 @@ fn check_parent(o: &Organization, id: &str) -> Result<(), Error> {
     }
 }
 
+fn root_out(o: &Organization) -> w::Root {
+    w::Root {
+        id: Some(o.root_id.clone()),
+        arn: Some(o.root_arn()),
+        name: Some("Root".into()),
+        policy_types: Some(
+            o.policy_types
+                .iter()
+                .map(|t| w::PolicyTypeSummary {
+                    r#type: Some(t.clone()),
+                    status: Some("ENABLED".into()),
+                })
+                .collect(),
+        ),
+    }
+}
+
+fn policy_summary(o: &Organization, p: &cloud::org_policies::PolicyView<'_>) -> w::PolicySummary {
+    w::PolicySummary {
+        id: Some(p.id.to_string()),
+        arn: Some(o.policy_arn(p.id, p.kind)),
+        name: Some(p.name.to_string()),
+        description: Some(p.description.to_string()),
+        r#type: Some(p.kind.to_string()),
+        aws_managed: Some(p.aws_managed),
+    }
+}
+
+fn policy_out(o: &Organization, id: &str) -> Result<w::Policy, Error> {
+    let p = o.policy(id).ok_or_else(|| {
+        Error::new(
+            "PolicyNotFoundException",
+            "We can't find a policy with the PolicyId that you specified.",
+        )
+    })?;
+    Ok(w::Policy {
+        policy_summary: Some(policy_summary(o, &p)),
+        content: Some(p.content.to_string()),
+    })
+}
+
+fn target_out(o: &Organization, target: &str) -> w::PolicyTargetSummary {
+    let (kind, name, arn) = if target == o.root_id {
+        ("ROOT", "Root".to_string(), o.root_arn())
+    } else if let Some(u) = o.units.get(target) {
+        ("ORGANIZATIONAL_UNIT", u.name.clone(), o.unit_arn(target))
+    } else {
+        let name = o
+            .accounts
+            .get(target)
+            .map(|m| m.name.clone())
+            .unwrap_or_default();
+        ("ACCOUNT", name, o.account_arn(target))
+    };
+    w::PolicyTargetSummary {
+        target_id: Some(target.to_string()),
+        arn: Some(arn),
+        name: Some(name),
+        r#type: Some(kind.into()),
+    }
+}
+
+fn check_filter(filter: &str) -> Result<(), Error> {
+    if filter == cloud::org_policies::SCP || filter == cloud::org_policies::RCP {
+        Ok(())
+    } else {
+        Err(
+            Error::new("InvalidInputException", format!("Invalid Filter: {filter}"))
+                .with_reason("INVALID_ENUM"),
+        )
+    }
+}
+
 impl Services {
     fn org(&self, ctx: &mut Ctx, command: OrgCommand) -> Result<Outcome, ApiError> {
         self.apply(ctx, Command::Org(command), |_, o| o.clone())
@@ -313,19 +386,200 @@ impl w::Api for Services {
         })
     }
 
+    fn enable_policy_type(
+        &self,
+        ctx: &mut Ctx,
+        input: w::EnablePolicyTypeRequest,
+    ) -> Result<w::EnablePolicyTypeResponse, ApiError> {
+        self.org(
+            ctx,
+            OrgCommand::EnablePolicyType {
+                root_id: input.root_id,
+                kind: input.policy_type,
+            },
+        )?;
+        let root = self.managed(ctx, |_, o| Ok(root_out(o)))?;
+        Ok(w::EnablePolicyTypeResponse { root: Some(root) })
+    }
+
+    fn disable_policy_type(
+        &self,
+        ctx: &mut Ctx,
+        input: w::DisablePolicyTypeRequest,
+    ) -> Result<w::DisablePolicyTypeResponse, ApiError> {
+        self.org(
+            ctx,
+            OrgCommand::DisablePolicyType {
+                root_id: input.root_id,
+                kind: input.policy_type,
+            },
+        )?;
+        let root = self.managed(ctx, |_, o| Ok(root_out(o)))?;
+        Ok(w::DisablePolicyTypeResponse { root: Some(root) })
+    }
+
+    fn create_policy(
+        &self,
+        ctx: &mut Ctx,
+        input: w::CreatePolicyRequest,
+    ) -> Result<w::CreatePolicyResponse, ApiError> {
+        let outcome = self.org(
+            ctx,
+            OrgCommand::CreatePolicy {
+                name: input.name,
+                description: input.description,
+                content: input.content,
+                kind: input.r#type,
+                tags: tags_in(input.tags),
+            },
+        )?;
+        let Outcome::Id(id) = outcome else {
+            return Err(domain_error(Error::new("ServiceException", "no policy id")));
+        };
+        let policy = self.managed(ctx, |_, o| policy_out(o, &id))?;
+        Ok(w::CreatePolicyResponse {
+            policy: Some(policy),
+        })
+    }
+
+    fn describe_policy(
+        &self,
+        ctx: &mut Ctx,
+        input: w::DescribePolicyRequest,
+    ) -> Result<w::DescribePolicyResponse, ApiError> {
+        let policy = self.managed(ctx, |_, o| policy_out(o, &input.policy_id))?;
+        Ok(w::DescribePolicyResponse {
+            policy: Some(policy),
+        })
+    }
+
+    fn update_policy(
+        &self,
+        ctx: &mut Ctx,
+        input: w::UpdatePolicyRequest,
+    ) -> Result<w::UpdatePolicyResponse, ApiError> {
+        let id = input.policy_id.clone();
+        self.org(
+            ctx,
+            OrgCommand::UpdatePolicy {
+                policy_id: input.policy_id,
+                name: input.name,
+                description: input.description,
+                content: input.content,
+            },
+        )?;
+        let policy = self.managed(ctx, |_, o| policy_out(o, &id))?;
+        Ok(w::UpdatePolicyResponse {
+            policy: Some(policy),
+        })
+    }
+
+    fn delete_policy(&self, ctx: &mut Ctx, input: w::DeletePolicyRequest) -> Result<(), ApiError> {
+        self.org(
+            ctx,
+            OrgCommand::DeletePolicy {
+                policy_id: input.policy_id,
+            },
+        )?;
+        Ok(())
+    }
+
+    fn list_policies(
+        &self,
+        ctx: &mut Ctx,
+        input: w::ListPoliciesRequest,
+    ) -> Result<w::ListPoliciesResponse, ApiError> {
+        let items = self.managed(ctx, |_, o| {
+            check_filter(&input.filter)?;
+            Ok(o.policies_of_type(&input.filter)
+                .iter()
+                .map(|p| policy_summary(o, p))
+                .collect::<Vec<_>>())
+        })?;
+        let (items, next) = page(items, input.max_results, input.next_token.as_deref())?;
+        Ok(w::ListPoliciesResponse {
+            policies: Some(items),
+            next_token: next,
+        })
+    }
+
+    fn attach_policy(&self, ctx: &mut Ctx, input: w::AttachPolicyRequest) -> Result<(), ApiError> {
+        self.org(
+            ctx,
+            OrgCommand::AttachPolicy {
+                policy_id: input.policy_id,
+                target_id: input.target_id,
+            },
+        )?;
+        Ok(())
+    }
+
+    fn detach_policy(&self, ctx: &mut Ctx, input: w::DetachPolicyRequest) -> Result<(), ApiError> {
+        self.org(
+            ctx,
+            OrgCommand::DetachPolicy {
+                policy_id: input.policy_id,
+                target_id: input.target_id,
+            },
+        )?;
+        Ok(())
+    }
+
+    fn list_policies_for_target(
+        &self,
+        ctx: &mut Ctx,
+        input: w::ListPoliciesForTargetRequest,
+    ) -> Result<w::ListPoliciesForTargetResponse, ApiError> {
+        let items = self.managed(ctx, |_, o| {
+            check_filter(&input.filter)?;
+            if !o.has_target(&input.target_id) {
+                return Err(Error::new(
+                    "TargetNotFoundException",
+                    "We can't find a root, OU, account, or email that you specified.",
+                ));
+            }
+            Ok(o.attached(&input.target_id, &input.filter)
+                .iter()
+                .map(|p| policy_summary(o, p))
+                .collect::<Vec<_>>())
+        })?;
+        let (items, next) = page(items, input.max_results, input.next_token.as_deref())?;
+        Ok(w::ListPoliciesForTargetResponse {
+            policies: Some(items),
+            next_token: next,
+        })
+    }
+
+    fn list_targets_for_policy(
+        &self,
+        ctx: &mut Ctx,
+        input: w::ListTargetsForPolicyRequest,
+    ) -> Result<w::ListTargetsForPolicyResponse, ApiError> {
+        let items = self.managed(ctx, |_, o| {
+            o.policy(&input.policy_id).ok_or_else(|| {
+                Error::new(
+                    "PolicyNotFoundException",
+                    "We can't find a policy with the PolicyId that you specified.",
+                )
+            })?;
+            Ok(o.targets_of(&input.policy_id)
+                .into_iter()
+                .map(|t| target_out(o, t))
+                .collect::<Vec<_>>())
+        })?;
+        let (items, next) = page(items, input.max_results, input.next_token.as_deref())?;
+        Ok(w::ListTargetsForPolicyResponse {
+            targets: Some(items),
+            next_token: next,
+        })
+    }
+
     fn list_roots(
         &self,
         ctx: &mut Ctx,
         input: w::ListRootsRequest,
     ) -> Result<w::ListRootsResponse, ApiError> {
-        let items = self.managed(ctx, |_, o| {
-            Ok(vec![w::Root {
-                id: Some(o.root_id.clone()),
-                arn: Some(o.root_arn()),
-                name: Some("Root".into()),
-                policy_types: Some(vec![]),
-            }])
-        })?;
+        let items = self.managed(ctx, |_, o| Ok(vec![root_out(o)]))?;
         let (items, next) = page(items, input.max_results, input.next_token.as_deref())?;
         Ok(w::ListRootsResponse {
             roots: Some(items),

@@ -12,6 +12,7 @@ pub mod iam;
 pub mod ids;
 pub mod model;
 pub mod org;
+pub mod org_policies;
 pub mod ram;
 pub mod regions;
 pub mod rules;

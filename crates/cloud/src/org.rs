@@ -8,7 +8,7 @@ use crate::ids::Ids;
 use crate::model::{AccountId, Millis, Tag};
 use crate::{Cloud, Outcome};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 pub const RAM_SERVICE: &str = "ram.amazonaws.com";
 const MAX_UNIT_DEPTH: usize = 5;
@@ -28,6 +28,15 @@ pub struct Organization {
     pub services: BTreeMap<String, Millis>,
     /// RAM's EnableSharingWithAwsOrganization has run (and trusted access is still on).
     pub ram_sharing: bool,
+    /// Authorization policy types enabled on the root (`org_policies`).
+    #[serde(default)]
+    pub policy_types: BTreeSet<String>,
+    /// The organization's own SCPs and RCPs by id (AWS's are not stored).
+    #[serde(default)]
+    pub policies: BTreeMap<String, crate::org_policies::OrgPolicy>,
+    /// Root, OU or account id → ids of the policies attached to it.
+    #[serde(default)]
+    pub attachments: BTreeMap<String, BTreeSet<String>>,
 }
 
 impl Organization {
@@ -183,6 +192,38 @@ pub enum OrgCommand {
     },
     /// RAM's EnableSharingWithAwsOrganization.
     EnableRamSharing,
+    EnablePolicyType {
+        root_id: String,
+        kind: String,
+    },
+    DisablePolicyType {
+        root_id: String,
+        kind: String,
+    },
+    CreatePolicy {
+        name: String,
+        description: String,
+        content: String,
+        kind: String,
+        tags: Vec<Tag>,
+    },
+    UpdatePolicy {
+        policy_id: String,
+        name: Option<String>,
+        description: Option<String>,
+        content: Option<String>,
+    },
+    DeletePolicy {
+        policy_id: String,
+    },
+    AttachPolicy {
+        policy_id: String,
+        target_id: String,
+    },
+    DetachPolicy {
+        policy_id: String,
+        target_id: String,
+    },
 }
 
 /// Every organization, and which one each account belongs to.
@@ -200,7 +241,7 @@ fn master_cannot_leave() -> Error {
 }
 
 /// Names with Organizations' length reasons.
-fn check_length(what: &str, value: &str, max: usize) -> Result<()> {
+pub(crate) fn check_length(what: &str, value: &str, max: usize) -> Result<()> {
     if value.is_empty() {
         return Err(invalid_input(
             "MIN_LENGTH_EXCEEDED",
@@ -251,7 +292,7 @@ pub fn account_not_found(id: &str) -> Error {
     )
 }
 
-fn constraint(reason: &'static str, message: &str) -> Error {
+pub(crate) fn constraint(reason: &'static str, message: &str) -> Error {
     Error::new("ConstraintViolationException", message).with_reason(reason)
 }
 
@@ -299,7 +340,7 @@ impl Cloud {
         Ok(org)
     }
 
-    fn managed_org_mut(&mut self, account: &str) -> Result<&mut Organization> {
+    pub(crate) fn managed_org_mut(&mut self, account: &str) -> Result<&mut Organization> {
         let id = self.managed_org(account)?.id.clone();
         Ok(self.orgs.orgs.get_mut(&id).expect("indexed"))
     }
@@ -312,6 +353,13 @@ impl Cloud {
         command: &OrgCommand,
     ) -> Result<Outcome> {
         match command {
+            OrgCommand::EnablePolicyType { .. }
+            | OrgCommand::DisablePolicyType { .. }
+            | OrgCommand::CreatePolicy { .. }
+            | OrgCommand::UpdatePolicy { .. }
+            | OrgCommand::DeletePolicy { .. }
+            | OrgCommand::AttachPolicy { .. }
+            | OrgCommand::DetachPolicy { .. } => self.org_policy_execute(account, ids, command),
             OrgCommand::CreateOrganization {
                 feature_set,
                 email,
@@ -353,6 +401,9 @@ impl Cloud {
                     requests: BTreeMap::new(),
                     services: BTreeMap::new(),
                     ram_sharing: false,
+                    policy_types: BTreeSet::new(),
+                    policies: BTreeMap::new(),
+                    attachments: BTreeMap::new(),
                 };
                 self.orgs.orgs.insert(id.clone(), org);
                 self.orgs.member_of.insert(account.to_string(), id.clone());
@@ -422,7 +473,9 @@ impl Cloud {
                 if account_id == account {
                     return Err(master_cannot_leave());
                 }
-                self.managed_org_mut(account)?.accounts.remove(account_id);
+                let org = self.managed_org_mut(account)?;
+                org.accounts.remove(account_id);
+                org.forget_target(account_id);
                 self.orgs.member_of.remove(account_id);
                 self.sharing_changed();
                 Ok(Outcome::Done)
@@ -439,6 +492,11 @@ impl Cloud {
                     .expect("indexed")
                     .accounts
                     .remove(account);
+                self.orgs
+                    .orgs
+                    .get_mut(&id)
+                    .expect("indexed")
+                    .forget_target(account);
                 self.orgs.member_of.remove(account);
                 self.sharing_changed();
                 Ok(Outcome::Done)
@@ -519,6 +577,7 @@ impl Cloud {
                 self.managed_org_mut(account)?
                     .units
                     .insert(id.clone(), unit);
+                self.managed_org_mut(account)?.attach_defaults(&id);
                 Ok(Outcome::Id(id))
             }
             OrgCommand::UpdateUnit { unit_id, name } => {
@@ -556,7 +615,9 @@ impl Cloud {
                         "The specified OU is not empty. Move all accounts to another root or OU and delete all child OUs, then try the operation again.",
                     ));
                 }
-                self.managed_org_mut(account)?.units.remove(unit_id);
+                let org = self.managed_org_mut(account)?;
+                org.units.remove(unit_id);
+                org.forget_target(unit_id);
                 self.sharing_changed();
                 Ok(Outcome::Done)
             }
@@ -707,6 +768,7 @@ impl Cloud {
             };
             let org = self.orgs.orgs.get_mut(&org_id).expect("indexed");
             org.accounts.insert(new_id.clone(), member);
+            org.attach_defaults(&new_id);
             self.orgs.member_of.insert(new_id, org_id.clone());
         }
         let org = self.orgs.orgs.get_mut(&org_id).expect("indexed");

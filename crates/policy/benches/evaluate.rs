@@ -2,7 +2,9 @@
 //! the evaluator on every request of an issued principal.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use policy::{evaluate, Context, Document, Kind, Named, PolicySet, Principal, PrincipalKind, Request};
+use policy::{
+    evaluate, Context, Document, Kind, Named, PolicySet, Principal, PrincipalKind, Request,
+};
 use std::hint::black_box;
 
 const POLICY: &str = r#"{"Version":"2012-10-17","Statement":[
@@ -21,7 +23,10 @@ const POLICY: &str = r#"{"Version":"2012-10-17","Statement":[
 fn bench(c: &mut Criterion) {
     let document = Document::parse_as(POLICY, Kind::Identity).expect("valid");
     let set = PolicySet {
-        identity: vec![Named { id: "p", document: &document }],
+        identity: vec![Named {
+            id: "p",
+            document: &document,
+        }],
         ..PolicySet::default()
     };
     let context = Context::new()
@@ -41,9 +46,18 @@ fn bench(c: &mut Criterion) {
     };
     let requests = [
         ("ec2:DescribeSecurityGroups", "*"),
-        ("ec2:ModifyNetworkInterfaceAttribute", "arn:aws:ec2:us-east-1:222222222222:security-group/sg-1"),
-        ("ec2:AuthorizeSecurityGroupIngress", "arn:aws:ec2:us-east-1:111111111111:security-group/sg-2"),
-        ("ec2:DeleteSecurityGroup", "arn:aws:ec2:us-east-1:111111111111:security-group/sg-2"),
+        (
+            "ec2:ModifyNetworkInterfaceAttribute",
+            "arn:aws:ec2:us-east-1:222222222222:security-group/sg-1",
+        ),
+        (
+            "ec2:AuthorizeSecurityGroupIngress",
+            "arn:aws:ec2:us-east-1:111111111111:security-group/sg-2",
+        ),
+        (
+            "ec2:DeleteSecurityGroup",
+            "arn:aws:ec2:us-east-1:111111111111:security-group/sg-2",
+        ),
     ];
     let mut group = c.benchmark_group("evaluate");
     group.throughput(Throughput::Elements(requests.len() as u64));
