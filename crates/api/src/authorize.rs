@@ -291,7 +291,7 @@ impl Services {
         let mut identity_docs = Vec::with_capacity(policies.identity.len());
         for (id, text) in &policies.identity {
             match self.iam.document(text, Kind::Identity) {
-                Ok(d) => identity_docs.push((id.as_str(), d)),
+                Ok(d) => identity_docs.push((*id, d)),
                 // A stored policy ramparts cannot read would be skipped silently otherwise:
                 // refuse, and say why in the log.
                 Err(e) => {
@@ -437,7 +437,7 @@ impl Services {
         cloud: &cloud::Cloud,
         ctx: &Ctx,
         identity: &Identity,
-        policies: &cloud::access::PrincipalPolicies,
+        policies: &cloud::access::PrincipalPolicies<'_>,
     ) -> Context {
         let now = self.engine.time();
         let mut c = Context::new();
@@ -471,10 +471,10 @@ impl Services {
         if matches!(identity, Identity::Session { .. }) {
             c.set("aws:MultiFactorAuthPresent", "false");
         }
-        if let Some(name) = &policies.user_name {
-            c.set("aws:username", name.as_str());
+        if let Some(name) = policies.user_name {
+            c.set("aws:username", name);
         }
-        for tag in &policies.tags {
+        for tag in policies.tags {
             c.set(&format!("aws:PrincipalTag/{}", tag.key), tag.value.as_str());
         }
         if let Some(org) = cloud.organization_of(&ctx.principal.account) {

@@ -9,11 +9,11 @@ use crate::Cloud;
 
 /// A principal's policies as text, each under the id it is reported by.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct PrincipalPolicies {
-    pub identity: Vec<(String, String)>,
-    pub tags: Vec<Tag>,
+pub struct PrincipalPolicies<'a> {
+    pub identity: Vec<(&'a str, &'a str)>,
+    pub tags: &'a [Tag],
     /// The principal's user name (users only), for `aws:username`.
-    pub user_name: Option<String>,
+    pub user_name: Option<&'a str>,
 }
 
 /// An EC2 resource as authorization sees it.
@@ -27,15 +27,15 @@ pub struct ResourceFacts<'a> {
 impl Cloud {
     /// The identity-based policies of an issued principal: a user's inline and attached
     /// policies, or a role session's role's. `None` for roots and unknown ARNs.
-    pub fn policies_of(&self, identity: &Identity) -> Option<PrincipalPolicies> {
+    pub fn policies_of(&self, identity: &Identity) -> Option<PrincipalPolicies<'_>> {
         match identity {
             Identity::Root { .. } => None,
             Identity::User { account, name, .. } => {
                 let user = self.user(account, name).ok()?;
                 Some(PrincipalPolicies {
                     identity: collect(&user.inline_policies, &user.attached_policies),
-                    tags: user.tags.clone(),
-                    user_name: Some(user.name.clone()),
+                    tags: &user.tags,
+                    user_name: Some(&user.name),
                 })
             }
             Identity::Session {
@@ -44,7 +44,7 @@ impl Cloud {
                 let role = self.role(account, role_name).ok()?;
                 Some(PrincipalPolicies {
                     identity: collect(&role.inline_policies, &role.attached_policies),
-                    tags: role.tags.clone(),
+                    tags: &role.tags,
                     user_name: None,
                 })
             }
@@ -131,18 +131,18 @@ impl Cloud {
     }
 }
 
-fn collect(
-    inline: &std::collections::BTreeMap<String, String>,
-    attached: &std::collections::BTreeSet<String>,
-) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = inline
+fn collect<'a>(
+    inline: &'a std::collections::BTreeMap<String, String>,
+    attached: &'a std::collections::BTreeSet<String>,
+) -> Vec<(&'a str, &'a str)> {
+    let mut out: Vec<(&str, &str)> = inline
         .iter()
-        .map(|(name, text)| (name.clone(), text.clone()))
+        .map(|(name, text)| (name.as_str(), text.as_str()))
         .collect();
     // An attached AWS-managed policy whose statements ramparts does not carry grants nothing.
     for arn in attached {
         if let Some(text) = policy::managed::document(arn) {
-            out.push((arn.clone(), text.to_string()));
+            out.push((arn.as_str(), text));
         }
     }
     out
