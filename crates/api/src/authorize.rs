@@ -327,8 +327,14 @@ impl Services {
             account: &ctx.principal.account,
             role_arn: role_arn.as_deref(),
         };
-        for check in checks {
-            let mut context = base.clone();
+        let mut base = Some(base);
+        for (i, check) in checks.iter().enumerate() {
+            // Most requests have one check: it takes the base context itself.
+            let mut context = if i + 1 == checks.len() {
+                base.take().expect("taken once, by the last check")
+            } else {
+                base.clone().expect("present until the last check")
+            };
             let resource_account = check.owner.as_deref().unwrap_or(&ctx.account);
             context.set("aws:ResourceAccount", resource_account);
             if let Some(o) = cloud.organization_of(resource_account) {

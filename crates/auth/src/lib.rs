@@ -199,11 +199,31 @@ impl Credential {
             "AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{}",
             sha256_hex(canonical_request.as_bytes())
         );
-        let mut key = hmac(format!("AWS4{secret}").as_bytes(), self.date.as_bytes());
-        for part in [&self.region, &self.service, "aws4_request"] {
-            key = hmac(&key, part.as_bytes());
-        }
+        let key = self.signing_key(secret);
         hex::encode(hmac(&key, string_to_sign.as_bytes())) == self.signature.to_ascii_lowercase()
+    }
+
+    /// The key derived from the secret for this credential's day, Region and service. It only
+    /// changes daily, so each thread keeps the last one it derived (as the SDKs do).
+    fn signing_key(&self, secret: &str) -> Vec<u8> {
+        thread_local! {
+            static LAST: std::cell::RefCell<Option<(String, Vec<u8>)>> = const { std::cell::RefCell::new(None) };
+        }
+        let scope = format!("{secret}\n{}\n{}\n{}", self.date, self.region, self.service);
+        LAST.with(|last| {
+            let mut last = last.borrow_mut();
+            if let Some((s, key)) = last.as_ref() {
+                if *s == scope {
+                    return key.clone();
+                }
+            }
+            let mut key = hmac(format!("AWS4{secret}").as_bytes(), self.date.as_bytes());
+            for part in [&self.region, &self.service, "aws4_request"] {
+                key = hmac(&key, part.as_bytes());
+            }
+            *last = Some((scope, key.clone()));
+            key
+        })
     }
 }
 
