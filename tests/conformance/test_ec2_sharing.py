@@ -3,7 +3,7 @@ account O that shares a subnet and a security group with an application account 
 
 import pytest
 
-from helpers import aws_error, new_sg, new_vpc
+from helpers import aws_error, new_members, new_sg, new_vpc
 
 M = "111111111111"
 
@@ -18,12 +18,7 @@ def world(aws):
     unshared subnet, and its group `app` shared with P."""
     org = aws("organizations", M)
     org.create_organization(FeatureSet="ALL")
-
-    def member(name):
-        req = org.create_account(Email=f"{name}@example.com", AccountName=name)["CreateAccountStatus"]
-        return org.describe_create_account_status(CreateAccountRequestId=req["Id"])["CreateAccountStatus"]["AccountId"]
-
-    o, p = member("network"), member("app")
+    o, p = new_members(org, "network", "app")
     aws("ram", M).enable_sharing_with_aws_organization()
     eo, ep = aws("ec2", o), aws("ec2", p)
     vpc = new_vpc(eo, "10.0.0.0/16")

@@ -9,7 +9,7 @@ import boto3
 import botocore.config
 import pytest
 
-from helpers import aws_error, new_sg, new_vpc
+from helpers import aws_error, new_members, new_sg, new_vpc
 
 M = "111111111111"
 GUIDE_POLICY = {
@@ -59,12 +59,7 @@ def guide(aws, client_for):
     a developer user may assume `attacher`, a role holding exactly the guide's policy."""
     org = aws("organizations", M)
     org.create_organization(FeatureSet="ALL")
-
-    def member(name):
-        req = org.create_account(Email=f"{name}@example.com", AccountName=name)["CreateAccountStatus"]
-        return org.describe_create_account_status(CreateAccountRequestId=req["Id"])["CreateAccountStatus"]["AccountId"]
-
-    o, p = member("network"), member("app")
+    o, p = new_members(org, "network", "app")
     aws("ram", M).enable_sharing_with_aws_organization()
     eo = aws("ec2", o)
     vpc = new_vpc(eo, "10.0.0.0/16")

@@ -398,25 +398,24 @@ impl Services {
             if evaluation.allowed() {
                 continue;
             }
-            let error = refusal(service, &ctx.principal, check, &evaluation, &context);
-            if mode == Mode::Soft {
-                tracing::warn!(
-                    principal = %ctx.principal.arn,
-                    action = %check.action,
-                    resource = %check.resource,
-                    reason = %evaluation.reason(&check.action),
-                    "would be denied (--iam soft)"
-                );
-                continue;
-            }
+            let soft = mode == Mode::Soft;
             tracing::info!(
                 principal = %ctx.principal.arn,
                 action = %check.action,
                 resource = %check.resource,
                 reason = %evaluation.reason(&check.action),
-                "denied"
+                "{}",
+                if soft { "would be denied (--iam soft)" } else { "denied" }
             );
-            return Err(error);
+            if !soft {
+                return Err(refusal(
+                    service,
+                    &ctx.principal,
+                    check,
+                    &evaluation,
+                    &context,
+                ));
+            }
         }
         Ok(())
     }

@@ -203,6 +203,27 @@ fn target_not_found() -> Error {
     )
 }
 
+fn not_enabled() -> Error {
+    Error::new(
+        "PolicyTypeNotEnabledException",
+        "This operation can be performed only for enabled policy types.",
+    )
+}
+
+/// The policy and target of an attach or detach, and the target's policies of that type.
+fn attachment<'o>(
+    org: &'o Organization,
+    policy_id: &str,
+    target_id: &str,
+) -> Result<(PolicyView<'o>, Vec<PolicyView<'o>>)> {
+    let policy = org.policy(policy_id).ok_or_else(not_found)?;
+    if !org.has_target(target_id) {
+        return Err(target_not_found());
+    }
+    let attached = org.attached(target_id, policy.kind);
+    Ok((policy, attached))
+}
+
 fn check_type(kind: &str) -> Result<()> {
     if TYPES.contains(&kind) {
         Ok(())
@@ -300,10 +321,7 @@ impl Cloud {
                     ));
                 }
                 if !org.type_enabled(kind) {
-                    return Err(Error::new(
-                        "PolicyTypeNotEnabledException",
-                        "This operation can be performed only for enabled policy types.",
-                    ));
+                    return Err(not_enabled());
                 }
                 let of_type: BTreeSet<String> = org
                     .policies_of_type(kind)
@@ -422,17 +440,10 @@ impl Cloud {
                 policy_id,
                 target_id,
             } => {
-                let policy = org.policy(policy_id).ok_or_else(not_found)?;
-                if !org.has_target(target_id) {
-                    return Err(target_not_found());
-                }
+                let (policy, attached) = attachment(org, policy_id, target_id)?;
                 if !org.type_enabled(policy.kind) {
-                    return Err(Error::new(
-                        "PolicyTypeNotEnabledException",
-                        "This operation can be performed only for enabled policy types.",
-                    ));
+                    return Err(not_enabled());
                 }
-                let attached = org.attached(target_id, policy.kind);
                 if attached.iter().any(|p| p.id == policy_id) {
                     return Err(Error::new(
                         "DuplicatePolicyAttachmentException",
@@ -456,11 +467,7 @@ impl Cloud {
                 policy_id,
                 target_id,
             } => {
-                let policy = org.policy(policy_id).ok_or_else(not_found)?;
-                if !org.has_target(target_id) {
-                    return Err(target_not_found());
-                }
-                let attached = org.attached(target_id, policy.kind);
+                let (policy, attached) = attachment(org, policy_id, target_id)?;
                 if !attached.iter().any(|p| p.id == policy_id) {
                     return Err(Error::new(
                         "PolicyNotAttachedException",

@@ -695,6 +695,138 @@ const OPERATORS: &[Row] = &[
         &["arn:aws:ec2:*:*:vpc/*"],
         true,
     ),
+    // More of each family, with their absent-key and qualifier rules.
+    ("StringEquals", Some(&[""]), &[""], true),
+    ("StringEquals", Some(&["a b"]), &["a b"], true),
+    ("StringEquals", Some(&["é"]), &["é"], true),
+    ("StringEqualsIgnoreCase", Some(&["ÉCOLE"]), &["école"], true),
+    ("StringLike", Some(&["a*b"]), &["a${*}b"], true),
+    ("StringLike", Some(&["axb"]), &["a${*}b"], false),
+    ("StringLike", Some(&["prod-eu-1"]), &["*-eu-*"], true),
+    ("StringLike", Some(&["dev"]), &["prod*", "stage*"], false),
+    ("StringNotLike", Some(&["dev"]), &["prod*", "stage*"], true),
+    ("StringNotEqualsIfExists", Some(&["blue"]), &["red"], true),
+    (
+        "StringNotLikeIfExists",
+        Some(&["team-red"]),
+        &["team-*"],
+        false,
+    ),
+    ("StringEqualsIgnoreCaseIfExists", None, &["x"], true),
+    ("NumericEquals", Some(&["1e1"]), &["10"], true),
+    ("NumericEquals", Some(&["-0"]), &["0"], true),
+    ("NumericLessThan", Some(&["3600"]), &["43200"], true),
+    ("NumericGreaterThan", Some(&["ten"]), &["1"], false),
+    ("NumericNotEqualsIfExists", None, &["1"], true),
+    (
+        "NumericGreaterThanEqualsIfExists",
+        Some(&["1"]),
+        &["2"],
+        false,
+    ),
+    (
+        "DateGreaterThan",
+        Some(&["1767225601"]),
+        &["2026-01-01T00:00:00Z"],
+        true,
+    ),
+    (
+        "DateLessThanEquals",
+        Some(&["2026-01-01"]),
+        &["2026-01-01T00:00:00Z"],
+        true,
+    ),
+    (
+        "DateNotEqualsIfExists",
+        None,
+        &["2026-01-01T00:00:00Z"],
+        true,
+    ),
+    (
+        "DateEquals",
+        Some(&["2026-01-01T01:00:00+01:00"]),
+        &["2026-01-01T00:00:00Z"],
+        true,
+    ),
+    ("Bool", Some(&["yes"]), &["true"], false),
+    ("Bool", Some(&["false"]), &["false"], true),
+    (
+        "IpAddress",
+        Some(&["10.1.2.3"]),
+        &["10.0.0.0/8", "192.168.0.0/16"],
+        true,
+    ),
+    (
+        "IpAddress",
+        Some(&["192.168.1.1"]),
+        &["192.168.1.1/32"],
+        true,
+    ),
+    ("IpAddress", Some(&["::1"]), &["127.0.0.0/8"], false),
+    (
+        "NotIpAddress",
+        Some(&["2001:db8::5"]),
+        &["2001:db8::/32"],
+        false,
+    ),
+    ("NotIpAddressIfExists", None, &["10.0.0.0/8"], true),
+    (
+        "ArnLike",
+        Some(&["arn:aws:iam::111111111111:role/admin-ops"]),
+        &["arn:aws:iam::*:role/admin-*"],
+        true,
+    ),
+    (
+        "ArnLike",
+        Some(&["arn:aws:iam::111111111111:role/dev"]),
+        &["arn:aws:iam::*:role/admin-*"],
+        false,
+    ),
+    (
+        "ArnEquals",
+        Some(&["arn:aws:iam::111111111111:root"]),
+        &["arn:aws:iam::111111111111:root"],
+        true,
+    ),
+    (
+        "ArnNotLikeIfExists",
+        Some(&[SG]),
+        &["arn:aws:ec2:*:*:subnet/*"],
+        true,
+    ),
+    (
+        "ForAllValues:StringEqualsIgnoreCase",
+        Some(&["NAME", "Env"]),
+        &["name", "env"],
+        true,
+    ),
+    ("ForAllValues:StringLike", None, &["x*"], true),
+    ("ForAnyValue:StringLike", None, &["x*"], false),
+    (
+        "ForAnyValue:StringNotLike",
+        Some(&["xa", "yb"]),
+        &["x*"],
+        true,
+    ),
+    (
+        "ForAnyValue:StringNotLike",
+        Some(&["xa", "xb"]),
+        &["x*"],
+        false,
+    ),
+    ("ForAllValues:StringEqualsIfExists", None, &["a"], true),
+    (
+        "ForAnyValue:IpAddress",
+        Some(&["8.8.8.8", "10.0.0.1"]),
+        &["10.0.0.0/8"],
+        true,
+    ),
+    (
+        "ForAllValues:IpAddress",
+        Some(&["8.8.8.8", "10.0.0.1"]),
+        &["10.0.0.0/8"],
+        false,
+    ),
     // A single-valued operator on a multivalued key: any value matching is enough.
     ("StringEquals", Some(&["a", "b"]), &["b"], true),
     ("StringNotEquals", Some(&["a", "b"]), &["b"], false),
@@ -1307,7 +1439,7 @@ fn the_evaluation_table() {
     all.extend(organizations());
     all.extend(resource_policies());
     let count = run(all);
-    assert!(count >= 250, "only {count} cases");
+    assert!(count >= 300, "only {count} cases");
 }
 
 #[test]
