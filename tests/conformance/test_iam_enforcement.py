@@ -297,3 +297,26 @@ def test_organization_policies_answer_as_aws_does(aws):
     with aws_error("PolicyNotAttachedException"):
         org.detach_policy(PolicyId=p["Id"], TargetId=ou)
     org.delete_policy(PolicyId=p["Id"])
+
+
+def test_session_policies_bound_a_role_session(guide, client_for):
+    narrow = json.dumps(allow("ec2:DescribeSecurityGroups"))
+    sts = client_for("sts", guide["dev"])
+    answer = sts.assume_role(RoleArn=guide["role_arn"], RoleSessionName="narrow", Policy=narrow)
+    assert 0 < answer["PackedPolicySize"] <= 100
+    ec2 = client_for("ec2", answer["Credentials"])
+    assert ec2.describe_security_groups(GroupIds=[guide["shared"]])["SecurityGroups"]
+    with aws_error("UnauthorizedOperation", status=403,
+                   message="because no session policy allows the ec2:ModifyNetworkInterfaceAttribute action"):
+        ec2.modify_network_interface_attribute(NetworkInterfaceId=guide["eni"], Groups=[guide["shared"]])
+    # A session policy never adds to the role: here it allows everything, the role still does not.
+    wide = client_for("ec2", sts.assume_role(
+        RoleArn=guide["role_arn"], RoleSessionName="wide",
+        PolicyArns=[{"arn": "arn:aws:iam::aws:policy/AdministratorAccess"}])["Credentials"])
+    with aws_error("UnauthorizedOperation", status=403, message="because no identity-based policy allows"):
+        wide.create_security_group(GroupName="x", Description="x", VpcId=guide["vpc"])
+    with aws_error("MalformedPolicyDocument"):
+        sts.assume_role(RoleArn=guide["role_arn"], RoleSessionName="bad", Policy='{"Statement":[{"Effect":"Allow"}]}')
+    with aws_error("PackedPolicyTooLarge"):
+        sts.assume_role(RoleArn=guide["role_arn"], RoleSessionName="big",
+                        Policy=json.dumps(allow([f"ec2:Describe{i:04d}" for i in range(120)])))

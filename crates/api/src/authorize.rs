@@ -301,6 +301,19 @@ impl Services {
                 }
             }
         }
+        let session_docs: Option<Vec<(&str, Arc<Document>)>> = ctx
+            .principal
+            .key_id
+            .as_deref()
+            .and_then(|key| cloud.session_policies(key))
+            .map(|texts| {
+                texts
+                    .into_iter()
+                    .filter_map(|(id, text)| {
+                        Some((id, self.iam.document(text, Kind::Identity).ok()?))
+                    })
+                    .collect()
+            });
         let org = cloud.organization_of(&ctx.account);
         let scp_docs = self.level_documents(
             scps_bind
@@ -376,6 +389,11 @@ impl Services {
                     .iter()
                     .map(|(id, d)| Named { id, document: d })
                     .collect(),
+                session: session_docs.as_ref().map(|docs| {
+                    docs.iter()
+                        .map(|(id, d)| Named { id, document: d })
+                        .collect()
+                }),
                 scps: named_levels(&scp_docs),
                 rcps: named_levels(&rcp_docs),
                 resource: resource_doc

@@ -28,6 +28,8 @@ pub struct Principal {
     pub user_id: String,
     /// The IAM user or role session behind keys ramparts issued; `None` for an account's root.
     pub identity: Option<cloud::iam::Identity>,
+    /// The issued access key the request was signed with.
+    pub key_id: Option<String>,
 }
 
 impl Principal {
@@ -37,6 +39,7 @@ impl Principal {
             arn: format!("arn:aws:iam::{account}:root"),
             user_id: account.to_string(),
             identity: None,
+            key_id: None,
         }
     }
 }

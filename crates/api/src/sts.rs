@@ -63,6 +63,7 @@ impl Services {
             arn: identity.arn(),
             user_id: identity.user_id(),
             identity: Some(identity),
+            key_id: Some(key_id.to_string()),
         })
     }
 }
@@ -127,6 +128,13 @@ impl w::Api for Services {
             session_name: input.role_session_name,
             duration_seconds: input.duration_seconds.map(i64::from),
             external_id: input.external_id,
+            policy: input.policy.clone(),
+            policy_arns: input
+                .policy_arns
+                .iter()
+                .flatten()
+                .filter_map(|p| p.arn.clone())
+                .collect(),
         };
         let outcome = self.apply(ctx, Command::Iam(command), |_, o| o.clone())?;
         let Outcome::Id(key_id) = outcome else {
@@ -152,7 +160,9 @@ impl w::Api for Services {
                         s.account, s.role_name, s.session_name
                     ),
                 }),
-                packed_policy_size: input.policy.as_ref().map(|p| (p.len() * 100 / 2048) as i32),
+                packed_policy_size: (s.policy.is_some() || !s.policy_arns.is_empty()).then(|| {
+                    cloud::iam::packed_policy_percent(s.policy.as_deref(), &s.policy_arns)
+                }),
                 source_identity: input.source_identity.clone(),
             })
         })

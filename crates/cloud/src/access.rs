@@ -51,6 +51,27 @@ impl Cloud {
         }
     }
 
+    /// The session policies of a role session by its access key: `None` when it was created
+    /// without any (then nothing bounds it beyond its role).
+    pub fn session_policies(&self, key_id: &str) -> Option<Vec<(&str, &str)>> {
+        let s = self.iam.sessions.get(key_id)?;
+        if s.policy.is_none() && s.policy_arns.is_empty() {
+            return None;
+        }
+        let mut out: Vec<(&str, &str)> = s
+            .policy
+            .as_deref()
+            .map(|text| ("session policy", text))
+            .into_iter()
+            .collect();
+        for arn in &s.policy_arns {
+            if let Some(text) = policy::managed::document(arn) {
+                out.push((arn.as_str(), text));
+            }
+        }
+        Some(out)
+    }
+
     /// Who owns an EC2 resource of this id, in which VPC, with which tags, as far as `c` may
     /// see it. Ids the caller cannot see are `None`, like ids that do not exist: the request is
     /// then authorized under the caller's own account, and the operation answers that the id

@@ -80,6 +80,11 @@ pub struct Session {
     pub role_id: String,
     pub session_name: String,
     pub expires: Millis,
+    /// Session policies passed to AssumeRole: they bound what the session may do.
+    #[serde(default)]
+    pub policy: Option<String>,
+    #[serde(default)]
+    pub policy_arns: Vec<String>,
 }
 
 /// Who a set of credentials speaks for.
@@ -267,6 +272,11 @@ pub enum IamCommand {
         /// What the caller passed as `ExternalId`, for the trust policy's conditions.
         #[serde(default)]
         external_id: Option<String>,
+        /// Session policies (`Policy`, `PolicyArns`).
+        #[serde(default)]
+        policy: Option<String>,
+        #[serde(default)]
+        policy_arns: Vec<String>,
     },
 }
 
@@ -286,6 +296,17 @@ struct AssumeRequest<'a> {
     role_arn: &'a str,
     session_name: &'a str,
     external_id: Option<&'a str>,
+    policy: Option<&'a str>,
+    policy_arns: &'a [String],
+}
+
+/// The most plaintext session policies may hold, inline and managed ARNs together.
+const SESSION_POLICY_MAX: usize = 2048;
+
+/// How much of the session-policy allowance a request uses, as AssumeRole reports it.
+pub fn packed_policy_percent(policy: Option<&str>, arns: &[String]) -> i32 {
+    let used = policy.map_or(0, str::len) + arns.iter().map(String::len).sum::<usize>();
+    (used * 100 / SESSION_POLICY_MAX) as i32
 }
 
 /// Every account's IAM objects and the credentials issued for them.
@@ -739,6 +760,8 @@ impl Cloud {
                 session_name,
                 duration_seconds,
                 external_id,
+                policy,
+                policy_arns,
             } => self.assume_role(
                 ids,
                 at,
@@ -747,6 +770,8 @@ impl Cloud {
                     role_arn,
                     session_name,
                     external_id: external_id.as_deref(),
+                    policy: policy.as_deref(),
+                    policy_arns,
                 },
                 *duration_seconds,
             ),
@@ -843,6 +868,8 @@ impl Cloud {
             role_arn,
             session_name,
             external_id,
+            policy,
+            policy_arns,
         } = request;
         let denied = || {
             Error::new(
@@ -903,6 +930,27 @@ impl Cloud {
                 "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
             ));
         }
+        if !self.replaying {
+            if packed_policy_percent(policy, policy_arns) > 100 {
+                return Err(Error::new(
+                    "PackedPolicyTooLarge",
+                    "Packed size of the session policies exceeds the allowed maximum.",
+                ));
+            }
+            if let Some(text) = policy {
+                policy::Document::parse_as(text, policy::Kind::Identity)
+                    .map_err(|e| Error::new("MalformedPolicyDocument", e))?;
+            }
+            if policy_arns.len() > 10 {
+                return Err(Error::new(
+                    "ValidationError",
+                    "1 validation error detected: Value at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to 10",
+                ));
+            }
+            for arn in policy_arns {
+                check_policy_arn(arn)?;
+            }
+        }
         let key_id = format!("ASIA{}", ids.hex(16).to_uppercase());
         let session = Session {
             key_id: key_id.clone(),
@@ -913,6 +961,8 @@ impl Cloud {
             role_id: role.id.clone(),
             session_name: session_name.to_string(),
             expires: at + seconds * 1000,
+            policy: policy.map(str::to_string),
+            policy_arns: policy_arns.to_vec(),
         };
         // Expired sessions are of no use to anyone; dropping them keeps the map bounded.
         self.iam.sessions.retain(|_, s| s.expires > at);
