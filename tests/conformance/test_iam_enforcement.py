@@ -320,3 +320,64 @@ def test_session_policies_bound_a_role_session(guide, client_for):
     with aws_error("PackedPolicyTooLarge"):
         sts.assume_role(RoleArn=guide["role_arn"], RoleSessionName="big",
                         Policy=json.dumps(allow([f"ec2:Describe{i:04d}" for i in range(120)])))
+
+
+def test_customer_managed_policies_and_their_versions_decide(guide, client_for):
+    iam = guide["iam_p"]
+    describe_only = json.dumps(allow("ec2:DescribeSecurityGroups"))
+    created = iam.create_policy(PolicyName="sg-reader", PolicyDocument=describe_only, Description="read groups")["Policy"]
+    arn = created["Arn"]
+    assert arn == f"arn:aws:iam::{guide['P']}:policy/sg-reader"
+    assert (created["DefaultVersionId"], created["AttachmentCount"], created["PolicyId"][:4]) == ("v1", 0, "ANPA")
+    with aws_error("EntityAlreadyExists", status=409):
+        iam.create_policy(PolicyName="sg-reader", PolicyDocument=describe_only)
+    with aws_error("MalformedPolicyDocument"):
+        iam.create_policy(PolicyName="broken", PolicyDocument='{"Statement":[{"Effect":"Allow","Action":"*"}]}')
+
+    iam.create_role(RoleName="reader", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{guide['P']}:root"}, "Action": "sts:AssumeRole"}]}))
+    iam.attach_role_policy(RoleName="reader", PolicyArn=arn)
+    assert iam.get_policy(PolicyArn=arn)["Policy"]["AttachmentCount"] == 1
+    assert [p["PolicyName"] for p in iam.list_policies(Scope="Local", OnlyAttached=True)["Policies"]] == ["sg-reader"]
+    iam.put_user_policy(UserName="dev", PolicyName="assume-reader", PolicyDocument=json.dumps(
+        allow("sts:AssumeRole", f"arn:aws:iam::{guide['P']}:role/reader")))
+    creds = client_for("sts", guide["dev"]).assume_role(
+        RoleArn=f"arn:aws:iam::{guide['P']}:role/reader", RoleSessionName="r1")["Credentials"]
+    ec2 = client_for("ec2", creds)
+    assert ec2.describe_security_groups(GroupIds=[guide["shared"]])["SecurityGroups"]
+    with aws_error("UnauthorizedOperation", status=403):
+        ec2.describe_vpcs()
+
+    # A new default version changes what the role may do at once; the old one stays listed.
+    both = json.dumps(allow(["ec2:DescribeSecurityGroups", "ec2:DescribeVpcs"]))
+    v2 = iam.create_policy_version(PolicyArn=arn, PolicyDocument=both, SetAsDefault=True)["PolicyVersion"]
+    assert (v2["VersionId"], v2["IsDefaultVersion"]) == ("v2", True)
+    assert ec2.describe_vpcs()["Vpcs"]
+    versions = iam.list_policy_versions(PolicyArn=arn)["Versions"]
+    assert [(v["VersionId"], v["IsDefaultVersion"]) for v in versions] == [("v1", False), ("v2", True)]
+    assert iam.get_policy_version(PolicyArn=arn, VersionId="v2")["PolicyVersion"]["Document"] == json.loads(both)
+    with aws_error("DeleteConflict", status=409):
+        iam.delete_policy_version(PolicyArn=arn, VersionId="v2")
+    iam.set_default_policy_version(PolicyArn=arn, VersionId="v1")
+    with aws_error("UnauthorizedOperation", status=403):
+        ec2.describe_vpcs()
+    for _ in range(3):
+        iam.create_policy_version(PolicyArn=arn, PolicyDocument=describe_only)
+    with aws_error("LimitExceeded", status=409):
+        iam.create_policy_version(PolicyArn=arn, PolicyDocument=describe_only)
+
+    with aws_error("DeleteConflict", status=409):
+        iam.delete_policy(PolicyArn=arn)
+    for v in iam.list_policy_versions(PolicyArn=arn)["Versions"]:
+        if not v["IsDefaultVersion"]:
+            iam.delete_policy_version(PolicyArn=arn, VersionId=v["VersionId"])
+    with aws_error("DeleteConflict", status=409):
+        iam.delete_policy(PolicyArn=arn)  # still attached
+    iam.detach_role_policy(RoleName="reader", PolicyArn=arn)
+    iam.delete_policy(PolicyArn=arn)
+    with aws_error("NoSuchEntity", status=404):
+        iam.get_policy(PolicyArn=arn)
+    with aws_error("NoSuchEntity", status=404):
+        iam.attach_role_policy(RoleName="reader", PolicyArn=arn)
+    aws_listed = iam.list_policies(Scope="AWS")["Policies"]
+    assert "AdministratorAccess" in {p["PolicyName"] for p in aws_listed}

@@ -56,6 +56,37 @@ fn tags_out(tags: &[Tag]) -> Vec<w::Tag> {
         .collect()
 }
 
+fn policy_out(c: &cloud::Cloud, p: &cloud::iam_policies::ManagedPolicy) -> w::Policy {
+    let arn = p.arn();
+    w::Policy {
+        policy_name: Some(p.name.clone()),
+        policy_id: Some(p.id.clone()),
+        attachment_count: Some(c.attachment_count(&arn) as i32),
+        arn: Some(arn),
+        path: Some(p.path.clone()),
+        default_version_id: Some(p.default_version.clone()),
+        permissions_boundary_usage_count: Some(0),
+        is_attachable: Some(true),
+        description: p.description.clone(),
+        create_date: Some(DateTime(p.created)),
+        update_date: Some(DateTime(p.updated)),
+        tags: (!p.tags.is_empty()).then(|| tags_out(&p.tags)),
+    }
+}
+
+fn version_out(
+    p: &cloud::iam_policies::ManagedPolicy,
+    v: &cloud::iam_policies::PolicyVersion,
+    with_document: bool,
+) -> w::PolicyVersion {
+    w::PolicyVersion {
+        document: with_document.then(|| url_encode(&v.document)),
+        version_id: Some(v.id.clone()),
+        is_default_version: Some(v.id == p.default_version),
+        create_date: Some(DateTime(v.created)),
+    }
+}
+
 fn role_out(r: &Role, full: bool) -> w::Role {
     w::Role {
         path: r.path.clone(),
@@ -165,6 +196,240 @@ impl w::Api for Services {
                 .map(|r| role_out(r, true))
         })?;
         Ok(w::GetRoleResponse { role })
+    }
+
+    fn create_policy(
+        &self,
+        ctx: &mut Ctx,
+        input: w::CreatePolicyRequest,
+    ) -> Result<w::CreatePolicyResponse, ApiError> {
+        let outcome = self.iam(
+            ctx,
+            IamCommand::CreatePolicy {
+                name: input.policy_name,
+                path: input.path,
+                document: input.policy_document,
+                description: input.description,
+                tags: tags_in(input.tags),
+            },
+        )?;
+        let Outcome::Id(arn) = outcome else {
+            return Err(domain_error(Error::new("ServiceFailure", "no policy")));
+        };
+        let policy = self.read(|c| Ok(policy_out(c, c.managed_policy(&arn)?)))?;
+        Ok(w::CreatePolicyResponse {
+            policy: Some(policy),
+        })
+    }
+
+    fn get_policy(
+        &self,
+        ctx: &mut Ctx,
+        input: w::GetPolicyRequest,
+    ) -> Result<w::GetPolicyResponse, ApiError> {
+        let _ = ctx;
+        let policy = self.read(|c| Ok(policy_out(c, c.managed_policy(&input.policy_arn)?)))?;
+        Ok(w::GetPolicyResponse {
+            policy: Some(policy),
+        })
+    }
+
+    fn delete_policy(&self, ctx: &mut Ctx, input: w::DeletePolicyRequest) -> Result<(), ApiError> {
+        self.iam(
+            ctx,
+            IamCommand::DeletePolicy {
+                arn: input.policy_arn,
+            },
+        )
+        .map(|_| ())
+    }
+
+    fn list_policies(
+        &self,
+        ctx: &mut Ctx,
+        input: w::ListPoliciesRequest,
+    ) -> Result<w::ListPoliciesResponse, ApiError> {
+        let prefix = input.path_prefix.unwrap_or_else(|| "/".into());
+        let scope = input.scope.unwrap_or_else(|| "All".into());
+        let only_attached = input.only_attached.unwrap_or(false);
+        let policies = self.read(|c| {
+            let mut out = Vec::new();
+            if scope == "All" || scope == "AWS" {
+                for name in policy::managed::names() {
+                    let arn = format!("arn:aws:iam::aws:policy/{name}");
+                    let attached = c
+                        .iam
+                        .roles
+                        .values()
+                        .filter(|r| r.account == ctx.account && r.attached_policies.contains(&arn))
+                        .count()
+                        + c.iam
+                            .users
+                            .values()
+                            .filter(|u| {
+                                u.account == ctx.account && u.attached_policies.contains(&arn)
+                            })
+                            .count();
+                    if (only_attached && attached == 0) || !"/".starts_with(&prefix) {
+                        continue;
+                    }
+                    out.push(w::Policy {
+                        policy_name: Some(name.to_string()),
+                        policy_id: Some(policy::managed::id(name)),
+                        arn: Some(arn),
+                        path: Some("/".into()),
+                        default_version_id: Some("v1".into()),
+                        attachment_count: Some(attached as i32),
+                        permissions_boundary_usage_count: Some(0),
+                        is_attachable: Some(true),
+                        description: None,
+                        create_date: Some(DateTime(0)),
+                        update_date: Some(DateTime(0)),
+                        tags: None,
+                    });
+                }
+            }
+            if scope == "All" || scope == "Local" {
+                for p in c.iam.policies.values() {
+                    if p.account != ctx.account || !p.path.starts_with(&prefix) {
+                        continue;
+                    }
+                    if only_attached && c.attachment_count(&p.arn()) == 0 {
+                        continue;
+                    }
+                    out.push(policy_out(c, p));
+                }
+            }
+            Ok(out)
+        })?;
+        let (policies, is_truncated, marker) =
+            page(policies, input.max_items, input.marker.as_deref())?;
+        Ok(w::ListPoliciesResponse {
+            policies: Some(policies),
+            is_truncated,
+            marker,
+        })
+    }
+
+    fn create_policy_version(
+        &self,
+        ctx: &mut Ctx,
+        input: w::CreatePolicyVersionRequest,
+    ) -> Result<w::CreatePolicyVersionResponse, ApiError> {
+        let arn = input.policy_arn.clone();
+        let outcome = self.iam(
+            ctx,
+            IamCommand::CreatePolicyVersion {
+                arn: input.policy_arn,
+                document: input.policy_document,
+                set_default: input.set_as_default.unwrap_or(false),
+            },
+        )?;
+        let Outcome::Id(version) = outcome else {
+            return Err(domain_error(Error::new("ServiceFailure", "no version")));
+        };
+        let out = self.read(|c| {
+            let p = c.managed_policy(&arn)?;
+            let v = p
+                .versions
+                .iter()
+                .find(|v| v.id == version)
+                .ok_or_else(|| cloud::iam_policies::no_such_version(&arn, &version))?;
+            Ok(version_out(p, v, false))
+        })?;
+        Ok(w::CreatePolicyVersionResponse {
+            policy_version: Some(out),
+        })
+    }
+
+    fn get_policy_version(
+        &self,
+        ctx: &mut Ctx,
+        input: w::GetPolicyVersionRequest,
+    ) -> Result<w::GetPolicyVersionResponse, ApiError> {
+        let _ = ctx;
+        if let Some(text) = policy::managed::document(&input.policy_arn) {
+            if input.version_id != "v1" {
+                return Err(domain_error(cloud::iam_policies::no_such_version(
+                    &input.policy_arn,
+                    &input.version_id,
+                )));
+            }
+            return Ok(w::GetPolicyVersionResponse {
+                policy_version: Some(w::PolicyVersion {
+                    document: Some(url_encode(text)),
+                    version_id: Some("v1".into()),
+                    is_default_version: Some(true),
+                    create_date: Some(DateTime(0)),
+                }),
+            });
+        }
+        let out = self.read(|c| {
+            let p = c.managed_policy(&input.policy_arn)?;
+            let v = p
+                .versions
+                .iter()
+                .find(|v| v.id == input.version_id)
+                .ok_or_else(|| {
+                    cloud::iam_policies::no_such_version(&input.policy_arn, &input.version_id)
+                })?;
+            Ok(version_out(p, v, true))
+        })?;
+        Ok(w::GetPolicyVersionResponse {
+            policy_version: Some(out),
+        })
+    }
+
+    fn delete_policy_version(
+        &self,
+        ctx: &mut Ctx,
+        input: w::DeletePolicyVersionRequest,
+    ) -> Result<(), ApiError> {
+        self.iam(
+            ctx,
+            IamCommand::DeletePolicyVersion {
+                arn: input.policy_arn,
+                version: input.version_id,
+            },
+        )
+        .map(|_| ())
+    }
+
+    fn set_default_policy_version(
+        &self,
+        ctx: &mut Ctx,
+        input: w::SetDefaultPolicyVersionRequest,
+    ) -> Result<(), ApiError> {
+        self.iam(
+            ctx,
+            IamCommand::SetDefaultPolicyVersion {
+                arn: input.policy_arn,
+                version: input.version_id,
+            },
+        )
+        .map(|_| ())
+    }
+
+    fn list_policy_versions(
+        &self,
+        ctx: &mut Ctx,
+        input: w::ListPolicyVersionsRequest,
+    ) -> Result<w::ListPolicyVersionsResponse, ApiError> {
+        let _ = ctx;
+        let versions = self.read(|c| {
+            let p = c.managed_policy(&input.policy_arn)?;
+            Ok(p.versions
+                .iter()
+                .map(|v| version_out(p, v, false))
+                .collect::<Vec<_>>())
+        })?;
+        let (versions, is_truncated, marker) =
+            page(versions, input.max_items, input.marker.as_deref())?;
+        Ok(w::ListPolicyVersionsResponse {
+            versions: Some(versions),
+            is_truncated,
+            marker,
+        })
     }
 
     fn list_roles(

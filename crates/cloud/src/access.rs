@@ -33,7 +33,7 @@ impl Cloud {
             Identity::User { account, name, .. } => {
                 let user = self.user(account, name).ok()?;
                 Some(PrincipalPolicies {
-                    identity: collect(&user.inline_policies, &user.attached_policies),
+                    identity: self.collect(&user.inline_policies, &user.attached_policies),
                     tags: &user.tags,
                     user_name: Some(&user.name),
                 })
@@ -43,7 +43,7 @@ impl Cloud {
             } => {
                 let role = self.role(account, role_name).ok()?;
                 Some(PrincipalPolicies {
-                    identity: collect(&role.inline_policies, &role.attached_policies),
+                    identity: self.collect(&role.inline_policies, &role.attached_policies),
                     tags: &role.tags,
                     user_name: None,
                 })
@@ -65,11 +65,35 @@ impl Cloud {
             .into_iter()
             .collect();
         for arn in &s.policy_arns {
-            if let Some(text) = policy::managed::document(arn) {
+            if let Some(text) = self.managed_document(arn) {
                 out.push((arn.as_str(), text));
             }
         }
         Some(out)
+    }
+
+    /// A managed policy's document: AWS's (as ramparts carries it) or the default version of a
+    /// customer-managed one.
+    pub fn managed_document(&self, arn: &str) -> Option<&str> {
+        policy::managed::document(arn).or_else(|| self.iam.policies.get(arn).map(|p| p.document()))
+    }
+
+    fn collect<'a>(
+        &'a self,
+        inline: &'a std::collections::BTreeMap<String, String>,
+        attached: &'a std::collections::BTreeSet<String>,
+    ) -> Vec<(&'a str, &'a str)> {
+        let mut out: Vec<(&str, &str)> = inline
+            .iter()
+            .map(|(name, text)| (name.as_str(), text.as_str()))
+            .collect();
+        // An attached AWS-managed policy whose statements ramparts does not carry grants nothing.
+        for arn in attached {
+            if let Some(text) = self.managed_document(arn) {
+                out.push((arn.as_str(), text));
+            }
+        }
+        out
     }
 
     /// Who owns an EC2 resource of this id, in which VPC, with which tags, as far as `c` may
@@ -150,23 +174,6 @@ impl Cloud {
             _ => return None,
         })
     }
-}
-
-fn collect<'a>(
-    inline: &'a std::collections::BTreeMap<String, String>,
-    attached: &'a std::collections::BTreeSet<String>,
-) -> Vec<(&'a str, &'a str)> {
-    let mut out: Vec<(&str, &str)> = inline
-        .iter()
-        .map(|(name, text)| (name.as_str(), text.as_str()))
-        .collect();
-    // An attached AWS-managed policy whose statements ramparts does not carry grants nothing.
-    for arn in attached {
-        if let Some(text) = policy::managed::document(arn) {
-            out.push((arn.as_str(), text));
-        }
-    }
-    out
 }
 
 /// What RAM lets `c` do with another account's resource: the actions of the managed

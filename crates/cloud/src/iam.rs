@@ -263,6 +263,29 @@ pub enum IamCommand {
         user: String,
         key_id: String,
     },
+    CreatePolicy {
+        name: String,
+        path: Option<String>,
+        document: String,
+        description: Option<String>,
+        tags: Vec<Tag>,
+    },
+    DeletePolicy {
+        arn: String,
+    },
+    CreatePolicyVersion {
+        arn: String,
+        document: String,
+        set_default: bool,
+    },
+    DeletePolicyVersion {
+        arn: String,
+        version: String,
+    },
+    SetDefaultPolicyVersion {
+        arn: String,
+        version: String,
+    },
     /// STS AssumeRole by `caller` (its ARN as authenticated).
     AssumeRole {
         caller: String,
@@ -319,6 +342,9 @@ pub struct Iam {
     pub users: BTreeMap<(AccountId, String), User>,
     pub keys: HashMap<String, AccessKey>,
     pub sessions: HashMap<String, Session>,
+    /// Customer-managed policies by ARN.
+    #[serde(default)]
+    pub policies: BTreeMap<String, crate::iam_policies::ManagedPolicy>,
 }
 
 fn key(account: &str, name: &str) -> (AccountId, String) {
@@ -339,7 +365,7 @@ fn no_user(name: &str) -> Error {
     )
 }
 
-fn validate_name(kind: &str, name: &str, max: usize) -> Result<()> {
+pub(crate) fn validate_name(kind: &str, name: &str, max: usize) -> Result<()> {
     let ok = !name.is_empty()
         && name.len() <= max
         && name
@@ -355,7 +381,7 @@ fn validate_name(kind: &str, name: &str, max: usize) -> Result<()> {
     }
 }
 
-fn validate_path(path: &str) -> Result<()> {
+pub(crate) fn validate_path(path: &str) -> Result<()> {
     if path.starts_with('/') && path.ends_with('/') && path.len() <= 512 {
         Ok(())
     } else {
@@ -583,7 +609,7 @@ impl Cloud {
                 Ok(Outcome::Done)
             }
             IamCommand::AttachRolePolicy { role, arn } => {
-                check_policy_arn(arn)?;
+                self.check_policy_arn(account, arn)?;
                 self.changeable_role(account, role)?
                     .attached_policies
                     .insert(arn.clone());
@@ -703,7 +729,7 @@ impl Cloud {
                 Ok(Outcome::Done)
             }
             IamCommand::AttachUserPolicy { user, arn } => {
-                check_policy_arn(arn)?;
+                self.check_policy_arn(account, arn)?;
                 self.user_mut(account, user)?
                     .attached_policies
                     .insert(arn.clone());
@@ -753,6 +779,34 @@ impl Cloud {
                 self.access_key_mut(account, user, key_id)?;
                 self.iam.keys.remove(key_id);
                 Ok(Outcome::Done)
+            }
+            IamCommand::CreatePolicy {
+                name,
+                path,
+                document,
+                description,
+                tags,
+            } => self.create_managed_policy(
+                account,
+                ids,
+                at,
+                name,
+                path.as_deref(),
+                document,
+                description.as_deref(),
+                tags,
+            ),
+            IamCommand::DeletePolicy { arn } => self.delete_managed_policy(account, arn),
+            IamCommand::CreatePolicyVersion {
+                arn,
+                document,
+                set_default,
+            } => self.create_policy_version(account, at, arn, document, *set_default),
+            IamCommand::DeletePolicyVersion { arn, version } => {
+                self.delete_policy_version(account, arn, version)
+            }
+            IamCommand::SetDefaultPolicyVersion { arn, version } => {
+                self.set_default_policy_version(account, at, arn, version)
             }
             IamCommand::AssumeRole {
                 caller,
@@ -948,7 +1002,7 @@ impl Cloud {
                 ));
             }
             for arn in policy_arns {
-                check_policy_arn(arn)?;
+                self.check_policy_arn(&account, arn)?;
             }
         }
         let key_id = format!("ASIA{}", ids.hex(16).to_uppercase());
@@ -982,10 +1036,18 @@ pub fn parse_role_arn(arn: &str) -> Option<(AccountId, String)> {
     Some((account.to_string(), name.to_string()))
 }
 
-fn check_policy_arn(arn: &str) -> Result<()> {
-    if arn.starts_with("arn:aws:iam::aws:policy/") {
-        Ok(())
-    } else {
+impl Cloud {
+    /// An attachable policy: AWS's, or a customer-managed one of the same account.
+    fn check_policy_arn(&self, account: &str, arn: &str) -> Result<()> {
+        if arn.starts_with("arn:aws:iam::aws:policy/")
+            || self
+                .iam
+                .policies
+                .get(arn)
+                .is_some_and(|p| p.account == account)
+        {
+            return Ok(());
+        }
         Err(Error::new(
             "NoSuchEntity",
             format!("Policy {arn} does not exist or is not attachable."),

@@ -82,6 +82,23 @@ pub fn document(arn: &str) -> Option<&'static str> {
     POLICIES.iter().find(|(n, _)| *n == name).map(|(_, d)| *d)
 }
 
+/// A stable `ANPA…` id for an AWS-managed policy: 17 upper-case letters and digits derived
+/// from its name (AWS's own ids are not published for every policy).
+pub fn id(name: &str) -> String {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    let mut hash: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
+    for b in name.bytes() {
+        hash ^= u128::from(b);
+        hash = hash.wrapping_mul(0x0000_0000_0100_0000_0000_0000_0000_013b);
+    }
+    let mut out = String::from("ANPA");
+    for _ in 0..17 {
+        out.push(ALPHABET[(hash % 36) as usize] as char);
+        hash /= 36;
+    }
+    out
+}
+
 /// The names of every AWS-managed policy ramparts carries.
 pub fn names() -> impl Iterator<Item = &'static str> {
     POLICIES.iter().map(|(n, _)| *n)
