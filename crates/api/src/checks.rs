@@ -239,7 +239,7 @@ impl Resources<'_> {
             // Never refused: it tells a caller who it is.
             wire::sts::Call::GetCallerIdentity(_) => Vec::new(),
             wire::sts::Call::AssumeRole(i) => {
-                let role = cloud::iam::parse_role_arn(&i.role_arn)
+                let role = cloud::sts::parse_role_arn(&i.role_arn)
                     .and_then(|(account, name)| self.cloud.role(&account, &name).ok().cloned());
                 let Some(role) = role else {
                     return vec![Check {

@@ -161,7 +161,7 @@ impl w::Api for Services {
                     ),
                 }),
                 packed_policy_size: (s.policy.is_some() || !s.policy_arns.is_empty()).then(|| {
-                    cloud::iam::packed_policy_percent(s.policy.as_deref(), &s.policy_arns)
+                    cloud::sts::packed_policy_percent(s.policy.as_deref(), &s.policy_arns)
                 }),
                 source_identity: input.source_identity.clone(),
             })

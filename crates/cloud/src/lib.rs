@@ -17,6 +17,7 @@ pub mod org_policies;
 pub mod ram;
 pub mod regions;
 pub mod rules;
+pub mod sts;
 pub mod visibility;
 
 mod eni;
