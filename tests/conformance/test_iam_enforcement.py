@@ -381,3 +381,35 @@ def test_customer_managed_policies_and_their_versions_decide(guide, client_for):
         iam.attach_role_policy(RoleName="reader", PolicyArn=arn)
     aws_listed = iam.list_policies(Scope="AWS")["Policies"]
     assert "AdministratorAccess" in {p["PolicyName"] for p in aws_listed}
+
+
+def test_a_group_s_policies_are_its_members_policies(guide, client_for):
+    iam = guide["iam_p"]
+    group = iam.create_group(GroupName="net-readers")["Group"]
+    assert group["Arn"] == f"arn:aws:iam::{guide['P']}:group/net-readers" and group["GroupId"].startswith("AGPA")
+    with aws_error("EntityAlreadyExists", status=409):
+        iam.create_group(GroupName="NET-readers")
+    keys = user_with_keys(iam, "alice")
+    ec2 = client_for("ec2", keys)
+    with aws_error("UnauthorizedOperation", status=403):
+        ec2.describe_vpcs()
+    iam.add_user_to_group(GroupName="net-readers", UserName="alice")
+    iam.attach_group_policy(GroupName="net-readers", PolicyArn="arn:aws:iam::aws:policy/AmazonVPCReadOnlyAccess")
+    assert ec2.describe_vpcs()["Vpcs"]
+    iam.put_group_policy(GroupName="net-readers", PolicyName="no-vpcs", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "ec2:DescribeVpcs", "Resource": "*"}]}))
+    with aws_error("UnauthorizedOperation", status=403, message="with an explicit deny in an identity-based policy"):
+        ec2.describe_vpcs()
+    got = iam.get_group(GroupName="net-readers")
+    assert [u["UserName"] for u in got["Users"]] == ["alice"]
+    assert [g["GroupName"] for g in iam.list_groups_for_user(UserName="alice")["Groups"]] == ["net-readers"]
+    with aws_error("DeleteConflict", status=409):
+        iam.delete_group(GroupName="net-readers")
+    iam.delete_access_key(UserName="alice", AccessKeyId=keys["AccessKeyId"])
+    with aws_error("DeleteConflict", status=409):
+        iam.delete_user(UserName="alice")
+    iam.remove_user_from_group(GroupName="net-readers", UserName="alice")
+    with aws_error("NoSuchEntity", status=404):
+        iam.remove_user_from_group(GroupName="net-readers", UserName="alice")
+    with aws_error("NoSuchEntity", status=404):
+        iam.get_group(GroupName="nobody")

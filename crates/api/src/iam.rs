@@ -3,6 +3,7 @@
 
 use crate::{domain_error, paginate, Ctx, Services};
 use cloud::iam::{Role, User};
+use cloud::iam_groups::GroupCommand;
 use cloud::{Command, Error, IamCommand, NewRole, Outcome, Tag};
 use wire::iam as w;
 use wire::{ApiError, DateTime};
@@ -21,9 +22,13 @@ pub(crate) fn url_encode(text: &str) -> String {
 }
 
 /// A page of an IAM list: items, IsTruncated, Marker.
-type IamPage<T> = (Vec<T>, Option<bool>, Option<String>);
+pub(crate) type IamPage<T> = (Vec<T>, Option<bool>, Option<String>);
 
-fn page<T>(items: Vec<T>, max: Option<i32>, marker: Option<&str>) -> Result<IamPage<T>, ApiError> {
+pub(crate) fn page<T>(
+    items: Vec<T>,
+    max: Option<i32>,
+    marker: Option<&str>,
+) -> Result<IamPage<T>, ApiError> {
     let (items, next) = paginate(
         items,
         max.or(Some(100)),
@@ -106,7 +111,7 @@ fn role_out(r: &Role, full: bool) -> w::Role {
     }
 }
 
-fn user_out(u: &User) -> w::User {
+pub(crate) fn user_out(u: &User) -> w::User {
     w::User {
         path: u.path.clone(),
         user_name: u.name.clone(),
@@ -430,6 +435,110 @@ impl w::Api for Services {
             is_truncated,
             marker,
         })
+    }
+
+    fn create_group(
+        &self,
+        ctx: &mut Ctx,
+        input: w::CreateGroupRequest,
+    ) -> Result<w::CreateGroupResponse, ApiError> {
+        self.created_group(ctx, input)
+    }
+
+    fn get_group(
+        &self,
+        ctx: &mut Ctx,
+        input: w::GetGroupRequest,
+    ) -> Result<w::GetGroupResponse, ApiError> {
+        self.group_with_users(ctx, input)
+    }
+
+    fn list_groups_for_user(
+        &self,
+        ctx: &mut Ctx,
+        input: w::ListGroupsForUserRequest,
+    ) -> Result<w::ListGroupsForUserResponse, ApiError> {
+        self.groups_for_user(ctx, input)
+    }
+
+    fn delete_group(&self, ctx: &mut Ctx, input: w::DeleteGroupRequest) -> Result<(), ApiError> {
+        self.group_command(
+            ctx,
+            GroupCommand::Delete {
+                name: input.group_name,
+            },
+        )
+    }
+
+    fn add_user_to_group(
+        &self,
+        ctx: &mut Ctx,
+        input: w::AddUserToGroupRequest,
+    ) -> Result<(), ApiError> {
+        self.group_command(
+            ctx,
+            GroupCommand::AddUser {
+                group: input.group_name,
+                user: input.user_name,
+            },
+        )
+    }
+
+    fn remove_user_from_group(
+        &self,
+        ctx: &mut Ctx,
+        input: w::RemoveUserFromGroupRequest,
+    ) -> Result<(), ApiError> {
+        self.group_command(
+            ctx,
+            GroupCommand::RemoveUser {
+                group: input.group_name,
+                user: input.user_name,
+            },
+        )
+    }
+
+    fn put_group_policy(
+        &self,
+        ctx: &mut Ctx,
+        input: w::PutGroupPolicyRequest,
+    ) -> Result<(), ApiError> {
+        self.group_command(
+            ctx,
+            GroupCommand::PutPolicy {
+                group: input.group_name,
+                name: input.policy_name,
+                document: input.policy_document,
+            },
+        )
+    }
+
+    fn attach_group_policy(
+        &self,
+        ctx: &mut Ctx,
+        input: w::AttachGroupPolicyRequest,
+    ) -> Result<(), ApiError> {
+        self.group_command(
+            ctx,
+            GroupCommand::AttachPolicy {
+                group: input.group_name,
+                arn: input.policy_arn,
+            },
+        )
+    }
+
+    fn detach_group_policy(
+        &self,
+        ctx: &mut Ctx,
+        input: w::DetachGroupPolicyRequest,
+    ) -> Result<(), ApiError> {
+        self.group_command(
+            ctx,
+            GroupCommand::DetachPolicy {
+                group: input.group_name,
+                arn: input.policy_arn,
+            },
+        )
     }
 
     fn list_roles(

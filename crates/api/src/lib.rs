@@ -10,6 +10,7 @@ pub mod fsck;
 
 mod ec2;
 mod iam;
+mod iam_groups;
 mod organizations;
 mod ram;
 mod sts;

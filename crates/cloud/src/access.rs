@@ -32,8 +32,12 @@ impl Cloud {
             Identity::Root { .. } => None,
             Identity::User { account, name, .. } => {
                 let user = self.user(account, name).ok()?;
+                let mut identity = self.collect(&user.inline_policies, &user.attached_policies);
+                for group in self.groups_of_user(account, name) {
+                    identity.extend(self.collect(&group.inline_policies, &group.attached_policies));
+                }
                 Some(PrincipalPolicies {
-                    identity: self.collect(&user.inline_policies, &user.attached_policies),
+                    identity,
                     tags: &user.tags,
                     user_name: Some(&user.name),
                 })

@@ -263,6 +263,7 @@ pub enum IamCommand {
         user: String,
         key_id: String,
     },
+    Group(crate::iam_groups::GroupCommand),
     CreatePolicy {
         name: String,
         path: Option<String>,
@@ -316,6 +317,8 @@ pub struct Iam {
     /// Customer-managed policies by ARN.
     #[serde(default)]
     pub policies: BTreeMap<String, crate::iam_policies::ManagedPolicy>,
+    #[serde(default, with = "crate::pairs")]
+    pub groups: BTreeMap<(AccountId, String), crate::iam_groups::Group>,
 }
 
 fn key(account: &str, name: &str) -> (AccountId, String) {
@@ -363,7 +366,7 @@ pub(crate) fn validate_path(path: &str) -> Result<()> {
     }
 }
 
-fn validate_document(text: &str) -> Result<()> {
+pub(crate) fn validate_document(text: &str) -> Result<()> {
     policy::Document::parse(text)
         .map(|_| ())
         .map_err(|m| Error::new("MalformedPolicyDocument", m))
@@ -654,6 +657,12 @@ impl Cloud {
                 Ok(Outcome::Id(name.clone()))
             }
             IamCommand::DeleteUser { name } => {
+                if !self.groups_of_user(account, name).is_empty() {
+                    return Err(Error::new(
+                        "DeleteConflict",
+                        "Cannot delete entity, must remove user from all groups first.",
+                    ));
+                }
                 let user = self.user(account, name)?;
                 if !user.inline_policies.is_empty() || !user.attached_policies.is_empty() {
                     return Err(Error::new(
@@ -751,6 +760,7 @@ impl Cloud {
                 self.iam.keys.remove(key_id);
                 Ok(Outcome::Done)
             }
+            IamCommand::Group(command) => self.group_execute(account, ids, at, command),
             IamCommand::CreatePolicy {
                 name,
                 path,

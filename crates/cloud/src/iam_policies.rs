@@ -86,7 +86,7 @@ impl Cloud {
         }
     }
 
-    /// Roles and users of the policy's account it is attached to.
+    /// Roles, users and groups the policy is attached to.
     pub fn attachment_count(&self, arn: &str) -> usize {
         let roles = self
             .iam
@@ -100,7 +100,13 @@ impl Cloud {
             .values()
             .filter(|u| u.attached_policies.contains(arn))
             .count();
-        roles + users
+        let groups = self
+            .iam
+            .groups
+            .values()
+            .filter(|g| g.attached_policies.contains(arn))
+            .count();
+        roles + users + groups
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -9,6 +9,7 @@ pub mod access;
 pub mod error;
 pub mod filter;
 pub mod iam;
+pub mod iam_groups;
 pub mod iam_policies;
 pub mod ids;
 pub mod model;
