@@ -413,3 +413,24 @@ def test_a_group_s_policies_are_its_members_policies(guide, client_for):
         iam.remove_user_from_group(GroupName="net-readers", UserName="alice")
     with aws_error("NoSuchEntity", status=404):
         iam.get_group(GroupName="nobody")
+
+
+def test_sharing_a_group_needs_the_ec2_resource_policy_permissions(guide, aws, client_for):
+    iam_o = aws("iam", guide["O"])
+    keys = user_with_keys(iam_o, "sharer", allow("ram:*"))
+    ram = client_for("ram", keys)
+    group_arn = arn(guide["O"], "security-group", new_sg(aws("ec2", guide["O"]), guide["vpc"], "web"))
+    with aws_error("AccessDeniedException", status=403,
+                   message=f"ec2:PutResourcePolicy on resource: {group_arn}"):
+        ram.create_resource_share(name="web", resourceArns=[group_arn], principals=[guide["P"]])
+    # A share of something else needs only RAM's own permission.
+    share = ram.create_resource_share(name="empty")["resourceShare"]["resourceShareArn"]
+    iam_o.put_user_policy(UserName="sharer", PolicyName="put", PolicyDocument=json.dumps(
+        allow(["ram:*", "ec2:PutResourcePolicy"])))
+    ram.associate_resource_share(resourceShareArn=share, resourceArns=[group_arn], principals=[guide["P"]])
+    with aws_error("AccessDeniedException", status=403, message="ec2:DeleteResourcePolicy"):
+        ram.disassociate_resource_share(resourceShareArn=share, resourceArns=[group_arn])
+    iam_o.put_user_policy(UserName="sharer", PolicyName="put", PolicyDocument=json.dumps(
+        allow(["ram:*", "ec2:PutResourcePolicy", "ec2:DeleteResourcePolicy"])))
+    ram.disassociate_resource_share(resourceShareArn=share, resourceArns=[group_arn])
+    ram.delete_resource_share(resourceShareArn=share)

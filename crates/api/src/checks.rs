@@ -231,8 +231,68 @@ impl Resources<'_> {
         }
     }
 
-    /// Services without resource-specific mappings yet: the action on `*`, except a role's
-    /// trust policy, which is the resource side of `sts:AssumeRole`.
+    /// RAM: the share under its ARN, and the EC2 side of sharing a security group, which is
+    /// its owner putting (`ec2:PutResourcePolicy`) or removing (`ec2:DeleteResourcePolicy`) a
+    /// resource policy on the group.
+    pub fn ram(&self, call: wire::ram::Call<'_>) -> Vec<Check> {
+        use wire::ram::Call as Ram;
+        let action = format!("ram:{}", call.operation());
+        let share = |arn: &str| Check {
+            resource: arn.to_string(),
+            ..Check::on_any(action.as_str())
+        };
+        let group_policy = |ec2_action: &str, arns: &mut dyn Iterator<Item = &str>| {
+            arns.filter_map(|arn| {
+                let id = arn.rsplit_once(":security-group/")?.1;
+                Some(self.existing(ec2_action, id))
+            })
+            .collect::<Vec<_>>()
+        };
+        match call {
+            Ram::CreateResourceShare(i) => {
+                let mut out = vec![share(&format!(
+                    "arn:aws:ram:{}:{}:resource-share/*",
+                    self.ctx.region, self.ctx.account
+                ))];
+                out.extend(group_policy(
+                    "ec2:PutResourcePolicy",
+                    &mut i.resource_arns.iter().flatten().map(String::as_str),
+                ));
+                out
+            }
+            Ram::AssociateResourceShare(i) => {
+                let mut out = vec![share(&i.resource_share_arn)];
+                out.extend(group_policy(
+                    "ec2:PutResourcePolicy",
+                    &mut i.resource_arns.iter().flatten().map(String::as_str),
+                ));
+                out
+            }
+            Ram::DisassociateResourceShare(i) => {
+                let mut out = vec![share(&i.resource_share_arn)];
+                out.extend(group_policy(
+                    "ec2:DeleteResourcePolicy",
+                    &mut i.resource_arns.iter().flatten().map(String::as_str),
+                ));
+                out
+            }
+            Ram::DeleteResourceShare(i) => {
+                let mut out = vec![share(&i.resource_share_arn)];
+                if let Some(s) = self.cloud.ram.shares.get(&i.resource_share_arn) {
+                    out.extend(group_policy(
+                        "ec2:DeleteResourcePolicy",
+                        &mut s.resources.keys().map(String::as_str),
+                    ));
+                }
+                out
+            }
+            Ram::UpdateResourceShare(i) => vec![share(&i.resource_share_arn)],
+            _ => vec![Check::on_any(action)],
+        }
+    }
+
+    /// STS: the action on `*`, except a role's trust policy, which is the resource side of
+    /// `sts:AssumeRole`.
     pub fn sts(&self, call: wire::sts::Call<'_>) -> Vec<Check> {
         let action = format!("sts:{}", call.operation());
         match call {

@@ -255,12 +255,7 @@ impl w::Api for Services {
     type Ctx = Ctx;
 
     fn authorize(&self, ctx: &mut Ctx, call: w::Call<'_>) -> Result<(), ApiError> {
-        self.authorize_call(ctx, crate::authorize::Service::Ram, |_| {
-            vec![crate::authorize::Check::on_any(format!(
-                "ram:{}",
-                call.operation()
-            ))]
-        })
+        self.authorize_call(ctx, crate::authorize::Service::Ram, |r| r.ram(call))
     }
 
     fn create_resource_share(
