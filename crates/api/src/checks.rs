@@ -241,10 +241,13 @@ impl Resources<'_> {
             resource: arn.to_string(),
             ..Check::on_any(action.as_str())
         };
+        // Only the caller's own groups: RAM refuses another account's resource itself
+        // (UnknownResourceException) before any resource policy would be put on it.
         let group_policy = |ec2_action: &str, arns: &mut dyn Iterator<Item = &str>| {
             arns.filter_map(|arn| {
                 let id = arn.rsplit_once(":security-group/")?.1;
-                Some(self.existing(ec2_action, id))
+                let check = self.existing(ec2_action, id);
+                check.owner.is_none().then_some(check)
             })
             .collect::<Vec<_>>()
         };
