@@ -235,63 +235,55 @@ impl Resources<'_> {
     /// its owner putting (`ec2:PutResourcePolicy`) or removing (`ec2:DeleteResourcePolicy`) a
     /// resource policy on the group.
     pub fn ram(&self, call: wire::ram::Call<'_>) -> Vec<Check> {
+        fn arns(list: &Option<Vec<String>>) -> Vec<&str> {
+            list.iter().flatten().map(String::as_str).collect()
+        }
         use wire::ram::Call as Ram;
         let action = format!("ram:{}", call.operation());
-        let share = |arn: &str| Check {
-            resource: arn.to_string(),
-            ..Check::on_any(action.as_str())
+        let new_share = format!(
+            "arn:aws:ram:{}:{}:resource-share/*",
+            self.ctx.region, self.ctx.account
+        );
+        // The share, the EC2 action that sharing or unsharing its groups is, and those groups.
+        let (share, group_action, resources): (&str, &str, Vec<&str>) = match call {
+            Ram::CreateResourceShare(i) => {
+                (&new_share, "ec2:PutResourcePolicy", arns(&i.resource_arns))
+            }
+            Ram::AssociateResourceShare(i) => (
+                &i.resource_share_arn,
+                "ec2:PutResourcePolicy",
+                arns(&i.resource_arns),
+            ),
+            Ram::DisassociateResourceShare(i) => (
+                &i.resource_share_arn,
+                "ec2:DeleteResourcePolicy",
+                arns(&i.resource_arns),
+            ),
+            Ram::DeleteResourceShare(i) => (
+                &i.resource_share_arn,
+                "ec2:DeleteResourcePolicy",
+                self.cloud
+                    .ram
+                    .shares
+                    .get(&i.resource_share_arn)
+                    .map(|s| s.resources.keys().map(String::as_str).collect())
+                    .unwrap_or_default(),
+            ),
+            Ram::UpdateResourceShare(i) => (&i.resource_share_arn, "", Vec::new()),
+            _ => return vec![Check::on_any(action)],
         };
+        let mut out = vec![Check {
+            resource: share.to_string(),
+            ..Check::on_any(action.as_str())
+        }];
         // Only the caller's own groups: RAM refuses another account's resource itself
         // (UnknownResourceException) before any resource policy would be put on it.
-        let group_policy = |ec2_action: &str, arns: &mut dyn Iterator<Item = &str>| {
-            arns.filter_map(|arn| {
-                let id = arn.rsplit_once(":security-group/")?.1;
-                let check = self.existing(ec2_action, id);
-                check.owner.is_none().then_some(check)
-            })
-            .collect::<Vec<_>>()
-        };
-        match call {
-            Ram::CreateResourceShare(i) => {
-                let mut out = vec![share(&format!(
-                    "arn:aws:ram:{}:{}:resource-share/*",
-                    self.ctx.region, self.ctx.account
-                ))];
-                out.extend(group_policy(
-                    "ec2:PutResourcePolicy",
-                    &mut i.resource_arns.iter().flatten().map(String::as_str),
-                ));
-                out
-            }
-            Ram::AssociateResourceShare(i) => {
-                let mut out = vec![share(&i.resource_share_arn)];
-                out.extend(group_policy(
-                    "ec2:PutResourcePolicy",
-                    &mut i.resource_arns.iter().flatten().map(String::as_str),
-                ));
-                out
-            }
-            Ram::DisassociateResourceShare(i) => {
-                let mut out = vec![share(&i.resource_share_arn)];
-                out.extend(group_policy(
-                    "ec2:DeleteResourcePolicy",
-                    &mut i.resource_arns.iter().flatten().map(String::as_str),
-                ));
-                out
-            }
-            Ram::DeleteResourceShare(i) => {
-                let mut out = vec![share(&i.resource_share_arn)];
-                if let Some(s) = self.cloud.ram.shares.get(&i.resource_share_arn) {
-                    out.extend(group_policy(
-                        "ec2:DeleteResourcePolicy",
-                        &mut s.resources.keys().map(String::as_str),
-                    ));
-                }
-                out
-            }
-            Ram::UpdateResourceShare(i) => vec![share(&i.resource_share_arn)],
-            _ => vec![Check::on_any(action)],
-        }
+        out.extend(resources.into_iter().filter_map(|arn| {
+            let id = arn.rsplit_once(":security-group/")?.1;
+            let check = self.existing(group_action, id);
+            check.owner.is_none().then_some(check)
+        }));
+        out
     }
 
     /// STS: the action on `*`, except a role's trust policy, which is the resource side of
@@ -303,7 +295,7 @@ impl Resources<'_> {
             wire::sts::Call::GetCallerIdentity(_) => Vec::new(),
             wire::sts::Call::AssumeRole(i) => {
                 let role = cloud::sts::parse_role_arn(&i.role_arn)
-                    .and_then(|(account, name)| self.cloud.role(&account, &name).ok().cloned());
+                    .and_then(|(account, name)| self.cloud.role(&account, &name).ok());
                 let Some(role) = role else {
                     return vec![Check {
                         resource: i.role_arn.clone(),
