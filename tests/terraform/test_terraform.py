@@ -13,6 +13,7 @@ per request) is appended to failure messages too.
 import ipaddress
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -566,5 +567,69 @@ def run_sharing(terraform_bin, provider_mirror, workdir, server):
     assert {s["status"] for s in shares} <= {"DELETED"}
     services = client(server, "organizations", ACCOUNT).list_aws_service_access_for_organization()
     assert "ram.amazonaws.com" not in [s["ServicePrincipal"] for s in services["EnabledServicePrincipals"]]
+    server_errors = [r for r in server.requests() if r[2] >= 500]
+    assert server_errors == [], f"5xx answers during the run: {server_errors}"
+
+
+# --------------------------------------------------------------------------------------------
+# The landing-zone pattern under IAM enforcement: providers assume OrganizationAccountAccessRole,
+# the app team works through a least-privilege role the same configuration creates
+
+
+ENCODED = re.compile(r"Encoded authorization failure message: ([A-Za-z0-9_\-]+)")
+
+
+def test_landing_zone_least_privilege(terraform_bin, provider_mirror, tmp_path):
+    workdir = tmp_path / "landing_zone"
+    shutil.copytree(HERE / "landing_zone", workdir, ignore=shutil.ignore_patterns(".terraform*", "terraform.tfstate*"))
+    server = Server(tmp_path, log_level="info", extra=("--config", str(workdir / "organization.toml"))).start()
+    try:
+        run_landing_zone(terraform_bin, provider_mirror, workdir, server)
+    finally:
+        server.stop()
+
+
+def run_landing_zone(terraform_bin, provider_mirror, workdir, server):
+    # Roots may not assume roles: the platform team works as an IAM user of the management account.
+    iam = client(server, "iam", ACCOUNT)
+    iam.create_user(UserName="ops")
+    iam.attach_user_policy(UserName="ops", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+    key = iam.create_access_key(UserName="ops")["AccessKey"]
+    tf = Terraform(terraform_bin, provider_mirror, workdir, server)
+    tf.env.update(TF_VAR_ops_access_key=key["AccessKeyId"], TF_VAR_ops_secret_key=key["SecretAccessKey"])
+
+    tf.run("init", "-no-color", "-input=false")
+    tf.converge()
+    out = tf.outputs()
+
+    # The providers held only ops's keys, so all of this was made through assumed roles.
+    app = client(server, "ec2", APP)
+    [eni] = app.describe_network_interfaces(NetworkInterfaceIds=[out["eni_id"]])["NetworkInterfaces"]
+    assert {g["GroupId"] for g in eni["Groups"]} == {out["group_id"], out["own_group_id"]}, eni["Groups"]
+    [group] = app.describe_security_groups(GroupIds=[out["group_id"]])["SecurityGroups"]
+    assert group["OwnerId"] == NETWORK
+    assert out["role_arn"] == f"arn:aws:iam::{APP}:role/app-team"
+    [policy] = client(server, "iam", APP).list_role_policies(RoleName="app-team")["PolicyNames"]
+    assert policy == "use-shared-groups"
+
+    # A plan that needs more than the role allows fails, and its message decodes to the reason.
+    plan = tf.run("plan", "-no-color", "-input=false", "-var", "exceed=true", ok_codes=(1,))
+    err = plan.stderr.replace("\n", " ")
+    assert "UnauthorizedOperation" in err, plan.stderr
+    assert "ec2:DescribeVpcs" in err and "app-team" in err, plan.stderr
+    encoded = ENCODED.search(err)
+    assert encoded, plan.stderr
+    decoded = client(server, "sts", APP).decode_authorization_message(EncodedMessage=encoded.group(1))
+    message = json.loads(decoded["DecodedMessage"])
+    assert message["allowed"] is False and message["explicitDeny"] is False, message
+    assert message["context"]["action"] == "ec2:DescribeVpcs", message
+    assert message["context"]["principal"]["arn"] == f"arn:aws:sts::{APP}:assumed-role/app-team/app-team"
+
+    tf.run("destroy", "-auto-approve", "-no-color", "-input=false")
+    for account in (NETWORK, APP):
+        ec2 = client(server, "ec2", account)
+        assert [v["IsDefault"] for v in ec2.describe_vpcs()["Vpcs"]] in ([], [True])
+        assert ec2.describe_network_interfaces()["NetworkInterfaces"] == []
+    not_found(client(server, "iam", APP).get_role, "NoSuchEntity", RoleName="app-team")
     server_errors = [r for r in server.requests() if r[2] >= 500]
     assert server_errors == [], f"5xx answers during the run: {server_errors}"
