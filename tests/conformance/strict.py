@@ -68,6 +68,14 @@ _INT_BOUNDS = {
 }
 _NON_FINITE = {"NaN", "Infinity", "-Infinity"}
 
+# Values AWS answers that botocore's model does not list. Each entry names its evidence.
+MODEL_ERRATA = {
+    # IAM returns "Policy" for a user's or role's boundary (the API reference: "can only have a
+    # value of Policy"; awsdocs/iam-user-guide#82 shows a real GetRole); the model's enum says
+    # PermissionsBoundaryPolicy.
+    ("PermissionsBoundaryAttachmentType", "Policy"),
+}
+
 
 @lru_cache(maxsize=None)
 def _service(service_name):
@@ -127,6 +135,8 @@ class _Walker:
     # reports through `self.report`.
     def check_enum(self, shape, value, path):
         allowed = shape.enum
+        if (shape.name, value) in MODEL_ERRATA:
+            return
         if allowed and isinstance(value, str) and value not in allowed:
             shown = ", ".join(allowed[:12]) + (", …" if len(allowed) > 12 else "")
             self.report(path, f"value {value!r} is not in enum {shape.name} ({shown})")

@@ -113,6 +113,15 @@ impl Authorizer {
         self.mode
     }
 
+    /// A policy that allows nothing.
+    fn nothing(&self) -> Arc<Document> {
+        Arc::new(Document {
+            version: Some("2012-10-17".into()),
+            id: None,
+            statements: Vec::new(),
+        })
+    }
+
     fn document(&self, text: &str, kind: Kind) -> Result<Arc<Document>, String> {
         if let Some(d) = self.parsed.lock().get(text) {
             return Ok(d.clone());
@@ -301,6 +310,14 @@ impl Services {
                 }
             }
         }
+        // A boundary ramparts cannot read bounds everything: it allows nothing.
+        let boundary_doc = policies.boundary.map(|(id, text)| {
+            let parsed = self.iam.document(text, Kind::Identity).unwrap_or_else(|e| {
+                tracing::warn!(policy = %id, error = %e, "the caller's permissions boundary cannot be evaluated; denying");
+                self.iam.nothing()
+            });
+            (id, parsed)
+        });
         let session_docs: Option<Vec<(&str, Arc<Document>)>> = ctx
             .principal
             .key_id
@@ -394,6 +411,9 @@ impl Services {
                         .map(|(id, d)| Named { id, document: d })
                         .collect()
                 }),
+                boundary: boundary_doc
+                    .as_ref()
+                    .map(|(id, d)| Named { id, document: d }),
                 scps: named_levels(&scp_docs),
                 rcps: named_levels(&rcp_docs),
                 resource: resource_doc
@@ -403,7 +423,6 @@ impl Services {
                         document: d,
                     })
                     .collect(),
-                ..PolicySet::default()
             };
             let request = policy::Request {
                 principal,
@@ -499,6 +518,20 @@ impl Services {
         }
         for tag in policies.tags {
             c.set(&format!("aws:PrincipalTag/{}", tag.key), tag.value.as_str());
+        }
+        // A session's own tags win over its role's; its source identity follows it.
+        if let Some(session) = ctx
+            .principal
+            .key_id
+            .as_deref()
+            .and_then(|k| cloud.session(k))
+        {
+            for tag in &session.tags {
+                c.set(&format!("aws:PrincipalTag/{}", tag.key), tag.value.as_str());
+            }
+            if let Some(id) = &session.source_identity {
+                c.set("aws:SourceIdentity", id.as_str());
+            }
         }
         if let Some(org) = cloud.organization_of(&ctx.principal.account) {
             c.set("aws:PrincipalOrgID", org.id.as_str());

@@ -315,13 +315,38 @@ impl Resources<'_> {
                         vec![tag.value.clone()],
                     ));
                 }
-                vec![Check {
+                for tag in i.tags.iter().flatten() {
+                    keys.push((
+                        format!("aws:RequestTag/{}", tag.key),
+                        vec![tag.value.clone()],
+                    ));
+                }
+                if let Some(tags) = i.tags.as_ref().filter(|t| !t.is_empty()) {
+                    keys.push((
+                        "aws:TagKeys".into(),
+                        tags.iter().map(|t| t.key.clone()).collect(),
+                    ));
+                }
+                if let Some(id) = &i.source_identity {
+                    keys.push(("sts:SourceIdentity".into(), vec![id.clone()]));
+                }
+                let on_role = |action: String| Check {
                     action,
                     resource: role.arn(),
                     owner: Some(role.account.clone()),
                     resource_policy: Some(ResourcePolicy::Text(role.trust_policy.clone())),
-                    keys,
-                }]
+                    keys: keys.clone(),
+                };
+                // Session tags and a source identity are permissions of their own, on both
+                // the caller's side and the role's trust policy.
+                let mut checks = vec![on_role(action)];
+                if i.tags.as_ref().is_some_and(|t| !t.is_empty()) {
+                    checks.push(on_role("sts:TagSession".into()));
+                }
+                if i.source_identity.is_some() {
+                    checks.push(on_role("sts:SetSourceIdentity".into()));
+                }
+                checks
             }
             _ => vec![Check::on_any(action)],
         }

@@ -4,13 +4,13 @@
 
 pub mod authorize;
 mod checks;
+mod checks_iam;
 pub mod config;
 pub mod engine;
 pub mod fsck;
 
 mod ec2;
 mod iam;
-mod iam_groups;
 mod organizations;
 mod ram;
 mod sts;

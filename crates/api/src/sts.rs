@@ -1,11 +1,22 @@
 //! STS: who am I, and role sessions.
 
 use crate::{domain_error, Ctx, Principal, Services};
-use cloud::{Command, Error, IamCommand, Identity, Outcome};
+use cloud::{Command, Error, IamCommand, Outcome};
 use wire::sts as w;
 use wire::{ApiError, DateTime};
 
 impl Services {
+    /// Whether the caller holds a user's GetSessionToken credentials.
+    pub(crate) fn user_session(&self, ctx: &Ctx) -> bool {
+        let Some(key) = ctx.principal.key_id.as_deref() else {
+            return false;
+        };
+        key.starts_with("ASIA")
+            && self
+                .engine
+                .read(|c| c.session(key).is_some_and(|s| s.user.is_some()))
+    }
+
     /// Who an access key speaks for: a 12-digit key is that account's root; a key ramparts
     /// issued is its user or role session, whose request must be signed with its secret
     /// (`signed_with`) and carry its session token; any other key is the default account's
@@ -27,10 +38,16 @@ impl Services {
         }
         let found = self.engine.read(|c| {
             c.identity_of_key(key_id).map(|(identity, secret, token)| {
-                (identity, secret.to_string(), token.map(str::to_string))
+                let expires = c.session(key_id).map(|s| s.expires);
+                (
+                    identity,
+                    secret.to_string(),
+                    token.map(str::to_string),
+                    expires,
+                )
             })
         });
-        let Some((identity, secret, token)) = found else {
+        let Some((identity, secret, token, expires)) = found else {
             return Ok(Principal::root(default_account));
         };
         if !signed_with(&secret) {
@@ -49,7 +66,7 @@ impl Services {
                 ));
             }
         }
-        if let Identity::Session { expires, .. } = identity {
+        if let Some(expires) = expires {
             if expires <= self.engine.time() {
                 return Err(ApiError::new(
                     "ExpiredToken",
@@ -81,7 +98,89 @@ impl w::Api for Services {
     type Ctx = Ctx;
 
     fn authorize(&self, ctx: &mut Ctx, call: w::Call<'_>) -> Result<(), ApiError> {
+        // A user's GetSessionToken credentials reach STS only to assume roles and ask who
+        // they are (UNSURE: AWS's wording for the refusal).
+        let allowed_from_user_session = matches!(
+            call,
+            w::Call::AssumeRole(_)
+                | w::Call::GetCallerIdentity(_)
+                | w::Call::DecodeAuthorizationMessage(_)
+                | w::Call::GetAccessKeyInfo(_)
+        );
+        if !allowed_from_user_session && self.user_session(ctx) {
+            return Err(ApiError::new(
+                "AccessDenied",
+                403,
+                format!("Cannot call {} with session credentials", call.operation()),
+            ));
+        }
         self.authorize_call(ctx, crate::authorize::Service::Sts, |r| r.sts(call))
+    }
+
+    fn get_session_token(
+        &self,
+        ctx: &mut Ctx,
+        input: w::GetSessionTokenRequest,
+    ) -> Result<w::GetSessionTokenResponse, ApiError> {
+        if input.serial_number.is_some() || input.token_code.is_some() {
+            return Err(ApiError::not_implemented("sts", "GetSessionToken with MFA"));
+        }
+        if ctx.principal.identity.is_none() {
+            // Roots here are plain 12-digit keys without a secret: there is nothing to
+            // derive a session from (UNSURE: AWS lets a root call GetSessionToken).
+            return Err(domain_error(Error::new(
+                "AccessDenied",
+                "GetSessionToken needs an IAM user's access key here; a 12-digit root key has no secret to derive a session from.",
+            )));
+        }
+        let command = IamCommand::GetSessionToken {
+            caller: ctx.principal.arn.clone(),
+            duration_seconds: input.duration_seconds.map(i64::from),
+        };
+        let outcome = self.apply(ctx, Command::Iam(command), |_, o| o.clone())?;
+        let Outcome::Id(key_id) = outcome else {
+            return Err(domain_error(Error::new("InternalError", "no session")));
+        };
+        self.read(|c| {
+            let s = c
+                .session(&key_id)
+                .ok_or_else(|| Error::new("InternalError", "no session"))?;
+            Ok(w::GetSessionTokenResponse {
+                credentials: Some(w::Credentials {
+                    access_key_id: s.key_id.clone(),
+                    secret_access_key: s.secret.clone(),
+                    session_token: s.token.clone(),
+                    expiration: DateTime(s.expires),
+                }),
+            })
+        })
+    }
+
+    fn get_access_key_info(
+        &self,
+        _ctx: &mut Ctx,
+        input: w::GetAccessKeyInfoRequest,
+    ) -> Result<w::GetAccessKeyInfoResponse, ApiError> {
+        let key = input.access_key_id;
+        if key.len() == 12 && key.bytes().all(|b| b.is_ascii_digit()) {
+            return Ok(w::GetAccessKeyInfoResponse { account: Some(key) });
+        }
+        // AWS reads the account out of any well-formed key; ramparts knows the keys it issued
+        // (UNSURE: the error for a key it never issued).
+        let account = self.engine.read(|c| {
+            c.identity_of_key(&key)
+                .map(|(identity, _, _)| identity.account().to_string())
+        });
+        match account {
+            Some(account) => Ok(w::GetAccessKeyInfoResponse {
+                account: Some(account),
+            }),
+            None => Err(ApiError::new(
+                "InvalidParameterValue",
+                400,
+                format!("The access key {key} was not issued by this endpoint."),
+            )),
+        }
     }
 
     fn decode_authorization_message(
@@ -128,6 +227,18 @@ impl w::Api for Services {
             session_name: input.role_session_name,
             duration_seconds: input.duration_seconds.map(i64::from),
             external_id: input.external_id,
+            tags: input
+                .tags
+                .iter()
+                .flatten()
+                .map(|t| cloud::Tag {
+                    key: t.key.clone(),
+                    value: t.value.clone(),
+                })
+                .collect(),
+            transitive_tag_keys: input.transitive_tag_keys.clone().unwrap_or_default(),
+            source_identity: input.source_identity.clone(),
+            caller_key: ctx.principal.key_id.clone(),
             policy: input.policy.clone(),
             policy_arns: input
                 .policy_arns
@@ -163,7 +274,7 @@ impl w::Api for Services {
                 packed_policy_size: (s.policy.is_some() || !s.policy_arns.is_empty()).then(|| {
                     cloud::sts::packed_policy_percent(s.policy.as_deref(), &s.policy_arns)
                 }),
-                source_identity: input.source_identity.clone(),
+                source_identity: s.source_identity.clone(),
             })
         })
     }

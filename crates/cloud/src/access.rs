@@ -11,6 +11,8 @@ use crate::Cloud;
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct PrincipalPolicies<'a> {
     pub identity: Vec<(&'a str, &'a str)>,
+    /// The permissions boundary (its ARN and document), if the principal has one.
+    pub boundary: Option<(&'a str, &'a str)>,
     pub tags: &'a [Tag],
     /// The principal's user name (users only), for `aws:username`.
     pub user_name: Option<&'a str>,
@@ -38,6 +40,7 @@ impl Cloud {
                 }
                 Some(PrincipalPolicies {
                     identity,
+                    boundary: self.boundary_of(user.permissions_boundary.as_deref()),
                     tags: &user.tags,
                     user_name: Some(&user.name),
                 })
@@ -48,6 +51,7 @@ impl Cloud {
                 let role = self.role(account, role_name).ok()?;
                 Some(PrincipalPolicies {
                     identity: self.collect(&role.inline_policies, &role.attached_policies),
+                    boundary: self.boundary_of(role.permissions_boundary.as_deref()),
                     tags: &role.tags,
                     user_name: None,
                 })
@@ -80,6 +84,13 @@ impl Cloud {
     /// customer-managed one.
     pub fn managed_document(&self, arn: &str) -> Option<&str> {
         policy::managed::document(arn).or_else(|| self.iam.policies.get(arn).map(|p| p.document()))
+    }
+
+    /// A boundary whose document ramparts does not carry reads as empty text, which does not
+    /// parse: the caller then denies everything, as a boundary that grants nothing would.
+    fn boundary_of<'a>(&'a self, arn: Option<&'a str>) -> Option<(&'a str, &'a str)> {
+        let arn = arn?;
+        Some((arn, self.managed_document(arn).unwrap_or("")))
     }
 
     fn collect<'a>(
@@ -212,4 +223,107 @@ pub fn ram_grant(
         .iter()
         .find(|t| t.arn_kind == kind)
         .map(|t| t.actions)
+}
+
+/// One policy the simulator evaluates, with the type it reports it as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SourcePolicy<'a> {
+    /// An inline policy's name or a managed policy's ARN.
+    pub id: &'a str,
+    /// `user`, `group`, `role`, `aws-managed` or `user-managed`, as the simulator says.
+    pub kind: &'static str,
+    pub text: &'a str,
+}
+
+/// The policies of a user, group or role named by ARN (`SimulatePrincipalPolicy`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicySource<'a> {
+    pub account: &'a str,
+    pub policies: Vec<SourcePolicy<'a>>,
+    /// The permissions boundary's ARN and document (users and roles).
+    pub boundary: Option<(&'a str, &'a str)>,
+}
+
+impl Cloud {
+    fn sources<'a>(
+        &'a self,
+        kind: &'static str,
+        inline: &'a std::collections::BTreeMap<String, String>,
+        attached: &'a std::collections::BTreeSet<String>,
+    ) -> Vec<SourcePolicy<'a>> {
+        let mut out: Vec<SourcePolicy<'a>> = inline
+            .iter()
+            .map(|(id, text)| SourcePolicy { id, kind, text })
+            .collect();
+        for arn in attached {
+            if let Some(text) = self.managed_document(arn) {
+                let kind = if arn.starts_with("arn:aws:iam::aws:") {
+                    "aws-managed"
+                } else {
+                    "user-managed"
+                };
+                out.push(SourcePolicy {
+                    id: arn,
+                    kind,
+                    text,
+                });
+            }
+        }
+        out
+    }
+
+    /// What the simulator evaluates for `arn`: a user (with its groups' policies), a group or
+    /// a role.
+    pub fn policy_source(&self, arn: &str) -> crate::error::Result<PolicySource<'_>> {
+        let invalid = || {
+            crate::error::Error::new(
+                "InvalidInput",
+                format!("Invalid ARN: {arn}. The policy source must be a user, group or role."),
+            )
+        };
+        let rest = arn.strip_prefix("arn:aws:iam::").ok_or_else(invalid)?;
+        let (account, resource) = rest.split_once(':').ok_or_else(invalid)?;
+        let (kind, path_and_name) = resource.split_once('/').ok_or_else(invalid)?;
+        let name = path_and_name.rsplit('/').next().unwrap_or(path_and_name);
+        match kind {
+            "user" => {
+                let user = self.user(account, name)?;
+                let mut policies =
+                    self.sources("user", &user.inline_policies, &user.attached_policies);
+                for group in self.groups_of_user(account, name) {
+                    policies.extend(self.sources(
+                        "group",
+                        &group.inline_policies,
+                        &group.attached_policies,
+                    ));
+                }
+                Ok(PolicySource {
+                    account: &user.account,
+                    policies,
+                    boundary: self.boundary_of(user.permissions_boundary.as_deref()),
+                })
+            }
+            "group" => {
+                let group = self.group(account, name)?;
+                Ok(PolicySource {
+                    account: &group.account,
+                    policies: self.sources(
+                        "group",
+                        &group.inline_policies,
+                        &group.attached_policies,
+                    ),
+                    boundary: None,
+                })
+            }
+            "role" => {
+                let role = self.role(account, name)?;
+                Ok(PolicySource {
+                    account: &role.account,
+                    policies: self.sources("role", &role.inline_policies, &role.attached_policies),
+                    boundary: self.boundary_of(role.permissions_boundary.as_deref()),
+                })
+            }
+            _ => Err(invalid()),
+        }
+    }
 }

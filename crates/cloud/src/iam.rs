@@ -27,6 +27,9 @@ pub struct Role {
     pub attached_policies: BTreeSet<String>,
     /// The service that owns a service-linked role; such roles are not changed by users.
     pub linked_service: Option<String>,
+    /// The managed policy that bounds what the role's own policies can grant.
+    #[serde(default)]
+    pub permissions_boundary: Option<String>,
 }
 
 impl Role {
@@ -48,6 +51,8 @@ pub struct User {
     pub tags: Vec<Tag>,
     pub inline_policies: BTreeMap<String, String>,
     pub attached_policies: BTreeSet<String>,
+    #[serde(default)]
+    pub permissions_boundary: Option<String>,
 }
 
 impl User {
@@ -85,6 +90,17 @@ pub struct Session {
     pub policy: Option<String>,
     #[serde(default)]
     pub policy_arns: Vec<String>,
+    /// Set for GetSessionToken's sessions: the user they speak for (no role then).
+    #[serde(default)]
+    pub user: Option<String>,
+    /// Session tags: they override the role's tags as `aws:PrincipalTag/…`.
+    #[serde(default)]
+    pub tags: Vec<Tag>,
+    /// Tag keys that follow the session into the sessions it assumes (role chaining).
+    #[serde(default)]
+    pub transitive_tag_keys: Vec<String>,
+    #[serde(default)]
+    pub source_identity: Option<String>,
 }
 
 /// Who a set of credentials speaks for.
@@ -176,6 +192,8 @@ pub struct NewRole {
     pub description: Option<String>,
     pub max_session_seconds: Option<i64>,
     pub tags: Vec<Tag>,
+    #[serde(default)]
+    pub permissions_boundary: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -230,10 +248,28 @@ pub enum IamCommand {
         name: String,
         path: Option<String>,
         tags: Vec<Tag>,
+        #[serde(default)]
+        permissions_boundary: Option<String>,
     },
     DeleteUser {
         name: String,
     },
+    TagUser {
+        name: String,
+        tags: Vec<Tag>,
+    },
+    UntagUser {
+        name: String,
+        keys: Vec<String>,
+    },
+    PutPermissionsBoundary {
+        entity: crate::iam_boundaries::Bounded,
+        arn: String,
+    },
+    DeletePermissionsBoundary {
+        entity: crate::iam_boundaries::Bounded,
+    },
+    Profile(crate::iam_profiles::ProfileCommand),
     PutUserPolicy {
         user: String,
         name: String,
@@ -301,6 +337,20 @@ pub enum IamCommand {
         policy: Option<String>,
         #[serde(default)]
         policy_arns: Vec<String>,
+        #[serde(default)]
+        tags: Vec<Tag>,
+        #[serde(default)]
+        transitive_tag_keys: Vec<String>,
+        #[serde(default)]
+        source_identity: Option<String>,
+        /// The caller's access key, when it is a session (role chaining carries from it).
+        #[serde(default)]
+        caller_key: Option<String>,
+    },
+    /// STS GetSessionToken by an IAM user (its ARN as authenticated).
+    GetSessionToken {
+        caller: String,
+        duration_seconds: Option<i64>,
     },
 }
 
@@ -319,13 +369,15 @@ pub struct Iam {
     pub policies: BTreeMap<String, crate::iam_policies::ManagedPolicy>,
     #[serde(default, with = "crate::pairs")]
     pub groups: BTreeMap<(AccountId, String), crate::iam_groups::Group>,
+    #[serde(default, with = "crate::pairs")]
+    pub instance_profiles: BTreeMap<(AccountId, String), crate::iam_profiles::InstanceProfile>,
 }
 
-fn key(account: &str, name: &str) -> (AccountId, String) {
+pub(crate) fn key(account: &str, name: &str) -> (AccountId, String) {
     (account.to_string(), name.to_lowercase())
 }
 
-fn no_role(name: &str) -> Error {
+pub(crate) fn no_role(name: &str) -> Error {
     Error::new(
         "NoSuchEntity",
         format!("The role with name {name} cannot be found."),
@@ -425,6 +477,16 @@ impl Cloud {
             return Some((identity, &k.secret, None));
         }
         let s = self.iam.sessions.get(key_id)?;
+        if let Some(name) = &s.user {
+            let u = self.iam.users.get(&key(&s.account, name))?;
+            let identity = Identity::User {
+                account: u.account.clone(),
+                name: u.name.clone(),
+                path: u.path.clone(),
+                id: u.id.clone(),
+            };
+            return Some((identity, &s.secret, Some(&s.token)));
+        }
         let role = self.iam.roles.get(&key(&s.account, &s.role_name));
         let identity = Identity::Session {
             account: s.account.clone(),
@@ -457,6 +519,9 @@ impl Cloud {
             ));
         }
         crate::tags::validate_tags(&new.tags)?;
+        if let Some(arn) = &new.permissions_boundary {
+            self.check_boundary_arn(account, arn)?;
+        }
         let k = key(account, &new.name);
         if self.iam.roles.contains_key(&k) {
             return Err(Error::new(
@@ -477,13 +542,14 @@ impl Cloud {
             inline_policies: BTreeMap::new(),
             attached_policies: BTreeSet::new(),
             linked_service: linked_service.map(str::to_string),
+            permissions_boundary: new.permissions_boundary.clone(),
         };
         self.iam.roles.insert(k, role);
         Ok(Outcome::Id(new.name.clone()))
     }
 
     /// A role the caller may change: not service-linked.
-    fn changeable_role(&mut self, account: &str, name: &str) -> Result<&mut Role> {
+    pub(crate) fn changeable_role(&mut self, account: &str, name: &str) -> Result<&mut Role> {
         let role = self
             .iam
             .roles
@@ -498,7 +564,7 @@ impl Cloud {
         Ok(role)
     }
 
-    fn user_mut(&mut self, account: &str, name: &str) -> Result<&mut User> {
+    pub(crate) fn user_mut(&mut self, account: &str, name: &str) -> Result<&mut User> {
         self.iam
             .users
             .get_mut(&key(account, name))
@@ -520,6 +586,12 @@ impl Cloud {
                     return Err(Error::new(
                         "DeleteConflict",
                         "Cannot delete entity, must detach all policies first.",
+                    ));
+                }
+                if !self.profiles_of_role(account, name).is_empty() {
+                    return Err(Error::new(
+                        "DeleteConflict",
+                        "Cannot delete entity, must remove roles from instance profile first.",
                     ));
                 }
                 self.iam.roles.remove(&key(account, name));
@@ -551,9 +623,8 @@ impl Cloud {
                 Ok(Outcome::Done)
             }
             IamCommand::TagRole { name, tags } => {
-                crate::tags::validate_tags(tags)?;
                 let role = self.changeable_role(account, name)?;
-                crate::tags::merge_tags(&mut role.tags, tags);
+                crate::tags::merge_iam_tags(&mut role.tags, tags)?;
                 Ok(Outcome::Done)
             }
             IamCommand::UntagRole { name, keys } => {
@@ -631,11 +702,19 @@ impl Cloud {
                     ids.uuid()
                 )))
             }
-            IamCommand::CreateUser { name, path, tags } => {
+            IamCommand::CreateUser {
+                name,
+                path,
+                tags,
+                permissions_boundary,
+            } => {
                 validate_name("userName", name, 64)?;
                 let path = path.clone().unwrap_or_else(|| "/".into());
                 validate_path(&path)?;
                 crate::tags::validate_tags(tags)?;
+                if let Some(arn) = permissions_boundary {
+                    self.check_boundary_arn(account, arn)?;
+                }
                 let k = key(account, name);
                 if self.iam.users.contains_key(&k) {
                     return Err(Error::new(
@@ -652,6 +731,7 @@ impl Cloud {
                     tags: tags.clone(),
                     inline_policies: BTreeMap::new(),
                     attached_policies: BTreeSet::new(),
+                    permissions_boundary: permissions_boundary.clone(),
                 };
                 self.iam.users.insert(k, user);
                 Ok(Outcome::Id(name.clone()))
@@ -684,6 +764,23 @@ impl Cloud {
                 self.iam.users.remove(&key(account, name));
                 Ok(Outcome::Done)
             }
+            IamCommand::TagUser { name, tags } => {
+                crate::tags::merge_iam_tags(&mut self.user_mut(account, name)?.tags, tags)?;
+                Ok(Outcome::Done)
+            }
+            IamCommand::UntagUser { name, keys } => {
+                self.user_mut(account, name)?
+                    .tags
+                    .retain(|t| !keys.contains(&t.key));
+                Ok(Outcome::Done)
+            }
+            IamCommand::PutPermissionsBoundary { entity, arn } => {
+                self.put_boundary(account, entity, arn)
+            }
+            IamCommand::DeletePermissionsBoundary { entity } => {
+                self.delete_boundary(account, entity)
+            }
+            IamCommand::Profile(command) => self.profile_execute(account, ids, at, command),
             IamCommand::PutUserPolicy {
                 user,
                 name,
@@ -797,6 +894,10 @@ impl Cloud {
                 external_id,
                 policy,
                 policy_arns,
+                tags,
+                transitive_tag_keys,
+                source_identity,
+                caller_key,
             } => self.assume_role(
                 ids,
                 at,
@@ -807,9 +908,17 @@ impl Cloud {
                     external_id: external_id.as_deref(),
                     policy: policy.as_deref(),
                     policy_arns,
+                    tags,
+                    transitive_tag_keys,
+                    source_identity: source_identity.as_deref(),
+                    caller_key: caller_key.as_deref(),
                 },
                 *duration_seconds,
             ),
+            IamCommand::GetSessionToken {
+                caller,
+                duration_seconds,
+            } => self.session_token(ids, at, caller, *duration_seconds),
         }
     }
 
@@ -832,6 +941,7 @@ impl Cloud {
             description: description.clone(),
             max_session_seconds: None,
             tags: Vec::new(),
+            permissions_boundary: None,
         };
         self.create_role(account, ids, at, &new, Some(service))
     }

@@ -6,10 +6,19 @@ use crate::ids::Ids;
 use crate::model::{AccountId, Millis, Tag};
 use crate::{Cloud, Outcome};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
 const MAX_VERSIONS: usize = 5;
 /// AWS's quota on a managed policy's document, white space excluded.
 const MAX_SIZE: usize = 6144;
+
+/// Who uses a managed policy in one account.
+#[derive(Debug, Default)]
+pub struct PolicyUsers<'a> {
+    pub groups: Vec<&'a crate::iam_groups::Group>,
+    pub users: Vec<&'a crate::iam::User>,
+    pub roles: Vec<&'a crate::iam::Role>,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ManagedPolicy {
@@ -83,6 +92,46 @@ impl Cloud {
         match self.iam.policies.get_mut(arn) {
             Some(p) if p.account == account => Ok(p),
             _ => Err(no_such_policy(arn)),
+        }
+    }
+
+    /// The account's groups, users and roles that use a managed policy: attached (as a
+    /// permissions policy) when `attached`, as a permissions boundary when `boundary`.
+    pub fn entities_for_policy(
+        &self,
+        account: &str,
+        arn: &str,
+        attached: bool,
+        boundary: bool,
+    ) -> PolicyUsers<'_> {
+        let uses = |on: &BTreeSet<String>, bound: Option<&str>| {
+            (attached && on.contains(arn)) || (boundary && bound == Some(arn))
+        };
+        PolicyUsers {
+            groups: self
+                .iam
+                .groups
+                .values()
+                .filter(|g| g.account == account && uses(&g.attached_policies, None))
+                .collect(),
+            users: self
+                .iam
+                .users
+                .values()
+                .filter(|u| {
+                    u.account == account
+                        && uses(&u.attached_policies, u.permissions_boundary.as_deref())
+                })
+                .collect(),
+            roles: self
+                .iam
+                .roles
+                .values()
+                .filter(|r| {
+                    r.account == account
+                        && uses(&r.attached_policies, r.permissions_boundary.as_deref())
+                })
+                .collect(),
         }
     }
 
@@ -168,7 +217,7 @@ impl Cloud {
                 "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.",
             ));
         }
-        if self.attachment_count(arn) > 0 {
+        if self.attachment_count(arn) > 0 || self.boundary_usage_count(arn) > 0 {
             return Err(Error::new(
                 "DeleteConflict",
                 "Cannot delete a policy attached to entities.",

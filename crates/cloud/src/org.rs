@@ -748,6 +748,7 @@ impl Cloud {
                 description: None,
                 max_session_seconds: None,
                 tags: Vec::new(),
+                permissions_boundary: None,
             };
             if self.role(&new_id, role).is_err() {
                 self.create_role(&new_id, ids, at, &new_role, None)?;

@@ -4,7 +4,7 @@
 use crate::error::{Error, Result};
 use crate::iam::{Identity, Session};
 use crate::ids::Ids;
-use crate::model::{AccountId, Millis};
+use crate::model::{AccountId, Millis, Tag};
 use crate::{Cloud, Outcome};
 
 const SESSION_DEFAULT_SECONDS: i64 = 3600;
@@ -27,7 +27,14 @@ pub(crate) struct AssumeRequest<'a> {
     pub external_id: Option<&'a str>,
     pub policy: Option<&'a str>,
     pub policy_arns: &'a [String],
+    pub tags: &'a [Tag],
+    pub transitive_tag_keys: &'a [String],
+    pub source_identity: Option<&'a str>,
+    pub caller_key: Option<&'a str>,
 }
+
+/// GetSessionToken's limits: 15 minutes to 36 hours, 12 hours unless asked.
+const USER_SESSION_SECONDS: (i64, i64, i64) = (900, 129_600, 43_200);
 
 /// The most plaintext session policies may hold, inline and managed ARNs together.
 const SESSION_POLICY_MAX: usize = 2048;
@@ -100,6 +107,10 @@ impl Cloud {
             external_id,
             policy,
             policy_arns,
+            tags,
+            transitive_tag_keys,
+            source_identity,
+            caller_key,
         } = request;
         let denied = || {
             Error::new(
@@ -141,11 +152,68 @@ impl Cloud {
         if let Some(external_id) = external_id {
             context.set("sts:ExternalId", external_id);
         }
-        // Decided when the command was accepted; a replay applies it as it was then.
-        if !self.replaying
-            && trust.decide_for(&who, "sts:AssumeRole", &context) != policy::Decision::Allowed
-        {
-            return Err(denied());
+        // Role chaining carries the caller's transitive tags and source identity along.
+        let from = caller_key
+            .and_then(|k| self.iam.sessions.get(k))
+            .filter(|s| s.user.is_none());
+        let mut session_tags: Vec<Tag> = Vec::new();
+        let mut transitive: Vec<String> = Vec::new();
+        if let Some(f) = from {
+            for key in &f.transitive_tag_keys {
+                if let Some(t) = f.tags.iter().find(|t| t.key.eq_ignore_ascii_case(key)) {
+                    session_tags.push(t.clone());
+                    transitive.push(t.key.clone());
+                }
+            }
+        }
+        let source_identity = match (
+            from.and_then(|f| f.source_identity.as_deref()),
+            source_identity,
+        ) {
+            (Some(kept), Some(asked)) if kept != asked => {
+                return Err(Error::new(
+                    "InvalidParameterValue",
+                    "The source identity of a chained session cannot be changed.",
+                ))
+            }
+            (Some(kept), _) => Some(kept.to_string()),
+            (None, asked) => asked.map(str::to_string),
+        };
+        if !self.replaying {
+            validate_session_tags(tags, transitive_tag_keys, &session_tags)?;
+        }
+        session_tags.extend(tags.iter().cloned());
+        transitive.extend(transitive_tag_keys.iter().cloned());
+        for t in tags {
+            context.set(&format!("aws:RequestTag/{}", t.key), t.value.as_str());
+        }
+        if !tags.is_empty() {
+            context.set_all("aws:TagKeys", tags.iter().map(|t| t.key.clone()));
+        }
+        if !transitive_tag_keys.is_empty() {
+            context.set_all("sts:TransitiveTagKeys", transitive_tag_keys.iter().cloned());
+        }
+        if let Some(id) = &source_identity {
+            context.set("sts:SourceIdentity", id.as_str());
+        }
+        // Decided when the command was accepted; a replay applies it as it was then. Session
+        // tags need sts:TagSession in the trust policy, a source identity sts:SetSourceIdentity.
+        if !self.replaying {
+            let mut actions = vec!["sts:AssumeRole"];
+            if !tags.is_empty() {
+                actions.push("sts:TagSession");
+            }
+            if request_sets_identity(source_identity.as_deref(), from) {
+                actions.push("sts:SetSourceIdentity");
+            }
+            for action in actions {
+                if trust.decide_for(&who, action, &context) != policy::Decision::Allowed {
+                    return Err(Error::new(
+                        "AccessDenied",
+                        format!("User: {caller_arn} is not authorized to perform: {action} on resource: {role_arn}"),
+                    ));
+                }
+            }
         }
         let seconds = duration.unwrap_or(SESSION_DEFAULT_SECONDS);
         let chained = matches!(caller, Identity::Session { .. });
@@ -193,11 +261,112 @@ impl Cloud {
             expires: at + seconds * 1000,
             policy: policy.map(str::to_string),
             policy_arns: policy_arns.to_vec(),
+            user: None,
+            tags: session_tags,
+            transitive_tag_keys: transitive,
+            source_identity,
         };
         // Expired sessions are of no use to anyone; dropping them keeps the map bounded.
         self.iam.sessions.retain(|_, s| s.expires > at);
         self.iam.sessions.insert(key_id.clone(), session);
         Ok(Outcome::Id(key_id))
+    }
+}
+
+/// Whether a request sets a new source identity (rather than carrying its caller's).
+fn request_sets_identity(identity: Option<&str>, from: Option<&crate::iam::Session>) -> bool {
+    identity.is_some() && from.and_then(|f| f.source_identity.as_deref()).is_none()
+}
+
+/// AWS's limits on session tags: 50 tags, keys up to 128 characters and values up to 256,
+/// transitive keys among the tags, and no tag that overrides one carried from the caller.
+fn validate_session_tags(tags: &[Tag], transitive: &[String], carried: &[Tag]) -> Result<()> {
+    let invalid = |m: &str| Err(Error::new("InvalidParameterValue", m));
+    if tags.len() > 50 {
+        return invalid("Session tags exceed the maximum of 50.");
+    }
+    for t in tags {
+        if t.key.is_empty() || t.key.chars().count() > 128 || t.value.chars().count() > 256 {
+            return invalid(
+                "A session tag key must have 1 to 128 characters and its value at most 256.",
+            );
+        }
+        if carried.iter().any(|c| c.key.eq_ignore_ascii_case(&t.key)) {
+            return invalid(
+                "A session tag cannot override a transitive tag of the calling session.",
+            );
+        }
+    }
+    let mut seen: Vec<String> = Vec::new();
+    for t in tags {
+        let lower = t.key.to_lowercase();
+        if seen.contains(&lower) {
+            return invalid(
+                "Duplicate tag keys found. Please note that Tag keys are case insensitive.",
+            );
+        }
+        seen.push(lower);
+    }
+    if let Some(k) = transitive
+        .iter()
+        .find(|k| !tags.iter().any(|t| t.key.eq_ignore_ascii_case(k)))
+    {
+        return Err(Error::new(
+            "InvalidParameterValue",
+            format!("The transitive tag key {k} is not a session tag of this request."),
+        ));
+    }
+    Ok(())
+}
+
+impl Cloud {
+    /// GetSessionToken: temporary credentials for an IAM user, speaking for that user.
+    pub(crate) fn session_token(
+        &mut self,
+        ids: &mut Ids,
+        at: Millis,
+        caller_arn: &str,
+        duration: Option<i64>,
+    ) -> Result<Outcome> {
+        let Some(Identity::User { account, name, .. }) = self.identity_of_arn(caller_arn) else {
+            return Err(Error::new(
+                "AccessDenied",
+                "Cannot call GetSessionToken with session credentials",
+            ));
+        };
+        let (min, max, default) = USER_SESSION_SECONDS;
+        let seconds = duration.unwrap_or(default);
+        if !(min..=max).contains(&seconds) {
+            return Err(Error::new(
+                "ValidationError",
+                format!("1 validation error detected: Value '{seconds}' at 'durationSeconds' failed to satisfy constraint: Member must have value between {min} and {max}"),
+            ));
+        }
+        let key_id = format!("ASIA{}", ids.hex(16).to_uppercase());
+        let session = Session {
+            key_id: key_id.clone(),
+            secret: ids.secret(),
+            token: format!("FwoGZXIvYXdzE{}", ids.hex(64) + &ids.hex(64)),
+            account,
+            role_name: String::new(),
+            role_id: String::new(),
+            session_name: String::new(),
+            expires: at + seconds * 1000,
+            policy: None,
+            policy_arns: Vec::new(),
+            user: Some(name),
+            tags: Vec::new(),
+            transitive_tag_keys: Vec::new(),
+            source_identity: None,
+        };
+        self.iam.sessions.retain(|_, s| s.expires > at);
+        self.iam.sessions.insert(key_id.clone(), session);
+        Ok(Outcome::Id(key_id))
+    }
+
+    /// A session by its access key id.
+    pub fn session(&self, key_id: &str) -> Option<&Session> {
+        self.iam.sessions.get(key_id)
     }
 }
 

@@ -43,6 +43,22 @@ pub(crate) fn merge_tags(list: &mut Vec<Tag>, tags: &[Tag]) {
     }
 }
 
+/// IAM's tagging: `list` with `tags` merged in, refused beyond IAM's 50 tags per entity before
+/// anything changes.
+pub(crate) fn merge_iam_tags(list: &mut Vec<Tag>, tags: &[Tag]) -> Result<()> {
+    validate_tags(tags)?;
+    let mut merged = list.clone();
+    merge_tags(&mut merged, tags);
+    if merged.len() > 50 {
+        return Err(crate::error::Error::new(
+            "LimitExceeded",
+            "The number of tags has reached the maximum limit.",
+        ));
+    }
+    *list = merged;
+    Ok(())
+}
+
 pub fn validate_tags(tags: &[Tag]) -> Result<()> {
     for t in tags {
         if t.key.is_empty() || t.key.chars().count() > 128 {

@@ -15,6 +15,7 @@ mod document;
 mod evaluate;
 mod glob;
 pub mod managed;
+pub mod position;
 mod template;
 
 pub use condition::Condition;

@@ -69,17 +69,37 @@ pub const OPERATIONS: &[&str] = &[
     "ListInstanceProfilesForRole",
     "GetAccountAuthorizationDetails",
     "SimulatePrincipalPolicy",
+    "GetGroupPolicy",
+    "DeleteGroupPolicy",
+    "ListGroupPolicies",
+    "ListAttachedGroupPolicies",
+    "ListGroups",
+    "ListUserTags",
+    "PutRolePermissionsBoundary",
+    "DeleteRolePermissionsBoundary",
+    "PutUserPermissionsBoundary",
+    "DeleteUserPermissionsBoundary",
+    "CreateInstanceProfile",
+    "GetInstanceProfile",
+    "DeleteInstanceProfile",
+    "ListInstanceProfiles",
+    "AddRoleToInstanceProfile",
+    "RemoveRoleFromInstanceProfile",
+    "TagInstanceProfile",
+    "UntagInstanceProfile",
+    "ListInstanceProfileTags",
+    "ListEntitiesForPolicy",
+    "SimulateCustomPolicy",
+    "GetAccessKeyLastUsed",
 ];
 /// Operations of the service that ramparts does not model.
 pub const UNMODELLED: &[&str] = &[
     "AcceptDelegationRequest",
     "AddClientIDToOpenIDConnectProvider",
-    "AddRoleToInstanceProfile",
     "AssociateDelegationRequest",
     "ChangePassword",
     "CreateAccountAlias",
     "CreateDelegationRequest",
-    "CreateInstanceProfile",
     "CreateLoginProfile",
     "CreateOpenIDConnectProvider",
     "CreateSAMLProvider",
@@ -88,17 +108,13 @@ pub const UNMODELLED: &[&str] = &[
     "DeactivateMFADevice",
     "DeleteAccountAlias",
     "DeleteAccountPasswordPolicy",
-    "DeleteGroupPolicy",
-    "DeleteInstanceProfile",
     "DeleteLoginProfile",
     "DeleteOpenIDConnectProvider",
-    "DeleteRolePermissionsBoundary",
     "DeleteSAMLProvider",
     "DeleteSSHPublicKey",
     "DeleteServerCertificate",
     "DeleteServiceSpecificCredential",
     "DeleteSigningCertificate",
-    "DeleteUserPermissionsBoundary",
     "DeleteVirtualMFADevice",
     "DisableOrganizationsRootCredentialsManagement",
     "DisableOrganizationsRootSessions",
@@ -110,16 +126,13 @@ pub const UNMODELLED: &[&str] = &[
     "GenerateCredentialReport",
     "GenerateOrganizationsAccessReport",
     "GenerateServiceLastAccessedDetails",
-    "GetAccessKeyLastUsed",
     "GetAccountPasswordPolicy",
     "GetAccountSummary",
     "GetContextKeysForCustomPolicy",
     "GetContextKeysForPrincipalPolicy",
     "GetCredentialReport",
     "GetDelegationRequest",
-    "GetGroupPolicy",
     "GetHumanReadableSummary",
-    "GetInstanceProfile",
     "GetLoginProfile",
     "GetMFADevice",
     "GetOpenIDConnectProvider",
@@ -131,13 +144,7 @@ pub const UNMODELLED: &[&str] = &[
     "GetServiceLastAccessedDetails",
     "GetServiceLastAccessedDetailsWithEntities",
     "ListAccountAliases",
-    "ListAttachedGroupPolicies",
     "ListDelegationRequests",
-    "ListEntitiesForPolicy",
-    "ListGroupPolicies",
-    "ListGroups",
-    "ListInstanceProfileTags",
-    "ListInstanceProfiles",
     "ListMFADeviceTags",
     "ListMFADevices",
     "ListOpenIDConnectProviderTags",
@@ -152,25 +159,18 @@ pub const UNMODELLED: &[&str] = &[
     "ListServerCertificates",
     "ListServiceSpecificCredentials",
     "ListSigningCertificates",
-    "ListUserTags",
     "ListVirtualMFADevices",
-    "PutRolePermissionsBoundary",
-    "PutUserPermissionsBoundary",
     "RejectDelegationRequest",
     "RemoveClientIDFromOpenIDConnectProvider",
-    "RemoveRoleFromInstanceProfile",
     "ResetServiceSpecificCredential",
     "ResyncMFADevice",
     "SendDelegationToken",
     "SetSecurityTokenServicePreferences",
-    "SimulateCustomPolicy",
-    "TagInstanceProfile",
     "TagMFADevice",
     "TagOpenIDConnectProvider",
     "TagPolicy",
     "TagSAMLProvider",
     "TagServerCertificate",
-    "UntagInstanceProfile",
     "UntagMFADevice",
     "UntagOpenIDConnectProvider",
     "UntagPolicy",
@@ -217,11 +217,24 @@ pub struct AccessKey {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct AccessKeyLastUsed {
+    pub last_used_date: Option<DateTime>,
+    pub service_name: String,
+    pub region: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AccessKeyMetadata {
     pub user_name: Option<String>,
     pub access_key_id: Option<String>,
     pub status: Option<String>,
     pub create_date: Option<DateTime>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AddRoleToInstanceProfileRequest {
+    pub instance_profile_name: String,
+    pub role_name: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -286,6 +299,18 @@ pub struct CreateGroupRequest {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CreateGroupResponse {
     pub group: Group,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateInstanceProfileRequest {
+    pub instance_profile_name: String,
+    pub path: Option<String>,
+    pub tags: Option<Vec<Tag>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateInstanceProfileResponse {
+    pub instance_profile: InstanceProfile,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -362,8 +387,19 @@ pub struct DeleteAccessKeyRequest {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteGroupPolicyRequest {
+    pub group_name: String,
+    pub policy_name: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeleteGroupRequest {
     pub group_name: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteInstanceProfileRequest {
+    pub instance_profile_name: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -375,6 +411,11 @@ pub struct DeletePolicyRequest {
 pub struct DeletePolicyVersionRequest {
     pub policy_arn: String,
     pub version_id: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteRolePermissionsBoundaryRequest {
+    pub role_name: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -396,6 +437,11 @@ pub struct DeleteServiceLinkedRoleRequest {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeleteServiceLinkedRoleResponse {
     pub deletion_task_id: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteUserPermissionsBoundaryRequest {
+    pub user_name: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -447,6 +493,17 @@ pub struct EvaluationResult {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct GetAccessKeyLastUsedRequest {
+    pub access_key_id: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GetAccessKeyLastUsedResponse {
+    pub user_name: Option<String>,
+    pub access_key_last_used: Option<AccessKeyLastUsed>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetAccountAuthorizationDetailsRequest {
     pub filter: Option<Vec<String>>,
     pub max_items: Option<i32>,
@@ -464,6 +521,19 @@ pub struct GetAccountAuthorizationDetailsResponse {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct GetGroupPolicyRequest {
+    pub group_name: String,
+    pub policy_name: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GetGroupPolicyResponse {
+    pub group_name: String,
+    pub policy_name: String,
+    pub policy_document: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetGroupRequest {
     pub group_name: String,
     pub marker: Option<String>,
@@ -476,6 +546,16 @@ pub struct GetGroupResponse {
     pub users: Vec<User>,
     pub is_truncated: Option<bool>,
     pub marker: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GetInstanceProfileRequest {
+    pub instance_profile_name: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GetInstanceProfileResponse {
+    pub instance_profile: InstanceProfile,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -602,6 +682,21 @@ pub struct ListAccessKeysResponse {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListAttachedGroupPoliciesRequest {
+    pub group_name: String,
+    pub path_prefix: Option<String>,
+    pub marker: Option<String>,
+    pub max_items: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListAttachedGroupPoliciesResponse {
+    pub attached_policies: Option<Vec<AttachedPolicy>>,
+    pub is_truncated: Option<bool>,
+    pub marker: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListAttachedRolePoliciesRequest {
     pub role_name: String,
     pub path_prefix: Option<String>,
@@ -632,6 +727,39 @@ pub struct ListAttachedUserPoliciesResponse {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListEntitiesForPolicyRequest {
+    pub policy_arn: String,
+    pub entity_filter: Option<String>,
+    pub path_prefix: Option<String>,
+    pub policy_usage_filter: Option<String>,
+    pub marker: Option<String>,
+    pub max_items: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListEntitiesForPolicyResponse {
+    pub policy_groups: Option<Vec<PolicyGroup>>,
+    pub policy_users: Option<Vec<PolicyUser>>,
+    pub policy_roles: Option<Vec<PolicyRole>>,
+    pub is_truncated: Option<bool>,
+    pub marker: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListGroupPoliciesRequest {
+    pub group_name: String,
+    pub marker: Option<String>,
+    pub max_items: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListGroupPoliciesResponse {
+    pub policy_names: Vec<String>,
+    pub is_truncated: Option<bool>,
+    pub marker: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListGroupsForUserRequest {
     pub user_name: String,
     pub marker: Option<String>,
@@ -646,6 +774,34 @@ pub struct ListGroupsForUserResponse {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListGroupsRequest {
+    pub path_prefix: Option<String>,
+    pub marker: Option<String>,
+    pub max_items: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListGroupsResponse {
+    pub groups: Vec<Group>,
+    pub is_truncated: Option<bool>,
+    pub marker: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListInstanceProfileTagsRequest {
+    pub instance_profile_name: String,
+    pub marker: Option<String>,
+    pub max_items: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListInstanceProfileTagsResponse {
+    pub tags: Vec<Tag>,
+    pub is_truncated: Option<bool>,
+    pub marker: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListInstanceProfilesForRoleRequest {
     pub role_name: String,
     pub marker: Option<String>,
@@ -654,6 +810,20 @@ pub struct ListInstanceProfilesForRoleRequest {
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListInstanceProfilesForRoleResponse {
+    pub instance_profiles: Vec<InstanceProfile>,
+    pub is_truncated: Option<bool>,
+    pub marker: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListInstanceProfilesRequest {
+    pub path_prefix: Option<String>,
+    pub marker: Option<String>,
+    pub max_items: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListInstanceProfilesResponse {
     pub instance_profiles: Vec<InstanceProfile>,
     pub is_truncated: Option<bool>,
     pub marker: Option<String>,
@@ -747,6 +917,20 @@ pub struct ListUserPoliciesResponse {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListUserTagsRequest {
+    pub user_name: String,
+    pub marker: Option<String>,
+    pub max_items: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListUserTagsResponse {
+    pub tags: Vec<Tag>,
+    pub is_truncated: Option<bool>,
+    pub marker: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListUsersRequest {
     pub path_prefix: Option<String>,
     pub marker: Option<String>,
@@ -809,6 +993,24 @@ pub struct PolicyDetail {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct PolicyGroup {
+    pub group_name: Option<String>,
+    pub group_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PolicyRole {
+    pub role_name: Option<String>,
+    pub role_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PolicyUser {
+    pub user_name: Option<String>,
+    pub user_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PolicyVersion {
     pub document: Option<String>,
     pub version_id: Option<String>,
@@ -830,6 +1032,12 @@ pub struct PutGroupPolicyRequest {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct PutRolePermissionsBoundaryRequest {
+    pub role_name: String,
+    pub permissions_boundary: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PutRolePolicyRequest {
     pub role_name: String,
     pub policy_name: String,
@@ -837,10 +1045,22 @@ pub struct PutRolePolicyRequest {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct PutUserPermissionsBoundaryRequest {
+    pub user_name: String,
+    pub permissions_boundary: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PutUserPolicyRequest {
     pub user_name: String,
     pub policy_name: String,
     pub policy_document: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RemoveRoleFromInstanceProfileRequest {
+    pub instance_profile_name: String,
+    pub role_name: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -909,6 +1129,21 @@ pub struct SetDefaultPolicyVersionRequest {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct SimulateCustomPolicyRequest {
+    pub policy_input_list: Vec<String>,
+    pub permissions_boundary_policy_input_list: Option<Vec<String>>,
+    pub action_names: Vec<String>,
+    pub resource_arns: Option<Vec<String>>,
+    pub resource_policy: Option<String>,
+    pub resource_owner: Option<String>,
+    pub caller_arn: Option<String>,
+    pub context_entries: Option<Vec<ContextEntry>>,
+    pub resource_handling_option: Option<String>,
+    pub max_items: Option<i32>,
+    pub marker: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SimulatePolicyResponse {
     pub evaluation_results: Option<Vec<EvaluationResult>>,
     pub is_truncated: Option<bool>,
@@ -946,6 +1181,12 @@ pub struct Tag {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct TagInstanceProfileRequest {
+    pub instance_profile_name: String,
+    pub tags: Vec<Tag>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TagRoleRequest {
     pub role_name: String,
     pub tags: Vec<Tag>,
@@ -955,6 +1196,12 @@ pub struct TagRoleRequest {
 pub struct TagUserRequest {
     pub user_name: String,
     pub tags: Vec<Tag>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UntagInstanceProfileRequest {
+    pub instance_profile_name: String,
+    pub tag_keys: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1018,6 +1265,15 @@ pub struct UserDetail {
     pub tags: Option<Vec<Tag>>,
 }
 
+impl AddRoleToInstanceProfileRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            instance_profile_name: rt::query_req(n, "InstanceProfileName", rt::query_scalar)?,
+            role_name: rt::query_req(n, "RoleName", rt::query_scalar)?,
+        })
+    }
+}
+
 impl AddUserToGroupRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -1079,6 +1335,18 @@ impl CreateGroupRequest {
         Ok(Self {
             path: rt::query_opt(n, "Path", rt::query_scalar)?,
             group_name: rt::query_req(n, "GroupName", rt::query_scalar)?,
+        })
+    }
+}
+
+impl CreateInstanceProfileRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            instance_profile_name: rt::query_req(n, "InstanceProfileName", rt::query_scalar)?,
+            path: rt::query_opt(n, "Path", rt::query_scalar)?,
+            tags: rt::query_opt(n, "Tags", |n: &QueryNode| {
+                rt::query_list(n, Some("member"), Tag::from_query)
+            })?,
         })
     }
 }
@@ -1159,10 +1427,27 @@ impl DeleteAccessKeyRequest {
     }
 }
 
+impl DeleteGroupPolicyRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            group_name: rt::query_req(n, "GroupName", rt::query_scalar)?,
+            policy_name: rt::query_req(n, "PolicyName", rt::query_scalar)?,
+        })
+    }
+}
+
 impl DeleteGroupRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
             group_name: rt::query_req(n, "GroupName", rt::query_scalar)?,
+        })
+    }
+}
+
+impl DeleteInstanceProfileRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            instance_profile_name: rt::query_req(n, "InstanceProfileName", rt::query_scalar)?,
         })
     }
 }
@@ -1180,6 +1465,14 @@ impl DeletePolicyVersionRequest {
         Ok(Self {
             policy_arn: rt::query_req(n, "PolicyArn", rt::query_scalar)?,
             version_id: rt::query_req(n, "VersionId", rt::query_scalar)?,
+        })
+    }
+}
+
+impl DeleteRolePermissionsBoundaryRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            role_name: rt::query_req(n, "RoleName", rt::query_scalar)?,
         })
     }
 }
@@ -1205,6 +1498,14 @@ impl DeleteServiceLinkedRoleRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
             role_name: rt::query_req(n, "RoleName", rt::query_scalar)?,
+        })
+    }
+}
+
+impl DeleteUserPermissionsBoundaryRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            user_name: rt::query_req(n, "UserName", rt::query_scalar)?,
         })
     }
 }
@@ -1253,6 +1554,14 @@ impl DetachUserPolicyRequest {
     }
 }
 
+impl GetAccessKeyLastUsedRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            access_key_id: rt::query_req(n, "AccessKeyId", rt::query_scalar)?,
+        })
+    }
+}
+
 impl GetAccountAuthorizationDetailsRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -1265,12 +1574,29 @@ impl GetAccountAuthorizationDetailsRequest {
     }
 }
 
+impl GetGroupPolicyRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            group_name: rt::query_req(n, "GroupName", rt::query_scalar)?,
+            policy_name: rt::query_req(n, "PolicyName", rt::query_scalar)?,
+        })
+    }
+}
+
 impl GetGroupRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
             group_name: rt::query_req(n, "GroupName", rt::query_scalar)?,
             marker: rt::query_opt(n, "Marker", rt::query_scalar)?,
             max_items: rt::query_opt(n, "MaxItems", rt::query_scalar)?,
+        })
+    }
+}
+
+impl GetInstanceProfileRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            instance_profile_name: rt::query_req(n, "InstanceProfileName", rt::query_scalar)?,
         })
     }
 }
@@ -1344,6 +1670,17 @@ impl ListAccessKeysRequest {
     }
 }
 
+impl ListAttachedGroupPoliciesRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            group_name: rt::query_req(n, "GroupName", rt::query_scalar)?,
+            path_prefix: rt::query_opt(n, "PathPrefix", rt::query_scalar)?,
+            marker: rt::query_opt(n, "Marker", rt::query_scalar)?,
+            max_items: rt::query_opt(n, "MaxItems", rt::query_scalar)?,
+        })
+    }
+}
+
 impl ListAttachedRolePoliciesRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -1366,6 +1703,29 @@ impl ListAttachedUserPoliciesRequest {
     }
 }
 
+impl ListEntitiesForPolicyRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            policy_arn: rt::query_req(n, "PolicyArn", rt::query_scalar)?,
+            entity_filter: rt::query_opt(n, "EntityFilter", rt::query_scalar)?,
+            path_prefix: rt::query_opt(n, "PathPrefix", rt::query_scalar)?,
+            policy_usage_filter: rt::query_opt(n, "PolicyUsageFilter", rt::query_scalar)?,
+            marker: rt::query_opt(n, "Marker", rt::query_scalar)?,
+            max_items: rt::query_opt(n, "MaxItems", rt::query_scalar)?,
+        })
+    }
+}
+
+impl ListGroupPoliciesRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            group_name: rt::query_req(n, "GroupName", rt::query_scalar)?,
+            marker: rt::query_opt(n, "Marker", rt::query_scalar)?,
+            max_items: rt::query_opt(n, "MaxItems", rt::query_scalar)?,
+        })
+    }
+}
+
 impl ListGroupsForUserRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -1376,10 +1736,40 @@ impl ListGroupsForUserRequest {
     }
 }
 
+impl ListGroupsRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            path_prefix: rt::query_opt(n, "PathPrefix", rt::query_scalar)?,
+            marker: rt::query_opt(n, "Marker", rt::query_scalar)?,
+            max_items: rt::query_opt(n, "MaxItems", rt::query_scalar)?,
+        })
+    }
+}
+
+impl ListInstanceProfileTagsRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            instance_profile_name: rt::query_req(n, "InstanceProfileName", rt::query_scalar)?,
+            marker: rt::query_opt(n, "Marker", rt::query_scalar)?,
+            max_items: rt::query_opt(n, "MaxItems", rt::query_scalar)?,
+        })
+    }
+}
+
 impl ListInstanceProfilesForRoleRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
             role_name: rt::query_req(n, "RoleName", rt::query_scalar)?,
+            marker: rt::query_opt(n, "Marker", rt::query_scalar)?,
+            max_items: rt::query_opt(n, "MaxItems", rt::query_scalar)?,
+        })
+    }
+}
+
+impl ListInstanceProfilesRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            path_prefix: rt::query_opt(n, "PathPrefix", rt::query_scalar)?,
             marker: rt::query_opt(n, "Marker", rt::query_scalar)?,
             max_items: rt::query_opt(n, "MaxItems", rt::query_scalar)?,
         })
@@ -1449,6 +1839,16 @@ impl ListUserPoliciesRequest {
     }
 }
 
+impl ListUserTagsRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            user_name: rt::query_req(n, "UserName", rt::query_scalar)?,
+            marker: rt::query_opt(n, "Marker", rt::query_scalar)?,
+            max_items: rt::query_opt(n, "MaxItems", rt::query_scalar)?,
+        })
+    }
+}
+
 impl ListUsersRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -1469,6 +1869,15 @@ impl PutGroupPolicyRequest {
     }
 }
 
+impl PutRolePermissionsBoundaryRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            role_name: rt::query_req(n, "RoleName", rt::query_scalar)?,
+            permissions_boundary: rt::query_req(n, "PermissionsBoundary", rt::query_scalar)?,
+        })
+    }
+}
+
 impl PutRolePolicyRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -1479,12 +1888,30 @@ impl PutRolePolicyRequest {
     }
 }
 
+impl PutUserPermissionsBoundaryRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            user_name: rt::query_req(n, "UserName", rt::query_scalar)?,
+            permissions_boundary: rt::query_req(n, "PermissionsBoundary", rt::query_scalar)?,
+        })
+    }
+}
+
 impl PutUserPolicyRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
             user_name: rt::query_req(n, "UserName", rt::query_scalar)?,
             policy_name: rt::query_req(n, "PolicyName", rt::query_scalar)?,
             policy_document: rt::query_req(n, "PolicyDocument", rt::query_scalar)?,
+        })
+    }
+}
+
+impl RemoveRoleFromInstanceProfileRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            instance_profile_name: rt::query_req(n, "InstanceProfileName", rt::query_scalar)?,
+            role_name: rt::query_req(n, "RoleName", rt::query_scalar)?,
         })
     }
 }
@@ -1503,6 +1930,36 @@ impl SetDefaultPolicyVersionRequest {
         Ok(Self {
             policy_arn: rt::query_req(n, "PolicyArn", rt::query_scalar)?,
             version_id: rt::query_req(n, "VersionId", rt::query_scalar)?,
+        })
+    }
+}
+
+impl SimulateCustomPolicyRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            policy_input_list: rt::query_req(n, "PolicyInputList", |n: &QueryNode| {
+                rt::query_list(n, Some("member"), rt::query_scalar)
+            })?,
+            permissions_boundary_policy_input_list: rt::query_opt(
+                n,
+                "PermissionsBoundaryPolicyInputList",
+                |n: &QueryNode| rt::query_list(n, Some("member"), rt::query_scalar),
+            )?,
+            action_names: rt::query_req(n, "ActionNames", |n: &QueryNode| {
+                rt::query_list(n, Some("member"), rt::query_scalar)
+            })?,
+            resource_arns: rt::query_opt(n, "ResourceArns", |n: &QueryNode| {
+                rt::query_list(n, Some("member"), rt::query_scalar)
+            })?,
+            resource_policy: rt::query_opt(n, "ResourcePolicy", rt::query_scalar)?,
+            resource_owner: rt::query_opt(n, "ResourceOwner", rt::query_scalar)?,
+            caller_arn: rt::query_opt(n, "CallerArn", rt::query_scalar)?,
+            context_entries: rt::query_opt(n, "ContextEntries", |n: &QueryNode| {
+                rt::query_list(n, Some("member"), ContextEntry::from_query)
+            })?,
+            resource_handling_option: rt::query_opt(n, "ResourceHandlingOption", rt::query_scalar)?,
+            max_items: rt::query_opt(n, "MaxItems", rt::query_scalar)?,
+            marker: rt::query_opt(n, "Marker", rt::query_scalar)?,
         })
     }
 }
@@ -1547,6 +2004,17 @@ impl Tag {
     }
 }
 
+impl TagInstanceProfileRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            instance_profile_name: rt::query_req(n, "InstanceProfileName", rt::query_scalar)?,
+            tags: rt::query_req(n, "Tags", |n: &QueryNode| {
+                rt::query_list(n, Some("member"), Tag::from_query)
+            })?,
+        })
+    }
+}
+
 impl TagRoleRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -1564,6 +2032,17 @@ impl TagUserRequest {
             user_name: rt::query_req(n, "UserName", rt::query_scalar)?,
             tags: rt::query_req(n, "Tags", |n: &QueryNode| {
                 rt::query_list(n, Some("member"), Tag::from_query)
+            })?,
+        })
+    }
+}
+
+impl UntagInstanceProfileRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            instance_profile_name: rt::query_req(n, "InstanceProfileName", rt::query_scalar)?,
+            tag_keys: rt::query_req(n, "TagKeys", |n: &QueryNode| {
+                rt::query_list(n, Some("member"), rt::query_scalar)
             })?,
         })
     }
@@ -1642,6 +2121,18 @@ impl AccessKey {
     }
 }
 
+impl AccessKeyLastUsed {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.last_used_date {
+            w.field("LastUsedDate", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        w.field("ServiceName", &self.service_name, |w: &mut XmlWriter, v| {
+            w.scalar(v)
+        });
+        w.field("Region", &self.region, |w: &mut XmlWriter, v| w.scalar(v));
+    }
+}
+
 impl AccessKeyMetadata {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.user_name {
@@ -1696,6 +2187,16 @@ impl CreateAccessKeyResponse {
 impl CreateGroupResponse {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         w.field("Group", &self.group, |w: &mut XmlWriter, v| v.to_xml(w));
+    }
+}
+
+impl CreateInstanceProfileResponse {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        w.field(
+            "InstanceProfile",
+            &self.instance_profile,
+            |w: &mut XmlWriter, v| v.to_xml(w),
+        );
     }
 }
 
@@ -1836,6 +2337,17 @@ impl EvaluationResult {
     }
 }
 
+impl GetAccessKeyLastUsedResponse {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.user_name {
+            w.field("UserName", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.access_key_last_used {
+            w.field("AccessKeyLastUsed", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+    }
+}
+
 impl GetAccountAuthorizationDetailsResponse {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.user_detail_list {
@@ -1883,6 +2395,22 @@ impl GetAccountAuthorizationDetailsResponse {
     }
 }
 
+impl GetGroupPolicyResponse {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        w.field("GroupName", &self.group_name, |w: &mut XmlWriter, v| {
+            w.scalar(v)
+        });
+        w.field("PolicyName", &self.policy_name, |w: &mut XmlWriter, v| {
+            w.scalar(v)
+        });
+        w.field(
+            "PolicyDocument",
+            &self.policy_document,
+            |w: &mut XmlWriter, v| w.scalar(v),
+        );
+    }
+}
+
 impl GetGroupResponse {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         w.field("Group", &self.group, |w: &mut XmlWriter, v| v.to_xml(w));
@@ -1895,6 +2423,16 @@ impl GetGroupResponse {
         if let Some(x) = &self.marker {
             w.field("Marker", x, |w: &mut XmlWriter, v| w.scalar(v));
         }
+    }
+}
+
+impl GetInstanceProfileResponse {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        w.field(
+            "InstanceProfile",
+            &self.instance_profile,
+            |w: &mut XmlWriter, v| v.to_xml(w),
+        );
     }
 }
 
@@ -2067,6 +2605,26 @@ impl ListAccessKeysResponse {
     }
 }
 
+impl ListAttachedGroupPoliciesResponse {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.attached_policies {
+            w.field(
+                "AttachedPolicies",
+                x,
+                |w: &mut XmlWriter, v: &Vec<AttachedPolicy>| {
+                    w.list(v, "member", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.is_truncated {
+            w.field("IsTruncated", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.marker {
+            w.field("Marker", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
 impl ListAttachedRolePoliciesResponse {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.attached_policies {
@@ -2107,6 +2665,62 @@ impl ListAttachedUserPoliciesResponse {
     }
 }
 
+impl ListEntitiesForPolicyResponse {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.policy_groups {
+            w.field(
+                "PolicyGroups",
+                x,
+                |w: &mut XmlWriter, v: &Vec<PolicyGroup>| {
+                    w.list(v, "member", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.policy_users {
+            w.field(
+                "PolicyUsers",
+                x,
+                |w: &mut XmlWriter, v: &Vec<PolicyUser>| {
+                    w.list(v, "member", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.policy_roles {
+            w.field(
+                "PolicyRoles",
+                x,
+                |w: &mut XmlWriter, v: &Vec<PolicyRole>| {
+                    w.list(v, "member", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.is_truncated {
+            w.field("IsTruncated", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.marker {
+            w.field("Marker", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl ListGroupPoliciesResponse {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        w.field(
+            "PolicyNames",
+            &self.policy_names,
+            |w: &mut XmlWriter, v: &Vec<String>| {
+                w.list(v, "member", |w: &mut XmlWriter, v| w.scalar(v))
+            },
+        );
+        if let Some(x) = &self.is_truncated {
+            w.field("IsTruncated", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.marker {
+            w.field("Marker", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
 impl ListGroupsForUserResponse {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         w.field(
@@ -2125,7 +2739,57 @@ impl ListGroupsForUserResponse {
     }
 }
 
+impl ListGroupsResponse {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        w.field(
+            "Groups",
+            &self.groups,
+            |w: &mut XmlWriter, v: &Vec<Group>| {
+                w.list(v, "member", |w: &mut XmlWriter, v| v.to_xml(w))
+            },
+        );
+        if let Some(x) = &self.is_truncated {
+            w.field("IsTruncated", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.marker {
+            w.field("Marker", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl ListInstanceProfileTagsResponse {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        w.field("Tags", &self.tags, |w: &mut XmlWriter, v: &Vec<Tag>| {
+            w.list(v, "member", |w: &mut XmlWriter, v| v.to_xml(w))
+        });
+        if let Some(x) = &self.is_truncated {
+            w.field("IsTruncated", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.marker {
+            w.field("Marker", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
 impl ListInstanceProfilesForRoleResponse {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        w.field(
+            "InstanceProfiles",
+            &self.instance_profiles,
+            |w: &mut XmlWriter, v: &Vec<InstanceProfile>| {
+                w.list(v, "member", |w: &mut XmlWriter, v| v.to_xml(w))
+            },
+        );
+        if let Some(x) = &self.is_truncated {
+            w.field("IsTruncated", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.marker {
+            w.field("Marker", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl ListInstanceProfilesResponse {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         w.field(
             "InstanceProfiles",
@@ -2234,6 +2898,20 @@ impl ListUserPoliciesResponse {
                 w.list(v, "member", |w: &mut XmlWriter, v| w.scalar(v))
             },
         );
+        if let Some(x) = &self.is_truncated {
+            w.field("IsTruncated", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.marker {
+            w.field("Marker", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl ListUserTagsResponse {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        w.field("Tags", &self.tags, |w: &mut XmlWriter, v: &Vec<Tag>| {
+            w.list(v, "member", |w: &mut XmlWriter, v| v.to_xml(w))
+        });
         if let Some(x) = &self.is_truncated {
             w.field("IsTruncated", x, |w: &mut XmlWriter, v| w.scalar(v));
         }
@@ -2382,6 +3060,39 @@ impl PolicyDetail {
         }
         if let Some(x) = &self.policy_document {
             w.field("PolicyDocument", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl PolicyGroup {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.group_name {
+            w.field("GroupName", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.group_id {
+            w.field("GroupId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl PolicyRole {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.role_name {
+            w.field("RoleName", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.role_id {
+            w.field("RoleId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl PolicyUser {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.user_name {
+            w.field("UserName", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.user_id {
+            w.field("UserId", x, |w: &mut XmlWriter, v| w.scalar(v));
         }
     }
 }
@@ -2776,6 +3487,28 @@ pub enum Call<'a> {
     ListInstanceProfilesForRole(&'a ListInstanceProfilesForRoleRequest),
     GetAccountAuthorizationDetails(&'a GetAccountAuthorizationDetailsRequest),
     SimulatePrincipalPolicy(&'a SimulatePrincipalPolicyRequest),
+    GetGroupPolicy(&'a GetGroupPolicyRequest),
+    DeleteGroupPolicy(&'a DeleteGroupPolicyRequest),
+    ListGroupPolicies(&'a ListGroupPoliciesRequest),
+    ListAttachedGroupPolicies(&'a ListAttachedGroupPoliciesRequest),
+    ListGroups(&'a ListGroupsRequest),
+    ListUserTags(&'a ListUserTagsRequest),
+    PutRolePermissionsBoundary(&'a PutRolePermissionsBoundaryRequest),
+    DeleteRolePermissionsBoundary(&'a DeleteRolePermissionsBoundaryRequest),
+    PutUserPermissionsBoundary(&'a PutUserPermissionsBoundaryRequest),
+    DeleteUserPermissionsBoundary(&'a DeleteUserPermissionsBoundaryRequest),
+    CreateInstanceProfile(&'a CreateInstanceProfileRequest),
+    GetInstanceProfile(&'a GetInstanceProfileRequest),
+    DeleteInstanceProfile(&'a DeleteInstanceProfileRequest),
+    ListInstanceProfiles(&'a ListInstanceProfilesRequest),
+    AddRoleToInstanceProfile(&'a AddRoleToInstanceProfileRequest),
+    RemoveRoleFromInstanceProfile(&'a RemoveRoleFromInstanceProfileRequest),
+    TagInstanceProfile(&'a TagInstanceProfileRequest),
+    UntagInstanceProfile(&'a UntagInstanceProfileRequest),
+    ListInstanceProfileTags(&'a ListInstanceProfileTagsRequest),
+    ListEntitiesForPolicy(&'a ListEntitiesForPolicyRequest),
+    SimulateCustomPolicy(&'a SimulateCustomPolicyRequest),
+    GetAccessKeyLastUsed(&'a GetAccessKeyLastUsedRequest),
 }
 
 impl Call<'_> {
@@ -2839,6 +3572,28 @@ impl Call<'_> {
             Call::ListInstanceProfilesForRole(_) => "ListInstanceProfilesForRole",
             Call::GetAccountAuthorizationDetails(_) => "GetAccountAuthorizationDetails",
             Call::SimulatePrincipalPolicy(_) => "SimulatePrincipalPolicy",
+            Call::GetGroupPolicy(_) => "GetGroupPolicy",
+            Call::DeleteGroupPolicy(_) => "DeleteGroupPolicy",
+            Call::ListGroupPolicies(_) => "ListGroupPolicies",
+            Call::ListAttachedGroupPolicies(_) => "ListAttachedGroupPolicies",
+            Call::ListGroups(_) => "ListGroups",
+            Call::ListUserTags(_) => "ListUserTags",
+            Call::PutRolePermissionsBoundary(_) => "PutRolePermissionsBoundary",
+            Call::DeleteRolePermissionsBoundary(_) => "DeleteRolePermissionsBoundary",
+            Call::PutUserPermissionsBoundary(_) => "PutUserPermissionsBoundary",
+            Call::DeleteUserPermissionsBoundary(_) => "DeleteUserPermissionsBoundary",
+            Call::CreateInstanceProfile(_) => "CreateInstanceProfile",
+            Call::GetInstanceProfile(_) => "GetInstanceProfile",
+            Call::DeleteInstanceProfile(_) => "DeleteInstanceProfile",
+            Call::ListInstanceProfiles(_) => "ListInstanceProfiles",
+            Call::AddRoleToInstanceProfile(_) => "AddRoleToInstanceProfile",
+            Call::RemoveRoleFromInstanceProfile(_) => "RemoveRoleFromInstanceProfile",
+            Call::TagInstanceProfile(_) => "TagInstanceProfile",
+            Call::UntagInstanceProfile(_) => "UntagInstanceProfile",
+            Call::ListInstanceProfileTags(_) => "ListInstanceProfileTags",
+            Call::ListEntitiesForPolicy(_) => "ListEntitiesForPolicy",
+            Call::SimulateCustomPolicy(_) => "SimulateCustomPolicy",
+            Call::GetAccessKeyLastUsed(_) => "GetAccessKeyLastUsed",
         }
     }
 }
@@ -3287,6 +4042,200 @@ pub trait Api {
     ) -> Result<SimulatePolicyResponse, ApiError> {
         let _ = (ctx, input);
         Err(ApiError::not_implemented("iam", "SimulatePrincipalPolicy"))
+    }
+    fn get_group_policy(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: GetGroupPolicyRequest,
+    ) -> Result<GetGroupPolicyResponse, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("iam", "GetGroupPolicy"))
+    }
+    fn delete_group_policy(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DeleteGroupPolicyRequest,
+    ) -> Result<(), ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("iam", "DeleteGroupPolicy"))
+    }
+    fn list_group_policies(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: ListGroupPoliciesRequest,
+    ) -> Result<ListGroupPoliciesResponse, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("iam", "ListGroupPolicies"))
+    }
+    fn list_attached_group_policies(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: ListAttachedGroupPoliciesRequest,
+    ) -> Result<ListAttachedGroupPoliciesResponse, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "iam",
+            "ListAttachedGroupPolicies",
+        ))
+    }
+    fn list_groups(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: ListGroupsRequest,
+    ) -> Result<ListGroupsResponse, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("iam", "ListGroups"))
+    }
+    fn list_user_tags(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: ListUserTagsRequest,
+    ) -> Result<ListUserTagsResponse, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("iam", "ListUserTags"))
+    }
+    fn put_role_permissions_boundary(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: PutRolePermissionsBoundaryRequest,
+    ) -> Result<(), ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "iam",
+            "PutRolePermissionsBoundary",
+        ))
+    }
+    fn delete_role_permissions_boundary(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DeleteRolePermissionsBoundaryRequest,
+    ) -> Result<(), ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "iam",
+            "DeleteRolePermissionsBoundary",
+        ))
+    }
+    fn put_user_permissions_boundary(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: PutUserPermissionsBoundaryRequest,
+    ) -> Result<(), ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "iam",
+            "PutUserPermissionsBoundary",
+        ))
+    }
+    fn delete_user_permissions_boundary(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DeleteUserPermissionsBoundaryRequest,
+    ) -> Result<(), ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "iam",
+            "DeleteUserPermissionsBoundary",
+        ))
+    }
+    fn create_instance_profile(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: CreateInstanceProfileRequest,
+    ) -> Result<CreateInstanceProfileResponse, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("iam", "CreateInstanceProfile"))
+    }
+    fn get_instance_profile(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: GetInstanceProfileRequest,
+    ) -> Result<GetInstanceProfileResponse, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("iam", "GetInstanceProfile"))
+    }
+    fn delete_instance_profile(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DeleteInstanceProfileRequest,
+    ) -> Result<(), ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("iam", "DeleteInstanceProfile"))
+    }
+    fn list_instance_profiles(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: ListInstanceProfilesRequest,
+    ) -> Result<ListInstanceProfilesResponse, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("iam", "ListInstanceProfiles"))
+    }
+    fn add_role_to_instance_profile(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: AddRoleToInstanceProfileRequest,
+    ) -> Result<(), ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("iam", "AddRoleToInstanceProfile"))
+    }
+    fn remove_role_from_instance_profile(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: RemoveRoleFromInstanceProfileRequest,
+    ) -> Result<(), ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "iam",
+            "RemoveRoleFromInstanceProfile",
+        ))
+    }
+    fn tag_instance_profile(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: TagInstanceProfileRequest,
+    ) -> Result<(), ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("iam", "TagInstanceProfile"))
+    }
+    fn untag_instance_profile(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: UntagInstanceProfileRequest,
+    ) -> Result<(), ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("iam", "UntagInstanceProfile"))
+    }
+    fn list_instance_profile_tags(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: ListInstanceProfileTagsRequest,
+    ) -> Result<ListInstanceProfileTagsResponse, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("iam", "ListInstanceProfileTags"))
+    }
+    fn list_entities_for_policy(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: ListEntitiesForPolicyRequest,
+    ) -> Result<ListEntitiesForPolicyResponse, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("iam", "ListEntitiesForPolicy"))
+    }
+    fn simulate_custom_policy(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: SimulateCustomPolicyRequest,
+    ) -> Result<SimulatePolicyResponse, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("iam", "SimulateCustomPolicy"))
+    }
+    fn get_access_key_last_used(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: GetAccessKeyLastUsedRequest,
+    ) -> Result<GetAccessKeyLastUsedResponse, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("iam", "GetAccessKeyLastUsed"))
     }
 }
 
@@ -4067,6 +5016,322 @@ fn call<A: Api>(
                 "SimulatePrincipalPolicy",
                 XML_NAMESPACE,
                 Some("SimulatePrincipalPolicyResult"),
+                req.request_id,
+                |w| out.to_xml(w),
+            )
+        }
+        "GetGroupPolicy" => {
+            let input = GetGroupPolicyRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::GetGroupPolicy(&input))?;
+            let out = api.get_group_policy(ctx, input)?;
+            rt::query_response(
+                "GetGroupPolicy",
+                XML_NAMESPACE,
+                Some("GetGroupPolicyResult"),
+                req.request_id,
+                |w| out.to_xml(w),
+            )
+        }
+        "DeleteGroupPolicy" => {
+            let input = DeleteGroupPolicyRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeleteGroupPolicy(&input))?;
+            let out = api.delete_group_policy(ctx, input)?;
+            {
+                let () = out;
+                rt::query_response(
+                    "DeleteGroupPolicy",
+                    XML_NAMESPACE,
+                    None,
+                    req.request_id,
+                    |_| (),
+                )
+            }
+        }
+        "ListGroupPolicies" => {
+            let input = ListGroupPoliciesRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListGroupPolicies(&input))?;
+            let out = api.list_group_policies(ctx, input)?;
+            rt::query_response(
+                "ListGroupPolicies",
+                XML_NAMESPACE,
+                Some("ListGroupPoliciesResult"),
+                req.request_id,
+                |w| out.to_xml(w),
+            )
+        }
+        "ListAttachedGroupPolicies" => {
+            let input = ListAttachedGroupPoliciesRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListAttachedGroupPolicies(&input))?;
+            let out = api.list_attached_group_policies(ctx, input)?;
+            rt::query_response(
+                "ListAttachedGroupPolicies",
+                XML_NAMESPACE,
+                Some("ListAttachedGroupPoliciesResult"),
+                req.request_id,
+                |w| out.to_xml(w),
+            )
+        }
+        "ListGroups" => {
+            let input = ListGroupsRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListGroups(&input))?;
+            let out = api.list_groups(ctx, input)?;
+            rt::query_response(
+                "ListGroups",
+                XML_NAMESPACE,
+                Some("ListGroupsResult"),
+                req.request_id,
+                |w| out.to_xml(w),
+            )
+        }
+        "ListUserTags" => {
+            let input = ListUserTagsRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListUserTags(&input))?;
+            let out = api.list_user_tags(ctx, input)?;
+            rt::query_response(
+                "ListUserTags",
+                XML_NAMESPACE,
+                Some("ListUserTagsResult"),
+                req.request_id,
+                |w| out.to_xml(w),
+            )
+        }
+        "PutRolePermissionsBoundary" => {
+            let input = PutRolePermissionsBoundaryRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::PutRolePermissionsBoundary(&input))?;
+            let out = api.put_role_permissions_boundary(ctx, input)?;
+            {
+                let () = out;
+                rt::query_response(
+                    "PutRolePermissionsBoundary",
+                    XML_NAMESPACE,
+                    None,
+                    req.request_id,
+                    |_| (),
+                )
+            }
+        }
+        "DeleteRolePermissionsBoundary" => {
+            let input = DeleteRolePermissionsBoundaryRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeleteRolePermissionsBoundary(&input))?;
+            let out = api.delete_role_permissions_boundary(ctx, input)?;
+            {
+                let () = out;
+                rt::query_response(
+                    "DeleteRolePermissionsBoundary",
+                    XML_NAMESPACE,
+                    None,
+                    req.request_id,
+                    |_| (),
+                )
+            }
+        }
+        "PutUserPermissionsBoundary" => {
+            let input = PutUserPermissionsBoundaryRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::PutUserPermissionsBoundary(&input))?;
+            let out = api.put_user_permissions_boundary(ctx, input)?;
+            {
+                let () = out;
+                rt::query_response(
+                    "PutUserPermissionsBoundary",
+                    XML_NAMESPACE,
+                    None,
+                    req.request_id,
+                    |_| (),
+                )
+            }
+        }
+        "DeleteUserPermissionsBoundary" => {
+            let input = DeleteUserPermissionsBoundaryRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeleteUserPermissionsBoundary(&input))?;
+            let out = api.delete_user_permissions_boundary(ctx, input)?;
+            {
+                let () = out;
+                rt::query_response(
+                    "DeleteUserPermissionsBoundary",
+                    XML_NAMESPACE,
+                    None,
+                    req.request_id,
+                    |_| (),
+                )
+            }
+        }
+        "CreateInstanceProfile" => {
+            let input = CreateInstanceProfileRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreateInstanceProfile(&input))?;
+            let out = api.create_instance_profile(ctx, input)?;
+            rt::query_response(
+                "CreateInstanceProfile",
+                XML_NAMESPACE,
+                Some("CreateInstanceProfileResult"),
+                req.request_id,
+                |w| out.to_xml(w),
+            )
+        }
+        "GetInstanceProfile" => {
+            let input = GetInstanceProfileRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::GetInstanceProfile(&input))?;
+            let out = api.get_instance_profile(ctx, input)?;
+            rt::query_response(
+                "GetInstanceProfile",
+                XML_NAMESPACE,
+                Some("GetInstanceProfileResult"),
+                req.request_id,
+                |w| out.to_xml(w),
+            )
+        }
+        "DeleteInstanceProfile" => {
+            let input = DeleteInstanceProfileRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeleteInstanceProfile(&input))?;
+            let out = api.delete_instance_profile(ctx, input)?;
+            {
+                let () = out;
+                rt::query_response(
+                    "DeleteInstanceProfile",
+                    XML_NAMESPACE,
+                    None,
+                    req.request_id,
+                    |_| (),
+                )
+            }
+        }
+        "ListInstanceProfiles" => {
+            let input = ListInstanceProfilesRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListInstanceProfiles(&input))?;
+            let out = api.list_instance_profiles(ctx, input)?;
+            rt::query_response(
+                "ListInstanceProfiles",
+                XML_NAMESPACE,
+                Some("ListInstanceProfilesResult"),
+                req.request_id,
+                |w| out.to_xml(w),
+            )
+        }
+        "AddRoleToInstanceProfile" => {
+            let input = AddRoleToInstanceProfileRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::AddRoleToInstanceProfile(&input))?;
+            let out = api.add_role_to_instance_profile(ctx, input)?;
+            {
+                let () = out;
+                rt::query_response(
+                    "AddRoleToInstanceProfile",
+                    XML_NAMESPACE,
+                    None,
+                    req.request_id,
+                    |_| (),
+                )
+            }
+        }
+        "RemoveRoleFromInstanceProfile" => {
+            let input = RemoveRoleFromInstanceProfileRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::RemoveRoleFromInstanceProfile(&input))?;
+            let out = api.remove_role_from_instance_profile(ctx, input)?;
+            {
+                let () = out;
+                rt::query_response(
+                    "RemoveRoleFromInstanceProfile",
+                    XML_NAMESPACE,
+                    None,
+                    req.request_id,
+                    |_| (),
+                )
+            }
+        }
+        "TagInstanceProfile" => {
+            let input = TagInstanceProfileRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::TagInstanceProfile(&input))?;
+            let out = api.tag_instance_profile(ctx, input)?;
+            {
+                let () = out;
+                rt::query_response(
+                    "TagInstanceProfile",
+                    XML_NAMESPACE,
+                    None,
+                    req.request_id,
+                    |_| (),
+                )
+            }
+        }
+        "UntagInstanceProfile" => {
+            let input = UntagInstanceProfileRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::UntagInstanceProfile(&input))?;
+            let out = api.untag_instance_profile(ctx, input)?;
+            {
+                let () = out;
+                rt::query_response(
+                    "UntagInstanceProfile",
+                    XML_NAMESPACE,
+                    None,
+                    req.request_id,
+                    |_| (),
+                )
+            }
+        }
+        "ListInstanceProfileTags" => {
+            let input = ListInstanceProfileTagsRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListInstanceProfileTags(&input))?;
+            let out = api.list_instance_profile_tags(ctx, input)?;
+            rt::query_response(
+                "ListInstanceProfileTags",
+                XML_NAMESPACE,
+                Some("ListInstanceProfileTagsResult"),
+                req.request_id,
+                |w| out.to_xml(w),
+            )
+        }
+        "ListEntitiesForPolicy" => {
+            let input = ListEntitiesForPolicyRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ListEntitiesForPolicy(&input))?;
+            let out = api.list_entities_for_policy(ctx, input)?;
+            rt::query_response(
+                "ListEntitiesForPolicy",
+                XML_NAMESPACE,
+                Some("ListEntitiesForPolicyResult"),
+                req.request_id,
+                |w| out.to_xml(w),
+            )
+        }
+        "SimulateCustomPolicy" => {
+            let input = SimulateCustomPolicyRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::SimulateCustomPolicy(&input))?;
+            let out = api.simulate_custom_policy(ctx, input)?;
+            rt::query_response(
+                "SimulateCustomPolicy",
+                XML_NAMESPACE,
+                Some("SimulateCustomPolicyResult"),
+                req.request_id,
+                |w| out.to_xml(w),
+            )
+        }
+        "GetAccessKeyLastUsed" => {
+            let input = GetAccessKeyLastUsedRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::GetAccessKeyLastUsed(&input))?;
+            let out = api.get_access_key_last_used(ctx, input)?;
+            rt::query_response(
+                "GetAccessKeyLastUsed",
+                XML_NAMESPACE,
+                Some("GetAccessKeyLastUsedResult"),
                 req.request_id,
                 |w| out.to_xml(w),
             )
