@@ -233,3 +233,143 @@ async fn a_dual_stack_vpc_carves_subnet_blocks_from_its_own() {
         Some("InvalidSubnet.Conflict")
     );
 }
+
+async fn iam(endpoint: &str, account: &str) -> aws_sdk_iam::Client {
+    aws_sdk_iam::Client::new(&config(endpoint, account, "us-east-1").await)
+}
+
+/// IAM through the Rust SDK: a boundary, the simulator and the account's authorization details
+/// parse as the SDK reads them, and an assumed role is held to its policy.
+#[tokio::test]
+async fn iam_boundaries_simulator_and_enforcement() {
+    let server = e2e::start().await;
+    let endpoint = server.endpoint();
+    let iam = iam(&endpoint, "111111111111").await;
+    let boundary = "arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess";
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":["sts:AssumeRole","sts:TagSession"]}]}"#;
+    let role = iam
+        .create_role()
+        .role_name("reader")
+        .assume_role_policy_document(trust)
+        .permissions_boundary(boundary)
+        .send()
+        .await
+        .unwrap();
+    let role = role.role().unwrap();
+    assert_eq!(
+        role.permissions_boundary()
+            .and_then(|b| b.permissions_boundary_arn()),
+        Some(boundary)
+    );
+    iam.attach_role_policy()
+        .role_name("reader")
+        .policy_arn("arn:aws:iam::aws:policy/AdministratorAccess")
+        .send()
+        .await
+        .unwrap();
+
+    let simulated = iam
+        .simulate_principal_policy()
+        .policy_source_arn(role.arn())
+        .action_names("ec2:DescribeVpcs")
+        .action_names("ec2:CreateVpc")
+        .send()
+        .await
+        .unwrap();
+    let decisions: Vec<(&str, &str)> = simulated
+        .evaluation_results()
+        .iter()
+        .map(|r| (r.eval_action_name(), r.eval_decision().as_str()))
+        .collect();
+    assert_eq!(
+        decisions,
+        [
+            ("ec2:DescribeVpcs", "allowed"),
+            ("ec2:CreateVpc", "implicitDeny")
+        ]
+    );
+    let boundary_detail = simulated.evaluation_results()[1]
+        .permissions_boundary_decision_detail()
+        .map(|d| d.allowed_by_permissions_boundary());
+    assert_eq!(boundary_detail, Some(false));
+
+    let details = iam
+        .get_account_authorization_details()
+        .send()
+        .await
+        .unwrap();
+    let roles: Vec<&str> = details
+        .role_detail_list()
+        .iter()
+        .filter_map(|r| r.role_name())
+        .collect();
+    assert_eq!(roles, ["reader"]);
+
+    // An IAM user assumes the role with a session tag; the boundary holds.
+    iam.create_user().user_name("ops").send().await.unwrap();
+    iam.attach_user_policy()
+        .user_name("ops")
+        .policy_arn("arn:aws:iam::aws:policy/AdministratorAccess")
+        .send()
+        .await
+        .unwrap();
+    let key = iam
+        .create_access_key()
+        .user_name("ops")
+        .send()
+        .await
+        .unwrap();
+    let key = key.access_key().unwrap();
+    let as_ops = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(&endpoint)
+        .region(aws_config::Region::new("us-east-1"))
+        .credentials_provider(Credentials::new(
+            key.access_key_id(),
+            key.secret_access_key(),
+            None,
+            None,
+            "test",
+        ))
+        .load()
+        .await;
+    let assumed = aws_sdk_sts::Client::new(&as_ops)
+        .assume_role()
+        .role_arn(role.arn())
+        .role_session_name("sdk")
+        .tags(
+            aws_sdk_sts::types::Tag::builder()
+                .key("team")
+                .value("net")
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let creds = assumed.credentials().unwrap();
+    let as_role = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(&endpoint)
+        .region(aws_config::Region::new("us-east-1"))
+        .credentials_provider(Credentials::new(
+            creds.access_key_id(),
+            creds.secret_access_key(),
+            Some(creds.session_token().to_string()),
+            None,
+            "test",
+        ))
+        .load()
+        .await;
+    let ec2 = aws_sdk_ec2::Client::new(&as_role);
+    ec2.describe_vpcs().send().await.unwrap();
+    let refused = ec2
+        .create_vpc()
+        .cidr_block("10.1.0.0/16")
+        .send()
+        .await
+        .unwrap_err();
+    let refused = refused.into_service_error();
+    assert_eq!(
+        aws_sdk_ec2::error::ProvideErrorMetadata::code(&refused),
+        Some("UnauthorizedOperation")
+    );
+}
