@@ -434,3 +434,34 @@ def test_sharing_a_group_needs_the_ec2_resource_policy_permissions(guide, aws, c
         allow(["ram:*", "ec2:PutResourcePolicy", "ec2:DeleteResourcePolicy"])))
     ram.disassociate_resource_share(resourceShareArn=share, resourceArns=[group_arn])
     ram.delete_resource_share(resourceShareArn=share)
+
+
+def test_tags_at_creation_are_request_tags_and_need_create_tags(aws, client_for):
+    """AWS's tag-on-create authorization: the create action sees aws:RequestTag/aws:TagKeys, and
+    the tags themselves need ec2:CreateTags on the new resource with ec2:CreateAction."""
+    iam = aws("iam", M)
+    only_tagged = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Action": "ec2:CreateVpc", "Resource": "*",
+        "Condition": {"StringEquals": {"aws:RequestTag/team": "net"},
+                      "ForAllValues:StringEquals": {"aws:TagKeys": ["team"]}}}]}
+    keys = user_with_keys(iam, "builder", only_tagged)
+    ec2 = client_for("ec2", keys)
+    team = [{"ResourceType": "vpc", "Tags": [{"Key": "team", "Value": "net"}]}]
+
+    with aws_error("UnauthorizedOperation", status=403, message="ec2:CreateVpc"):
+        ec2.create_vpc(CidrBlock="10.1.0.0/16")
+    with aws_error("UnauthorizedOperation", status=403, message="ec2:CreateVpc"):
+        ec2.create_vpc(CidrBlock="10.1.0.0/16",
+                       TagSpecifications=[{"ResourceType": "vpc", "Tags": [{"Key": "team", "Value": "app"}]}])
+    # The right tag, but no permission to tag.
+    with aws_error("UnauthorizedOperation", status=403, message="ec2:CreateTags"):
+        ec2.create_vpc(CidrBlock="10.1.0.0/16", TagSpecifications=team)
+
+    iam.put_user_policy(UserName="builder", PolicyName="tag-on-create", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Action": "ec2:CreateTags", "Resource": "arn:aws:ec2:*:*:vpc/*",
+            "Condition": {"StringEquals": {"ec2:CreateAction": "CreateVpc"}}}]}))
+    vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16", TagSpecifications=team)["Vpc"]["VpcId"]
+    # Tagging afterwards is not a create action.
+    with aws_error("UnauthorizedOperation", status=403, message="ec2:CreateTags"):
+        ec2.create_tags(Resources=[vpc], Tags=[{"Key": "team", "Value": "net"}])

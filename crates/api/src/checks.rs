@@ -15,6 +15,29 @@ use cloud::visibility::Caller;
 use cloud::Cloud;
 use wire::ec2::Call as Ec2;
 
+/// `aws:RequestTag/…` for each tag and `aws:TagKeys` for them all.
+fn request_tag_keys<'t>(
+    tags: impl Iterator<Item = (&'t str, &'t str)>,
+) -> Vec<(String, Vec<String>)> {
+    let mut keys = Vec::new();
+    let mut names = Vec::new();
+    for (key, value) in tags {
+        keys.push((format!("aws:RequestTag/{key}"), vec![value.to_string()]));
+        names.push(key.to_string());
+    }
+    if !names.is_empty() {
+        keys.push(("aws:TagKeys".into(), names));
+    }
+    keys
+}
+
+fn ec2_tag(t: &wire::ec2::Tag) -> (&str, &str) {
+    (
+        t.key.as_deref().unwrap_or_default(),
+        t.value.as_deref().unwrap_or_default(),
+    )
+}
+
 /// Builds checks against the state, under the caller's account and Region.
 pub(crate) struct Resources<'a> {
     pub cloud: &'a Cloud,
@@ -132,6 +155,57 @@ impl Resources<'_> {
     }
 
     pub fn ec2(&self, call: Ec2<'_>) -> Vec<Check> {
+        let mut checks = self.ec2_resources(call);
+        self.tag_on_create(call, &mut checks);
+        checks
+    }
+
+    /// Tags given at creation (`TagSpecifications`): the created resource's check carries
+    /// them as `aws:RequestTag/…` and `aws:TagKeys`, and tagging it is `ec2:CreateTags` on it
+    /// with `ec2:CreateAction` naming the creating operation, as AWS authorizes it.
+    fn tag_on_create(&self, call: Ec2<'_>, checks: &mut Vec<Check>) {
+        let specs = match call {
+            Ec2::CreateVpc(i) => &i.tag_specifications,
+            Ec2::CreateSubnet(i) => &i.tag_specifications,
+            Ec2::CreateSecurityGroup(i) => &i.tag_specifications,
+            Ec2::CreateNetworkInterface(i) => &i.tag_specifications,
+            Ec2::RunInstances(i) => &i.tag_specifications,
+            Ec2::CreateManagedPrefixList(i) => &i.tag_specifications,
+            Ec2::CreateVpcPeeringConnection(i) => &i.tag_specifications,
+            Ec2::AuthorizeSecurityGroupIngress(i) => &i.tag_specifications,
+            Ec2::AuthorizeSecurityGroupEgress(i) => &i.tag_specifications,
+            _ => return,
+        };
+        let operation = call.operation();
+        let action = format!("ec2:{operation}");
+        for spec in specs.iter().flatten() {
+            let (Some(kind), Some(tags)) = (&spec.resource_type, &spec.tags) else {
+                continue;
+            };
+            if tags.is_empty() {
+                continue;
+            }
+            let keys = request_tag_keys(tags.iter().map(ec2_tag));
+            let resource = self.arn(kind, &self.ctx.account, "*");
+            match checks.iter_mut().find(|c| c.resource == resource) {
+                Some(created) => created.keys.extend(keys.iter().cloned()),
+                None => checks.push(Check {
+                    resource: resource.clone(),
+                    keys: keys.clone(),
+                    ..Check::on_any(action.as_str())
+                }),
+            }
+            let mut tag_keys = keys;
+            tag_keys.push(("ec2:CreateAction".into(), vec![operation.to_string()]));
+            checks.push(Check {
+                resource,
+                keys: tag_keys,
+                ..Check::on_any("ec2:CreateTags")
+            });
+        }
+    }
+
+    fn ec2_resources(&self, call: Ec2<'_>) -> Vec<Check> {
         let action = format!("ec2:{}", call.operation());
         let a = action.as_str();
         let ids = |list: &Option<Vec<String>>| {
@@ -223,8 +297,29 @@ impl Resources<'_> {
                 .iter()
                 .map(|id| self.existing(a, id))
                 .collect(),
-            Ec2::CreateTags(i) => i.resources.iter().map(|id| self.existing(a, id)).collect(),
-            Ec2::DeleteTags(i) => i.resources.iter().map(|id| self.existing(a, id)).collect(),
+            Ec2::CreateTags(i) => {
+                let keys = request_tag_keys(i.tags.iter().map(ec2_tag));
+                i.resources
+                    .iter()
+                    .map(|id| {
+                        let mut check = self.existing(a, id);
+                        check.keys.extend(keys.iter().cloned());
+                        check
+                    })
+                    .collect()
+            }
+            Ec2::DeleteTags(i) => {
+                let tags = i.tags.iter().flatten();
+                let keys = request_tag_keys(tags.map(ec2_tag));
+                i.resources
+                    .iter()
+                    .map(|id| {
+                        let mut check = self.existing(a, id);
+                        check.keys.extend(keys.iter().cloned());
+                        check
+                    })
+                    .collect()
+            }
             Ec2::DeleteManagedPrefixList(i) => vec![self.existing(a, &i.prefix_list_id)],
             Ec2::ModifyManagedPrefixList(i) => vec![self.existing(a, &i.prefix_list_id)],
             _ => vec![Check::on_any(a)],
