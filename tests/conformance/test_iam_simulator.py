@@ -79,7 +79,7 @@ def test_context_entries_and_missing_values(aws):
     role_arn = f"arn:aws:iam::{A}:role/r"
     bare = results(iam.simulate_principal_policy(PolicySourceArn=role_arn, ActionNames=["ec2:TerminateInstances"]))
     assert bare["ec2:TerminateInstances"]["EvalDecision"] == "implicitDeny"
-    assert [k.lower() for k in bare["ec2:TerminateInstances"]["MissingContextValues"]] == ["aws:resourcetag/team"]
+    assert bare["ec2:TerminateInstances"]["MissingContextValues"] == ["aws:ResourceTag/team"]
 
     given = results(iam.simulate_principal_policy(
         PolicySourceArn=role_arn, ActionNames=["ec2:TerminateInstances"],

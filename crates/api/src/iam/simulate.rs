@@ -32,6 +32,25 @@ struct Simulation {
     context: Context,
 }
 
+impl Simulation {
+    /// A condition key as the policies spell it (the evaluator compares keys in lower case).
+    fn spelling(&self, lowercase: &str) -> String {
+        let sources = self
+            .identity
+            .iter()
+            .chain(self.boundary.iter())
+            .chain(self.resource_policy.iter());
+        for source in sources {
+            if let Some(at) = source.text.to_ascii_lowercase().find(lowercase) {
+                if let Some(found) = source.text.get(at..at + lowercase.len()) {
+                    return found.to_string();
+                }
+            }
+        }
+        lowercase.to_string()
+    }
+}
+
 fn invalid(message: impl Into<String>) -> ApiError {
     domain_error(Error::new("InvalidInput", message))
 }
@@ -182,8 +201,9 @@ fn simulate_one(sim: &Simulation, action: &str, resource: &str) -> Outcome {
     let denied_by = |layer| !e.allowed() && e.layer == Some(layer);
     let mut missing: Vec<String> = Vec::new();
     for key in &e.missing {
-        if !missing.iter().any(|k| k.eq_ignore_ascii_case(key)) {
-            missing.push(key.clone());
+        let key = sim.spelling(key);
+        if !missing.iter().any(|k| k.eq_ignore_ascii_case(&key)) {
+            missing.push(key);
         }
     }
     Outcome {
