@@ -13,6 +13,7 @@ use base64::Engine as _;
 use cloud::iam::Identity;
 use parking_lot::Mutex;
 use policy::{Context, Decision, Document, Evaluation, Kind, Named, PolicySet, Principal};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 use wire::ApiError;
@@ -97,6 +98,44 @@ impl Check {
 pub struct Authorizer {
     mode: Mode,
     parsed: Mutex<HashMap<String, Arc<Document>>>,
+    prepared: Mutex<HashMap<String, Arc<Prepared>>>,
+}
+
+/// A principal's policies, parsed, and the context keys all its requests share.
+pub(crate) struct Prepared {
+    /// The state's version these were read from.
+    version: u64,
+    base: Arc<Context>,
+    identity: Vec<(String, Arc<Document>)>,
+    boundary: Option<(String, Arc<Document>)>,
+    session: Option<Vec<(String, Arc<Document>)>>,
+    scps: Levels,
+    role_arn: Option<String>,
+    kind: policy::PrincipalKind,
+    /// The Region the base context names (`aws:RequestedRegion`, `ec2:Region`).
+    region: String,
+    /// The base with the time keys of the current second.
+    timed: Mutex<Option<(i64, Arc<Context>)>>,
+}
+
+impl Prepared {
+    /// The shared context with `aws:CurrentTime` and `aws:EpochTime` of this second.
+    fn at(&self, now: i64) -> Arc<Context> {
+        let second = now.div_euclid(1000);
+        let mut timed = self.timed.lock();
+        if let Some((at, context)) = timed.as_ref() {
+            if *at == second {
+                return context.clone();
+            }
+        }
+        let mut context = Context::over(self.base.clone());
+        context
+            .set("aws:CurrentTime", iso8601(now))
+            .set("aws:EpochTime", second.to_string());
+        let context = Arc::new(context);
+        *timed = Some((second, context.clone()));
+        context
+    }
 }
 
 const CACHE_LIMIT: usize = 4096;
@@ -106,6 +145,7 @@ impl Authorizer {
         Authorizer {
             mode,
             parsed: Mutex::new(HashMap::new()),
+            prepared: Mutex::new(HashMap::new()),
         }
     }
 
@@ -267,7 +307,7 @@ impl Services {
             return Ok(());
         }
         let identity = ctx.principal.identity.as_ref();
-        self.engine.read(|cloud| {
+        self.engine.read_versioned(|cloud, version| {
             let org = cloud.organization_of(&ctx.account);
             let scps_bind = org.is_some_and(|o| {
                 o.type_enabled(cloud::org_policies::SCP) && o.master != ctx.account
@@ -276,31 +316,48 @@ impl Services {
                 return Ok(());
             }
             let checks = checks(&crate::checks::Resources { cloud, ctx });
-            self.decide(cloud, ctx, service, identity, scps_bind, &checks)
+            let prepared = self.prepared(cloud, version, ctx, identity, scps_bind);
+            self.decide(cloud, ctx, service, &prepared, &checks)
         })
     }
 
-    /// Decide every check of one request; the first refused one is the answer.
-    fn decide(
+    /// What every request of this principal shares, as of this version of the state: kept
+    /// per access key (or root account) until the state moves.
+    fn prepared(
         &self,
         cloud: &cloud::Cloud,
+        version: u64,
         ctx: &Ctx,
-        service: Service,
         identity: Option<&Identity>,
         scps_bind: bool,
-        checks: &[Check],
-    ) -> Result<(), ApiError> {
-        let mode = self.iam.mode();
+    ) -> Arc<Prepared> {
+        let key = match &ctx.principal.key_id {
+            Some(k) => k.clone(),
+            None => format!("root:{}", ctx.account),
+        };
+        if let Some(p) = self.iam.prepared.lock().get(&key) {
+            if p.version == version && p.region == ctx.region {
+                return p.clone();
+            }
+        }
         let root = Identity::Root {
             account: ctx.account.clone(),
         };
         let identity = identity.unwrap_or(&root);
         let policies = cloud.policies_of(identity).unwrap_or_default();
-        let base = self.request_context(cloud, ctx, identity, &policies);
+        let mut base = self.request_context(cloud, ctx, identity, &policies);
+        // The Region, and the caller's own account as the resource's, are the same for every
+        // request until the Region changes (which rebuilds this).
+        base.set("aws:RequestedRegion", ctx.region.as_str())
+            .set("ec2:Region", ctx.region.as_str())
+            .set("aws:ResourceAccount", ctx.account.as_str());
+        if let Some(o) = cloud.organization_of(&ctx.account) {
+            base.set("aws:ResourceOrgID", o.id.as_str());
+        }
         let mut identity_docs = Vec::with_capacity(policies.identity.len());
         for (id, text) in &policies.identity {
             match self.iam.document(text, Kind::Identity) {
-                Ok(d) => identity_docs.push((*id, d)),
+                Ok(d) => identity_docs.push((id.to_string(), d)),
                 // A stored policy ramparts cannot read would be skipped silently otherwise:
                 // refuse, and say why in the log.
                 Err(e) => {
@@ -311,14 +368,14 @@ impl Services {
             }
         }
         // A boundary ramparts cannot read bounds everything: it allows nothing.
-        let boundary_doc = policies.boundary.map(|(id, text)| {
+        let boundary = policies.boundary.map(|(id, text)| {
             let parsed = self.iam.document(text, Kind::Identity).unwrap_or_else(|e| {
                 tracing::warn!(policy = %id, error = %e, "the caller's permissions boundary cannot be evaluated; denying");
                 self.iam.nothing()
             });
-            (id, parsed)
+            (id.to_string(), parsed)
         });
-        let session_docs: Option<Vec<(&str, Arc<Document>)>> = ctx
+        let session = ctx
             .principal
             .key_id
             .as_deref()
@@ -327,12 +384,15 @@ impl Services {
                 texts
                     .into_iter()
                     .filter_map(|(id, text)| {
-                        Some((id, self.iam.document(text, Kind::Identity).ok()?))
+                        Some((
+                            id.to_string(),
+                            self.iam.document(text, Kind::Identity).ok()?,
+                        ))
                     })
                     .collect()
             });
         let org = cloud.organization_of(&ctx.account);
-        let scp_docs = self.level_documents(
+        let scps = self.level_documents(
             scps_bind
                 .then(|| org.and_then(|o| o.levels(&ctx.account, cloud::org_policies::SCP)))
                 .flatten(),
@@ -347,32 +407,67 @@ impl Services {
             } => Some(format!("arn:aws:iam::{account}:role{role_path}{role_name}")),
             _ => None,
         };
+        let kind = match identity {
+            Identity::Root { .. } => policy::PrincipalKind::Root,
+            Identity::User { .. } => policy::PrincipalKind::User,
+            Identity::Session { .. } => policy::PrincipalKind::RoleSession,
+        };
+        let prepared = Arc::new(Prepared {
+            version,
+            base: Arc::new(base),
+            identity: identity_docs,
+            boundary,
+            session,
+            scps,
+            role_arn,
+            kind,
+            region: ctx.region.clone(),
+            timed: Mutex::new(None),
+        });
+        let mut cache = self.iam.prepared.lock();
+        if cache.len() >= CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(key, prepared.clone());
+        prepared
+    }
+
+    /// Decide every check of one request; the first refused one is the answer.
+    fn decide(
+        &self,
+        cloud: &cloud::Cloud,
+        ctx: &Ctx,
+        service: Service,
+        prepared: &Prepared,
+        checks: &[Check],
+    ) -> Result<(), ApiError> {
+        let mode = self.iam.mode();
+        let timed = prepared.at(self.engine.time());
         let principal = Principal {
-            kind: match identity {
-                Identity::Root { .. } => policy::PrincipalKind::Root,
-                Identity::User { .. } => policy::PrincipalKind::User,
-                Identity::Session { .. } => policy::PrincipalKind::RoleSession,
-            },
+            kind: prepared.kind,
             arn: &ctx.principal.arn,
             account: &ctx.principal.account,
-            role_arn: role_arn.as_deref(),
+            role_arn: prepared.role_arn.as_deref(),
         };
-        let mut base = Some(base);
-        for (i, check) in checks.iter().enumerate() {
-            // Most requests have one check: it takes the base context itself.
-            let mut context = if i + 1 == checks.len() {
-                base.take().expect("taken once, by the last check")
+        for check in checks {
+            // A check on the caller's own account with no keys of its own (every Describe) is
+            // decided on the shared context as it is.
+            let own = check.owner.is_none() && check.keys.is_empty();
+            let context: Cow<'_, Context> = if own {
+                Cow::Borrowed(&*timed)
             } else {
-                base.clone().expect("present until the last check")
+                let mut context = Context::over(timed.clone());
+                let resource_account = check.owner.as_deref().unwrap_or(&ctx.account);
+                context.set("aws:ResourceAccount", resource_account);
+                if let Some(o) = cloud.organization_of(resource_account) {
+                    context.set("aws:ResourceOrgID", o.id.as_str());
+                }
+                for (key, values) in &check.keys {
+                    context.set_all(key, values.iter().cloned());
+                }
+                Cow::Owned(context)
             };
             let resource_account = check.owner.as_deref().unwrap_or(&ctx.account);
-            context.set("aws:ResourceAccount", resource_account);
-            if let Some(o) = cloud.organization_of(resource_account) {
-                context.set("aws:ResourceOrgID", o.id.as_str());
-            }
-            for (key, values) in &check.keys {
-                context.set_all(key, values.iter().cloned());
-            }
             // RCPs bound what is done to a member account's resources, for the services that
             // support them (STS among ours).
             let rcp_docs = if check.action.starts_with("sts:") {
@@ -402,19 +497,21 @@ impl Services {
                 }
             };
             let set = PolicySet {
-                identity: identity_docs
+                identity: prepared
+                    .identity
                     .iter()
                     .map(|(id, d)| Named { id, document: d })
                     .collect(),
-                session: session_docs.as_ref().map(|docs| {
+                session: prepared.session.as_ref().map(|docs| {
                     docs.iter()
                         .map(|(id, d)| Named { id, document: d })
                         .collect()
                 }),
-                boundary: boundary_doc
+                boundary: prepared
+                    .boundary
                     .as_ref()
                     .map(|(id, d)| Named { id, document: d }),
-                scps: named_levels(&scp_docs),
+                scps: named_levels(&prepared.scps),
                 rcps: named_levels(&rcp_docs),
                 resource: resource_doc
                     .iter()
@@ -473,7 +570,7 @@ impl Services {
             .collect()
     }
 
-    /// The keys every request of this principal carries.
+    /// The keys every request of this principal carries, but for the Region and the time.
     fn request_context(
         &self,
         cloud: &cloud::Cloud,
@@ -481,7 +578,6 @@ impl Services {
         identity: &Identity,
         policies: &cloud::access::PrincipalPolicies<'_>,
     ) -> Context {
-        let now = self.engine.time();
         let mut c = Context::new();
         let principal_arn = match identity {
             Identity::Session {
@@ -503,10 +599,6 @@ impl Services {
                 },
             )
             .set("aws:userid", ctx.principal.user_id.as_str())
-            .set("aws:RequestedRegion", ctx.region.as_str())
-            .set("ec2:Region", ctx.region.as_str())
-            .set("aws:CurrentTime", iso8601(now))
-            .set("aws:EpochTime", (now / 1000).to_string())
             .set("aws:SecureTransport", "false")
             .set("aws:ViaAWSService", "false")
             .set("aws:PrincipalIsAWSService", "false");

@@ -130,6 +130,8 @@ pub struct Engine {
 struct State {
     cloud: Cloud,
     seq: u64,
+    /// Moves with every change of `cloud`, a reset included (which keeps `seq`).
+    version: u64,
     /// Bytes in the log after its snapshot (or genesis), and the snapshot's own size.
     bytes_since_snapshot: u64,
     snapshot_size: u64,
@@ -383,6 +385,7 @@ impl Engine {
             state: RwLock::new(State {
                 cloud,
                 seq,
+                version: 0,
                 bytes_since_snapshot,
                 snapshot_size,
             }),
@@ -464,6 +467,13 @@ impl Engine {
         f(&self.state.read().cloud)
     }
 
+    /// Read with the state's version: what is derived from the state may be kept until the
+    /// version moves.
+    pub fn read_versioned<T>(&self, f: impl FnOnce(&Cloud, u64) -> T) -> T {
+        let state = self.state.read();
+        f(&state.cloud, state.version)
+    }
+
     /// Apply a command as `account` in `region`; `view` reads the result under the same lock.
     pub fn write<T>(
         &self,
@@ -480,6 +490,9 @@ impl Engine {
             command,
         };
         let seq = state.seq + 1;
+        // Moved before the command runs, refused or not: nothing it changes is ever read
+        // under the old version.
+        state.version += 1;
         let outcome = state
             .cloud
             .execute(&envelope, &mut Ids::new(self.seed, seq))?;
@@ -544,6 +557,7 @@ impl Engine {
         let mut state = self.state.write();
         let limits = state.cloud.limits.clone();
         state.cloud = Cloud::new(limits);
+        state.version += 1;
         state.bytes_since_snapshot = 0;
         state.snapshot_size = 0;
         self.log.compact(

@@ -18,6 +18,7 @@ mod sts;
 pub use cloud::Limits;
 pub use engine::{Engine, EngineConfig, EngineError};
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use store::Ticket;
 
@@ -49,13 +50,13 @@ impl Principal {
 pub struct Ctx {
     pub account: String,
     pub region: String,
-    pub principal: Principal,
+    pub principal: Arc<Principal>,
     pub request_id: String,
     pub tickets: Vec<Ticket>,
 }
 
 impl Ctx {
-    pub fn new(principal: Principal, region: &str, request_id: &str) -> Ctx {
+    pub fn new(principal: Arc<Principal>, region: &str, request_id: &str) -> Ctx {
         Ctx {
             account: principal.account.clone(),
             region: region.to_string(),
@@ -77,6 +78,8 @@ pub struct Services {
     /// The organization the cloud starts with (and returns to on reset).
     declared: Option<Arc<config::Config>>,
     iam: Arc<authorize::Authorizer>,
+    /// Issued keys as last resolved, by key id, with the state version they were read at.
+    issued: Arc<parking_lot::Mutex<HashMap<String, Arc<sts::Issued>>>>,
 }
 
 impl Services {
@@ -85,6 +88,7 @@ impl Services {
             engine,
             declared: None,
             iam: Arc::new(authorize::Authorizer::new(authorize::Mode::Enforce)),
+            issued: Arc::default(),
         }
     }
 

@@ -2,6 +2,7 @@
 
 use crate::{domain_error, Ctx, Principal, Services};
 use cloud::{Command, Error, IamCommand, Outcome};
+use std::sync::Arc;
 use wire::sts as w;
 use wire::{ApiError, DateTime};
 
@@ -27,37 +28,26 @@ impl Services {
         session_token: Option<&str>,
         default_account: &str,
         signed_with: impl FnOnce(&str) -> bool,
-    ) -> Result<Principal, ApiError> {
+    ) -> Result<Arc<Principal>, ApiError> {
         if key_id.len() == 12 && key_id.bytes().all(|b| b.is_ascii_digit()) {
-            return Ok(Principal::root(key_id));
+            return Ok(Arc::new(Principal::root(key_id)));
         }
         // Only keys of the shape ramparts issues can be in the state; any other key skips the
         // lock (this runs on every request).
         if !issued_shape(key_id) {
-            return Ok(Principal::root(default_account));
+            return Ok(Arc::new(Principal::root(default_account)));
         }
-        let found = self.engine.read(|c| {
-            c.identity_of_key(key_id).map(|(identity, secret, token)| {
-                let expires = c.session(key_id).map(|s| s.expires);
-                (
-                    identity,
-                    secret.to_string(),
-                    token.map(str::to_string),
-                    expires,
-                )
-            })
-        });
-        let Some((identity, secret, token, expires)) = found else {
-            return Ok(Principal::root(default_account));
+        let Some(issued) = self.issued(key_id) else {
+            return Ok(Arc::new(Principal::root(default_account)));
         };
-        if !signed_with(&secret) {
+        if !signed_with(&issued.secret) {
             return Err(ApiError::new(
                 "SignatureDoesNotMatch",
                 403,
                 "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
             ));
         }
-        if let Some(expected) = token {
+        if let Some(expected) = &issued.token {
             if session_token != Some(expected.as_str()) {
                 return Err(ApiError::new(
                     "InvalidClientTokenId",
@@ -66,7 +56,7 @@ impl Services {
                 ));
             }
         }
-        if let Some(expires) = expires {
+        if let Some(expires) = issued.expires {
             if expires <= self.engine.time() {
                 return Err(ApiError::new(
                     "ExpiredToken",
@@ -75,14 +65,48 @@ impl Services {
                 ));
             }
         }
-        Ok(Principal {
-            account: identity.account().to_string(),
-            arn: identity.arn(),
-            user_id: identity.user_id(),
-            identity: Some(identity),
-            key_id: Some(key_id.to_string()),
+        Ok(issued.principal.clone())
+    }
+
+    /// An issued key as the state has it now; resolved once per version of the state.
+    fn issued(&self, key_id: &str) -> Option<Arc<Issued>> {
+        self.engine.read_versioned(|c, version| {
+            if let Some(hit) = self.issued.lock().get(key_id) {
+                if hit.version == version {
+                    return Some(hit.clone());
+                }
+            }
+            let (identity, secret, token) = c.identity_of_key(key_id)?;
+            let issued = Arc::new(Issued {
+                version,
+                secret: secret.to_string(),
+                token: token.map(str::to_string),
+                expires: c.session(key_id).map(|s| s.expires),
+                principal: Arc::new(Principal {
+                    account: identity.account().to_string(),
+                    arn: identity.arn(),
+                    user_id: identity.user_id(),
+                    identity: Some(identity),
+                    key_id: Some(key_id.to_string()),
+                }),
+            });
+            let mut cache = self.issued.lock();
+            if cache.len() >= 4096 {
+                cache.clear();
+            }
+            cache.insert(key_id.to_string(), issued.clone());
+            Some(issued)
         })
     }
+}
+
+/// An issued key resolved: who it speaks for and what a request must show to use it.
+pub(crate) struct Issued {
+    version: u64,
+    secret: String,
+    token: Option<String>,
+    expires: Option<i64>,
+    principal: Arc<Principal>,
 }
 
 /// `AKIA`/`ASIA` and 16 upper-case hex digits: the access key ids `cloud::iam` hands out.

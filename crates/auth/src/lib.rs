@@ -102,38 +102,25 @@ fn hmac(key: &[u8], data: &[u8]) -> Vec<u8> {
     mac.finalize().into_bytes().to_vec()
 }
 
-fn sha256_hex(data: &[u8]) -> String {
-    use sha2::Digest;
-    hex::encode(sha2::Sha256::digest(data))
-}
-
-/// SigV4's encoding: everything but unreserved characters (and `/` in paths) as `%XX`.
-fn uri_encode(text: &str, keep_slash: bool) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        let unreserved = b.is_ascii_alphanumeric() || b"-_.~".contains(&b);
-        if unreserved || (keep_slash && b == b'/') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 impl Credential {
     /// Whether the signature is the one `secret` makes over this request. The payload hash is
     /// `x-amz-content-sha256` when sent, `UNSIGNED-PAYLOAD` for presigned queries, else the
     /// body's; the date is `x-amz-date` (header or presigned query).
     pub fn verify(&self, secret: &str, request: &SignedRequest) -> bool {
-        let header = |name: &str| -> Vec<&str> {
-            request
-                .headers
+        use sha2::Digest;
+        // Every request of an issued key comes through here: the canonical request is fed to
+        // the hash piece by piece rather than assembled, and nothing is allocated but the
+        // sorted query (empty for POSTed forms).
+        fn values<'a>(
+            headers: &'a [(&'a str, &'a str)],
+            name: &'a str,
+        ) -> impl Iterator<Item = &'a str> + 'a {
+            headers
                 .iter()
-                .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+                .filter(move |(k, _)| k.eq_ignore_ascii_case(name))
                 .map(|(_, v)| *v)
-                .collect()
-        };
+        }
+        let header = |name| values(request.headers, name);
         let presigned = request.query.contains("X-Amz-Signature=");
         let mut pairs: Vec<(&str, &str)> = request
             .query
@@ -143,88 +130,157 @@ impl Credential {
             .filter(|(k, _)| *k != "X-Amz-Signature")
             .collect();
         pairs.sort_unstable();
-        let query = pairs
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("&");
-        let amz_date = header("x-amz-date")
-            .first()
-            .map(|d| d.to_string())
-            .or_else(|| {
-                pairs
-                    .iter()
-                    .find(|(k, _)| *k == "X-Amz-Date")
-                    .map(|(_, v)| v.to_string())
-            });
+        let amz_date = header("x-amz-date").next().or_else(|| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == "X-Amz-Date")
+                .map(|(_, v)| *v)
+        });
         let Some(amz_date) = amz_date else {
             return false;
         };
-        let mut canonical_headers = String::new();
-        for name in &self.signed_headers {
-            let values = header(name);
-            let joined = values
-                .iter()
-                .map(|v| v.split_whitespace().collect::<Vec<_>>().join(" "))
-                .collect::<Vec<_>>()
-                .join(",");
-            canonical_headers.push_str(&format!("{}:{}\n", name.to_ascii_lowercase(), joined));
-        }
-        let payload = match header("x-amz-content-sha256").first() {
-            Some(h) => h.to_string(),
-            None if presigned => "UNSIGNED-PAYLOAD".to_string(),
-            None => sha256_hex(request.body),
+
+        let mut canonical = sha2::Sha256::new();
+        canonical.update(request.method.as_bytes());
+        canonical.update(b"\n");
+        let path = if request.path.is_empty() {
+            "/"
+        } else {
+            request.path
         };
-        let canonical_request = format!(
-            "{}\n{}\n{}\n{}\n{}\n{}",
-            request.method,
-            uri_encode(
-                if request.path.is_empty() {
-                    "/"
-                } else {
-                    request.path
-                },
-                true
-            ),
-            query,
-            canonical_headers,
-            self.signed_headers.join(";"),
-            payload
-        );
-        let scope = format!(
-            "{}/{}/{}/aws4_request",
-            self.date, self.region, self.service
-        );
-        let string_to_sign = format!(
-            "AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{}",
-            sha256_hex(canonical_request.as_bytes())
-        );
-        let key = self.signing_key(secret);
-        hex::encode(hmac(&key, string_to_sign.as_bytes())) == self.signature.to_ascii_lowercase()
+        uri_encode_into(path, true, &mut |bytes| canonical.update(bytes));
+        canonical.update(b"\n");
+        for (i, (k, v)) in pairs.iter().enumerate() {
+            if i > 0 {
+                canonical.update(b"&");
+            }
+            canonical.update(k.as_bytes());
+            canonical.update(b"=");
+            canonical.update(v.as_bytes());
+        }
+        canonical.update(b"\n");
+        for name in &self.signed_headers {
+            for b in name.bytes() {
+                canonical.update([b.to_ascii_lowercase()]);
+            }
+            canonical.update(b":");
+            for (i, value) in header(name).enumerate() {
+                if i > 0 {
+                    canonical.update(b",");
+                }
+                for (j, word) in value.split_whitespace().enumerate() {
+                    if j > 0 {
+                        canonical.update(b" ");
+                    }
+                    canonical.update(word.as_bytes());
+                }
+            }
+            canonical.update(b"\n");
+        }
+        canonical.update(b"\n");
+        for (i, name) in self.signed_headers.iter().enumerate() {
+            if i > 0 {
+                canonical.update(b";");
+            }
+            canonical.update(name.as_bytes());
+        }
+        canonical.update(b"\n");
+        match header("x-amz-content-sha256").next() {
+            Some(h) => canonical.update(h.as_bytes()),
+            None if presigned => canonical.update(b"UNSIGNED-PAYLOAD"),
+            None => canonical.update(hex_of(&sha2::Sha256::digest(request.body))),
+        }
+
+        use hmac::Mac;
+        let mut mac = self.signing_mac(secret);
+        mac.update(b"AWS4-HMAC-SHA256\n");
+        mac.update(amz_date.as_bytes());
+        mac.update(b"\n");
+        for (i, part) in [&*self.date, &self.region, &self.service, "aws4_request"]
+            .iter()
+            .enumerate()
+        {
+            if i > 0 {
+                mac.update(b"/");
+            }
+            mac.update(part.as_bytes());
+        }
+        mac.update(b"\n");
+        mac.update(&hex_of(&canonical.finalize()));
+        let expected = hex_of(&mac.finalize().into_bytes());
+        expected.eq_ignore_ascii_case(self.signature.as_bytes())
     }
 
-    /// The key derived from the secret for this credential's day, Region and service. It only
-    /// changes daily, so each thread keeps the last one it derived (as the SDKs do).
-    fn signing_key(&self, secret: &str) -> Vec<u8> {
-        thread_local! {
-            static LAST: std::cell::RefCell<Option<(String, Vec<u8>)>> = const { std::cell::RefCell::new(None) };
+    /// An HMAC keyed with the key derived from the secret for this credential's day, Region
+    /// and service. The key only changes daily, so each thread keeps the last one it derived
+    /// (as the SDKs do), already keyed: a request pays for its own message only.
+    fn signing_mac(&self, secret: &str) -> HmacSha256 {
+        use hmac::Mac;
+        struct Derived {
+            secret: String,
+            date: String,
+            region: String,
+            service: String,
+            mac: HmacSha256,
         }
-        let scope = format!("{secret}\n{}\n{}\n{}", self.date, self.region, self.service);
+        thread_local! {
+            static LAST: std::cell::RefCell<Option<Derived>> = const { std::cell::RefCell::new(None) };
+        }
         LAST.with(|last| {
             let mut last = last.borrow_mut();
-            if let Some((s, key)) = last.as_ref() {
-                if *s == scope {
-                    return key.clone();
+            if let Some(d) = last.as_ref() {
+                if d.secret == secret
+                    && d.date == self.date
+                    && d.region == self.region
+                    && d.service == self.service
+                {
+                    return d.mac.clone();
                 }
             }
             let mut key = hmac(format!("AWS4{secret}").as_bytes(), self.date.as_bytes());
             for part in [&self.region, &self.service, "aws4_request"] {
                 key = hmac(&key, part.as_bytes());
             }
-            *last = Some((scope, key.clone()));
-            key
+            let mac = HmacSha256::new_from_slice(&key).expect("HMAC takes any key length");
+            *last = Some(Derived {
+                secret: secret.to_string(),
+                date: self.date.clone(),
+                region: self.region.clone(),
+                service: self.service.clone(),
+                mac: mac.clone(),
+            });
+            mac
         })
     }
+}
+
+/// Lower-case hex of a 32-byte digest, without allocating.
+fn hex_of(digest: &[u8]) -> [u8; 64] {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; 64];
+    for (i, b) in digest.iter().take(32).enumerate() {
+        out[2 * i] = DIGITS[(b >> 4) as usize];
+        out[2 * i + 1] = DIGITS[(b & 15) as usize];
+    }
+    out
+}
+
+/// SigV4's encoding: everything but unreserved characters (and `/` in paths) as `%XX`, handed
+/// to `sink` in pieces.
+fn uri_encode_into(text: &str, keep_slash: bool, sink: &mut dyn FnMut(&[u8])) {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let unreserved = b.is_ascii_alphanumeric() || b"-_.~".contains(&b);
+        if unreserved || (keep_slash && b == b'/') {
+            continue;
+        }
+        sink(&bytes[start..i]);
+        sink(&[b'%', DIGITS[(b >> 4) as usize], DIGITS[(b & 15) as usize]]);
+        start = i + 1;
+    }
+    sink(&bytes[start..]);
 }
 
 /// A 12-digit access key id names the root user of that account.
