@@ -465,3 +465,16 @@ def test_tags_at_creation_are_request_tags_and_need_create_tags(aws, client_for)
     # Tagging afterwards is not a create action.
     with aws_error("UnauthorizedOperation", status=403, message="ec2:CreateTags"):
         ec2.create_tags(Resources=[vpc], Tags=[{"Key": "team", "Value": "net"}])
+
+
+def test_the_source_address_is_aws_source_ip(aws, client_for):
+    iam = aws("iam", M)
+    keys = user_with_keys(iam, "local", {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "ec2:DescribeVpcs", "Resource": "*",
+         "Condition": {"IpAddress": {"aws:SourceIp": "127.0.0.0/8"}}},
+        {"Effect": "Allow", "Action": "ec2:DescribeSubnets", "Resource": "*",
+         "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}}]})
+    ec2 = client_for("ec2", keys)
+    ec2.describe_vpcs()  # this test talks to 127.0.0.1
+    with aws_error("UnauthorizedOperation", status=403, message="ec2:DescribeSubnets"):
+        ec2.describe_subnets()

@@ -112,8 +112,10 @@ pub(crate) struct Prepared {
     scps: Levels,
     role_arn: Option<String>,
     kind: policy::PrincipalKind,
-    /// The Region the base context names (`aws:RequestedRegion`, `ec2:Region`).
+    /// The Region and address the base context names (`aws:RequestedRegion`, `ec2:Region`,
+    /// `aws:SourceIp`).
     region: String,
+    source_ip: Option<std::net::IpAddr>,
     /// The base with the time keys of the current second.
     timed: Mutex<Option<(i64, Arc<Context>)>>,
 }
@@ -336,7 +338,7 @@ impl Services {
             None => format!("root:{}", ctx.account),
         };
         if let Some(p) = self.iam.prepared.lock().get(&key) {
-            if p.version == version && p.region == ctx.region {
+            if p.version == version && p.region == ctx.region && p.source_ip == ctx.source_ip {
                 return p.clone();
             }
         }
@@ -351,6 +353,9 @@ impl Services {
         base.set("aws:RequestedRegion", ctx.region.as_str())
             .set("ec2:Region", ctx.region.as_str())
             .set("aws:ResourceAccount", ctx.account.as_str());
+        if let Some(ip) = ctx.source_ip {
+            base.set("aws:SourceIp", ip.to_string());
+        }
         if let Some(o) = cloud.organization_of(&ctx.account) {
             base.set("aws:ResourceOrgID", o.id.as_str());
         }
@@ -422,6 +427,7 @@ impl Services {
             role_arn,
             kind,
             region: ctx.region.clone(),
+            source_ip: ctx.source_ip,
             timed: Mutex::new(None),
         });
         let mut cache = self.iam.prepared.lock();

@@ -53,6 +53,8 @@ pub struct Ctx {
     pub principal: Arc<Principal>,
     pub request_id: String,
     pub tickets: Vec<Ticket>,
+    /// The address the request came from (`aws:SourceIp`).
+    pub source_ip: Option<std::net::IpAddr>,
 }
 
 impl Ctx {
@@ -63,6 +65,7 @@ impl Ctx {
             principal,
             request_id: request_id.to_string(),
             tickets: Vec::new(),
+            source_ip: None,
         }
     }
 

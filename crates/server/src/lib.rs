@@ -97,6 +97,11 @@ fn json_response(status: StatusCode, body: String) -> Response {
 async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Response {
     let started = Instant::now();
     let request_id = request_id();
+    // The peer's address, as `aws:SourceIp` (absent when served without connection info).
+    let source_ip = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0.ip());
     let (parts, body) = req.into_parts();
     let body = match to_bytes(body, MAX_BODY).await {
         Ok(b) => b,
@@ -119,6 +124,7 @@ async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Response {
         &parts.headers,
         &body,
         &request_id,
+        source_ip,
     )
     .await;
     let (status, operation, account, response) = match outcome {
@@ -177,6 +183,7 @@ async fn serve(
     headers: &HeaderMap,
     body: &Bytes,
     request_id: &str,
+    source_ip: Option<std::net::IpAddr>,
 ) -> Result<Done, Failed> {
     let fail = |operation: &str, account: &str, error: ApiError| Failed {
         operation: operation.to_string(),
@@ -199,6 +206,7 @@ async fn serve(
         .map_err(|e| fail(&op, "-", protocol::credential_error(service, e)))?;
     let account = principal.account.clone();
     let mut ctx = Ctx::new(principal, &credential.region, request_id);
+    ctx.source_ip = source_ip;
     let result = protocol::dispatch(&state.services, &mut ctx, service, &request, request_id);
     // Answer only once what this request changed is durable.
     for ticket in std::mem::take(&mut ctx.tickets) {
@@ -229,7 +237,8 @@ pub async fn serve_on(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
+    let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
 }
