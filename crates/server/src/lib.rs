@@ -10,7 +10,7 @@ mod protocol;
 use api::{Ctx, Services};
 use axum::body::{to_bytes, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -116,17 +116,7 @@ async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Response {
         }
     };
     let service = protocol::guess(&parts.method, &parts.uri, &parts.headers, Some(&body));
-    let outcome = serve(
-        &state,
-        service,
-        &parts.method,
-        &parts.uri,
-        &parts.headers,
-        &body,
-        &request_id,
-        source_ip,
-    )
-    .await;
+    let outcome = serve(&state, service, &parts, &body, &request_id, source_ip).await;
     let (status, operation, account, response) = match outcome {
         Ok(done) => (200, done.operation, done.account, done.response),
         Err(failed) => (
@@ -178,13 +168,12 @@ struct Failed {
 async fn serve(
     state: &AppState,
     service: Service,
-    method: &Method,
-    uri: &Uri,
-    headers: &HeaderMap,
+    parts: &axum::http::request::Parts,
     body: &Bytes,
     request_id: &str,
     source_ip: Option<std::net::IpAddr>,
 ) -> Result<Done, Failed> {
+    let (method, uri, headers) = (&parts.method, &parts.uri, &parts.headers);
     let fail = |operation: &str, account: &str, error: ApiError| Failed {
         operation: operation.to_string(),
         account: account.to_string(),
