@@ -74,6 +74,10 @@ MODEL_ERRATA = {
     # value of Policy"; awsdocs/iam-user-guide#82 shows a real GetRole); the model's enum says
     # PermissionsBoundaryPolicy.
     ("PermissionsBoundaryAttachmentType", "Policy"),
+    # EC2 reports an attached internet gateway's attachment as "available" (the
+    # InternetGatewayAttachment member documentation, the aws CLI's examples, and the Terraform
+    # provider's attach waiter all say so); the shared AttachmentStatus enum does not list it.
+    ("AttachmentStatus", "available"),
 }
 
 

@@ -262,6 +262,15 @@ def test_basic_apply_plan_destroy(terraform_bin, provider_mirror, server, ec2, t
     assert vpc_state["main_route_table_id"] == main_rt["RouteTableId"]
     assert vpc_state["default_network_acl_id"] == default_acl["NetworkAclId"]
 
+    # --- Gateways ---
+    [gw] = ec2.describe_internet_gateways(InternetGatewayIds=[out["igw_id"]])["InternetGateways"]
+    assert gw["Attachments"] == [{"State": "available", "VpcId": vpc_id}]
+    assert tags_of(gw) == {"Name": "ramparts-tf-igw"}
+    assert out["igw_arn"] == f"arn:aws:ec2:{REGION}:{ACCOUNT}:internet-gateway/{out['igw_id']}"
+    [eigw] = ec2.describe_egress_only_internet_gateways(
+        EgressOnlyInternetGatewayIds=[out["eigw_id"]])["EgressOnlyInternetGateways"]
+    assert eigw["Attachments"] == [{"State": "attached", "VpcId": vpc_id}]
+
     # --- Subnets ---
     subnets = {s["SubnetId"]: s for s in ec2.describe_subnets(SubnetIds=[sub_a, sub_b])["Subnets"]}
     assert set(subnets) == {sub_a, sub_b}
@@ -400,6 +409,7 @@ def test_basic_apply_plan_destroy(terraform_bin, provider_mirror, server, ec2, t
     tf.run("destroy", "-auto-approve", "-no-color", "-input=false")
 
     not_found(ec2.describe_vpcs, "InvalidVpcID.NotFound", VpcIds=[vpc_id])
+    not_found(ec2.describe_internet_gateways, "InvalidInternetGatewayID.NotFound", InternetGatewayIds=[out["igw_id"]])
     not_found(ec2.describe_subnets, "InvalidSubnetID.NotFound", SubnetIds=[sub_a])
     not_found(ec2.describe_subnets, "InvalidSubnetID.NotFound", SubnetIds=[sub_b])
     not_found(ec2.describe_security_groups, "InvalidGroup.NotFound", GroupIds=[web])

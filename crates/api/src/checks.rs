@@ -56,6 +56,8 @@ fn kind_of(id: &str) -> Option<&'static str> {
         "sgr" => "security-group-rule",
         "rtb" => "route-table",
         "acl" => "network-acl",
+        "igw" => "internet-gateway",
+        "eigw" => "egress-only-internet-gateway",
         _ => return None,
     })
 }
@@ -172,6 +174,8 @@ impl Resources<'_> {
             Ec2::RunInstances(i) => &i.tag_specifications,
             Ec2::CreateManagedPrefixList(i) => &i.tag_specifications,
             Ec2::CreateVpcPeeringConnection(i) => &i.tag_specifications,
+            Ec2::CreateInternetGateway(i) => &i.tag_specifications,
+            Ec2::CreateEgressOnlyInternetGateway(i) => &i.tag_specifications,
             Ec2::AuthorizeSecurityGroupIngress(i) => &i.tag_specifications,
             Ec2::AuthorizeSecurityGroupEgress(i) => &i.tag_specifications,
             _ => return,
@@ -319,6 +323,23 @@ impl Resources<'_> {
                         check
                     })
                     .collect()
+            }
+            Ec2::CreateInternetGateway(_) => vec![self.created(a, "internet-gateway")],
+            Ec2::AttachInternetGateway(i) => vec![
+                self.existing(a, &i.internet_gateway_id),
+                self.existing(a, &i.vpc_id),
+            ],
+            Ec2::DetachInternetGateway(i) => vec![
+                self.existing(a, &i.internet_gateway_id),
+                self.existing(a, &i.vpc_id),
+            ],
+            Ec2::DeleteInternetGateway(i) => vec![self.existing(a, &i.internet_gateway_id)],
+            Ec2::CreateEgressOnlyInternetGateway(i) => vec![
+                self.created(a, "egress-only-internet-gateway"),
+                self.existing(a, &i.vpc_id),
+            ],
+            Ec2::DeleteEgressOnlyInternetGateway(i) => {
+                vec![self.existing(a, &i.egress_only_internet_gateway_id)]
             }
             Ec2::DeleteManagedPrefixList(i) => vec![self.existing(a, &i.prefix_list_id)],
             Ec2::ModifyManagedPrefixList(i) => vec![self.existing(a, &i.prefix_list_id)],

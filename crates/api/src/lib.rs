@@ -2,6 +2,19 @@
 //! Nothing here sees HTTP; the server hands over decoded requests through the generated
 //! `dispatch` functions and waits on [`Ctx::tickets`] before it answers.
 
+/// Inside a generated `Api` impl: one trait method per operation, each handing over to its
+/// area's handler (`area::op(services, ctx, input)`).
+macro_rules! handlers {
+    ($($area:ident::$op:ident($($input:ident)?) -> $output:ty;)*) => {
+        $(
+            fn $op(&self, ctx: &mut Ctx $(, input: w::$input)?) -> Result<$output, ApiError> {
+                $area::$op(self, ctx $(, handlers!(@arg input $input))?)
+            }
+        )*
+    };
+    (@arg $v:ident $_t:ident) => { $v };
+}
+
 pub mod authorize;
 mod checks;
 mod checks_iam;

@@ -186,6 +186,28 @@ impl Cloud {
                     tags: &[],
                 }
             }
+            "igw" => {
+                let g = self
+                    .internet_gateways
+                    .get(id)
+                    .filter(|g| self.sees_internet_gateway(c, g))?;
+                ResourceFacts {
+                    owner: &g.owner,
+                    vpc_id: g.vpc_id.as_deref(),
+                    tags: &g.tags,
+                }
+            }
+            "eigw" => {
+                let g = self
+                    .egress_only_gateways
+                    .get(id)
+                    .filter(|g| self.sees_egress_only_gateway(c, g))?;
+                ResourceFacts {
+                    owner: &g.owner,
+                    vpc_id: Some(&g.vpc_id),
+                    tags: &g.tags,
+                }
+            }
             _ => return None,
         })
     }

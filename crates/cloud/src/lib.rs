@@ -8,6 +8,7 @@
 pub mod access;
 pub mod error;
 pub mod filter;
+pub mod gateways;
 pub mod iam;
 pub mod iam_boundaries;
 pub mod iam_groups;
@@ -280,6 +281,7 @@ pub enum Command {
     DeleteVpcPeeringConnection {
         peering_id: String,
     },
+    Gateway(gateways::GatewayCommand),
     Org(OrgCommand),
     Iam(IamCommand),
     Ram(RamCommand),
@@ -334,6 +336,10 @@ pub struct Cloud {
     pub network_acls: HashMap<String, NetworkAcl>,
     pub prefix_lists: HashMap<String, PrefixList>,
     pub peerings: HashMap<String, VpcPeering>,
+    #[serde(default)]
+    pub internet_gateways: HashMap<String, gateways::InternetGateway>,
+    #[serde(default)]
+    pub egress_only_gateways: HashMap<String, gateways::EgressOnlyGateway>,
     /// Rule id → the id of the group that holds it.
     pub rule_index: HashMap<Id, Id>,
     #[serde(skip)]
@@ -537,6 +543,7 @@ impl Cloud {
             Command::DeleteVpcPeeringConnection { peering_id } => {
                 self.delete_peering(&caller, at, peering_id)
             }
+            Command::Gateway(command) => self.gateway_execute(&caller, ids, command),
             Command::Org(command) => self.org_execute(&env.account, ids, at, command),
             Command::Iam(command) => self.iam_execute(&env.account, ids, at, command),
             Command::Ram(command) => self.ram_execute(&env.account, &env.region, ids, at, command),

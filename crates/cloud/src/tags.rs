@@ -22,6 +22,8 @@ pub fn resource_type(id: &str) -> Option<&'static str> {
         "acl" => "network-acl",
         "pl" => "prefix-list",
         "pcx" => "vpc-peering-connection",
+        "igw" => "internet-gateway",
+        "eigw" => "egress-only-internet-gateway",
         _ => return None,
     })
 }
@@ -129,6 +131,14 @@ impl Cloud {
                 let tags = p.tags.get(&c.account).unwrap_or(&NONE);
                 return Ok((tags, true));
             }
+            "internet-gateway" => {
+                let g = self.visible_internet_gateway(c, id)?;
+                (&g.tags, &g.owner, &g.region)
+            }
+            "egress-only-internet-gateway" => {
+                let g = self.visible_egress_only_gateway(c, id)?;
+                (&g.tags, &g.owner, &g.region)
+            }
             "route-table" => {
                 let r = self
                     .route_tables
@@ -182,6 +192,10 @@ impl Cloud {
             "route-table" => self.route_tables.get_mut(id).map(|x| &mut x.tags),
             "network-acl" => self.network_acls.get_mut(id).map(|x| &mut x.tags),
             "prefix-list" => self.prefix_lists.get_mut(id).map(|x| &mut x.tags),
+            "internet-gateway" => self.internet_gateways.get_mut(id).map(|x| &mut x.tags),
+            "egress-only-internet-gateway" => {
+                self.egress_only_gateways.get_mut(id).map(|x| &mut x.tags)
+            }
             _ => None,
         }
     }
@@ -299,6 +313,21 @@ impl Cloud {
             .filter(|r| self.sees_route_table(c, r))
         {
             push(&r.id, "route-table", &r.tags);
+        }
+        // A gateway's tags are its owner's alone, even where a participant sees the gateway.
+        for g in self
+            .internet_gateways
+            .values()
+            .filter(|g| g.owner == c.account && g.region == c.region)
+        {
+            push(&g.id, "internet-gateway", &g.tags);
+        }
+        for g in self
+            .egress_only_gateways
+            .values()
+            .filter(|g| self.sees_egress_only_gateway(c, g))
+        {
+            push(&g.id, "egress-only-internet-gateway", &g.tags);
         }
         for a in self
             .network_acls

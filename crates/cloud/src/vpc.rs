@@ -175,6 +175,18 @@ impl Cloud {
                 ipv6: None,
             });
         }
+        // A default VPC comes with its internet gateway attached.
+        let gateway = ids.id("igw");
+        self.internet_gateways.insert(
+            gateway.clone(),
+            crate::gateways::InternetGateway {
+                id: gateway,
+                owner: c.account.clone(),
+                region: c.region.clone(),
+                vpc_id: Some(vpc_id.clone()),
+                tags: Vec::new(),
+            },
+        );
         self.scope_mut(&c.account, &c.region).default_vpc = Some(vpc_id.clone());
         Ok(Outcome::Id(vpc_id))
     }
@@ -309,7 +321,8 @@ impl Cloud {
             .any(|g| g.vpc_id == vpc.id && g.id != vpc.default_group_id);
         let has_interfaces = self.interfaces.values().any(|e| e.vpc_id == vpc.id);
         let has_associations = self.group_vpcs.iter().any(|(_, v)| *v == vpc.id);
-        if has_subnets || has_groups || has_interfaces || has_associations {
+        let has_gateways = self.vpc_has_gateways(&vpc.id);
+        if has_subnets || has_groups || has_interfaces || has_associations || has_gateways {
             return Err(Error::dependency(format!(
                 "The vpc '{id}' has dependencies and cannot be deleted."
             )));

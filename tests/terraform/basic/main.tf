@@ -43,6 +43,16 @@ resource "aws_vpc" "main" {
   }
 }
 
+resource "aws_internet_gateway" "main" {
+  vpc_id = aws_vpc.main.id
+  tags   = { Name = "ramparts-tf-igw" }
+}
+
+resource "aws_egress_only_internet_gateway" "main" {
+  vpc_id = aws_vpc.main.id
+  tags   = { Name = "ramparts-tf-eigw" }
+}
+
 resource "aws_subnet" "a" {
   vpc_id            = aws_vpc.main.id
   cidr_block        = "10.20.1.0/24"
@@ -167,6 +177,18 @@ data "aws_security_groups" "tiers" {
   }
 
   depends_on = [aws_security_group.web, aws_security_group.app]
+}
+
+output "igw_id" {
+  value = aws_internet_gateway.main.id
+}
+
+output "igw_arn" {
+  value = aws_internet_gateway.main.arn
+}
+
+output "eigw_id" {
+  value = aws_egress_only_internet_gateway.main.id
 }
 
 output "vpc_id" {

@@ -2,6 +2,7 @@
 //! commands and queries, and domain objects become wire outputs.
 
 mod convert;
+mod gateways;
 mod views;
 
 use crate::{Ctx, Services};
@@ -14,11 +15,11 @@ use views::*;
 use wire::ec2 as w;
 use wire::ApiError;
 
-const DESCRIBE_BOUNDS: (i32, i32) = (5, 1000);
+pub(crate) const DESCRIBE_BOUNDS: (i32, i32) = (5, 1000);
 
 impl Services {
     /// Run a command in the caller's account and Region, opening the Region first if needed.
-    fn mutate<T>(
+    pub(crate) fn mutate<T>(
         &self,
         ctx: &mut Ctx,
         command: Command,
@@ -33,7 +34,7 @@ impl Services {
         Ok(out)
     }
 
-    fn query<T>(
+    pub(crate) fn query<T>(
         &self,
         ctx: &mut Ctx,
         f: impl FnOnce(&Cloud, &Caller) -> Result<T, cloud::Error>,
@@ -50,7 +51,7 @@ impl Services {
     }
 }
 
-fn outcome_id(o: &Outcome) -> &str {
+pub(crate) fn outcome_id(o: &Outcome) -> &str {
     match o {
         Outcome::Id(id) | Outcome::Reservation(id) => id,
         _ => "",
@@ -1848,6 +1849,17 @@ impl w::Api for Services {
                 next_token: next,
             })
         })
+    }
+
+    handlers! {
+        gateways::create_internet_gateway(CreateInternetGatewayRequest) -> w::CreateInternetGatewayResult;
+        gateways::attach_internet_gateway(AttachInternetGatewayRequest) -> ();
+        gateways::detach_internet_gateway(DetachInternetGatewayRequest) -> ();
+        gateways::delete_internet_gateway(DeleteInternetGatewayRequest) -> ();
+        gateways::describe_internet_gateways(DescribeInternetGatewaysRequest) -> w::DescribeInternetGatewaysResult;
+        gateways::create_egress_only_internet_gateway(CreateEgressOnlyInternetGatewayRequest) -> w::CreateEgressOnlyInternetGatewayResult;
+        gateways::delete_egress_only_internet_gateway(DeleteEgressOnlyInternetGatewayRequest) -> w::DeleteEgressOnlyInternetGatewayResult;
+        gateways::describe_egress_only_internet_gateways(DescribeEgressOnlyInternetGatewaysRequest) -> w::DescribeEgressOnlyInternetGatewaysResult;
     }
 }
 

@@ -182,18 +182,6 @@ impl Services {
     }
 }
 
-/// One trait method per operation, each handing over to its area's handler.
-macro_rules! handlers {
-    ($($area:ident::$op:ident($($input:ident)?) -> $output:ty;)*) => {
-        $(
-            fn $op(&self, ctx: &mut Ctx $(, input: w::$input)?) -> Result<$output, ApiError> {
-                $area::$op(self, ctx $(, handlers!(@arg input $input))?)
-            }
-        )*
-    };
-    (@arg $v:ident $_t:ident) => { $v };
-}
-
 impl w::Api for Services {
     type Ctx = Ctx;
 

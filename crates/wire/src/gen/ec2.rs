@@ -18,6 +18,14 @@ pub const OPERATIONS: &[&str] = &[
     "DescribeVpcAttribute",
     "ModifyVpcAttribute",
     "CreateDefaultVpc",
+    "CreateInternetGateway",
+    "AttachInternetGateway",
+    "DetachInternetGateway",
+    "DeleteInternetGateway",
+    "DescribeInternetGateways",
+    "CreateEgressOnlyInternetGateway",
+    "DeleteEgressOnlyInternetGateway",
+    "DescribeEgressOnlyInternetGateways",
     "CreateSubnet",
     "DescribeSubnets",
     "DeleteSubnet",
@@ -107,7 +115,6 @@ pub const UNMODELLED: &[&str] = &[
     "AssociateTransitGatewayRouteTable",
     "AssociateTrunkInterface",
     "AttachClassicLinkVpc",
-    "AttachInternetGateway",
     "AttachNetworkInterface",
     "AttachVerifiedAccessTrustProvider",
     "AttachVolume",
@@ -143,7 +150,6 @@ pub const UNMODELLED: &[&str] = &[
     "CreateDefaultSubnet",
     "CreateDelegateMacVolumeOwnershipTask",
     "CreateDhcpOptions",
-    "CreateEgressOnlyInternetGateway",
     "CreateFleet",
     "CreateFlowLogs",
     "CreateFpgaImage",
@@ -152,7 +158,6 @@ pub const UNMODELLED: &[&str] = &[
     "CreateInstanceConnectEndpoint",
     "CreateInstanceEventWindow",
     "CreateInstanceExportTask",
-    "CreateInternetGateway",
     "CreateInterruptibleCapacityReservationAllocation",
     "CreateIpam",
     "CreateIpamExternalResourceVerificationToken",
@@ -234,14 +239,12 @@ pub const UNMODELLED: &[&str] = &[
     "DeleteCoipPool",
     "DeleteCustomerGateway",
     "DeleteDhcpOptions",
-    "DeleteEgressOnlyInternetGateway",
     "DeleteFleets",
     "DeleteFlowLogs",
     "DeleteFpgaImage",
     "DeleteImageUsageReport",
     "DeleteInstanceConnectEndpoint",
     "DeleteInstanceEventWindow",
-    "DeleteInternetGateway",
     "DeleteIpam",
     "DeleteIpamExternalResourceVerificationToken",
     "DeleteIpamPolicy",
@@ -349,7 +352,6 @@ pub const UNMODELLED: &[&str] = &[
     "DescribeCustomerGateways",
     "DescribeDeclarativePoliciesReports",
     "DescribeDhcpOptions",
-    "DescribeEgressOnlyInternetGateways",
     "DescribeElasticGpus",
     "DescribeExportImageTasks",
     "DescribeExportTasks",
@@ -386,7 +388,6 @@ pub const UNMODELLED: &[&str] = &[
     "DescribeInstanceTopology",
     "DescribeInstanceTypeOfferings",
     "DescribeInstanceTypes",
-    "DescribeInternetGateways",
     "DescribeIpamByoasn",
     "DescribeIpamExternalResourceVerificationTokens",
     "DescribeIpamPolicies",
@@ -488,7 +489,6 @@ pub const UNMODELLED: &[&str] = &[
     "DescribeVpnConnections",
     "DescribeVpnGateways",
     "DetachClassicLinkVpc",
-    "DetachInternetGateway",
     "DetachNetworkInterface",
     "DetachVerifiedAccessTrustProvider",
     "DetachVolume",
@@ -898,6 +898,13 @@ pub struct AssociateVpcCidrBlockResult {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct AttachInternetGatewayRequest {
+    pub dry_run: Option<bool>,
+    pub internet_gateway_id: String,
+    pub vpc_id: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AttachmentEnaSrdSpecification {
     pub ena_srd_enabled: Option<bool>,
     pub ena_srd_udp_specification: Option<AttachmentEnaSrdUdpSpecification>,
@@ -1082,6 +1089,31 @@ pub struct CreateDefaultVpcResult {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateEgressOnlyInternetGatewayRequest {
+    pub client_token: Option<String>,
+    pub dry_run: Option<bool>,
+    pub vpc_id: String,
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateEgressOnlyInternetGatewayResult {
+    pub client_token: Option<String>,
+    pub egress_only_internet_gateway: Option<EgressOnlyInternetGateway>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateInternetGatewayRequest {
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateInternetGatewayResult {
+    pub internet_gateway: Option<InternetGateway>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CreateManagedPrefixListRequest {
     pub dry_run: Option<bool>,
     pub prefix_list_name: String,
@@ -1214,6 +1246,23 @@ pub struct CreditSpecificationRequest {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteEgressOnlyInternetGatewayRequest {
+    pub dry_run: Option<bool>,
+    pub egress_only_internet_gateway_id: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteEgressOnlyInternetGatewayResult {
+    pub return_code: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteInternetGatewayRequest {
+    pub dry_run: Option<bool>,
+    pub internet_gateway_id: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeleteManagedPrefixListRequest {
     pub dry_run: Option<bool>,
     pub prefix_list_id: String,
@@ -1299,6 +1348,21 @@ pub struct DescribeAvailabilityZonesResult {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeEgressOnlyInternetGatewaysRequest {
+    pub dry_run: Option<bool>,
+    pub egress_only_internet_gateway_ids: Option<Vec<String>>,
+    pub max_results: Option<i32>,
+    pub next_token: Option<String>,
+    pub filters: Option<Vec<Filter>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeEgressOnlyInternetGatewaysResult {
+    pub egress_only_internet_gateways: Option<Vec<EgressOnlyInternetGateway>>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DescribeInstancesRequest {
     pub instance_ids: Option<Vec<String>>,
     pub include_managed_resources: Option<bool>,
@@ -1312,6 +1376,21 @@ pub struct DescribeInstancesRequest {
 pub struct DescribeInstancesResult {
     pub next_token: Option<String>,
     pub reservations: Option<Vec<Reservation>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeInternetGatewaysRequest {
+    pub next_token: Option<String>,
+    pub max_results: Option<i32>,
+    pub dry_run: Option<bool>,
+    pub internet_gateway_ids: Option<Vec<String>>,
+    pub filters: Option<Vec<Filter>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeInternetGatewaysResult {
+    pub internet_gateways: Option<Vec<InternetGateway>>,
+    pub next_token: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1550,6 +1629,13 @@ pub struct DescribeVpcsResult {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct DetachInternetGatewayRequest {
+    pub dry_run: Option<bool>,
+    pub internet_gateway_id: String,
+    pub vpc_id: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DisassociateSecurityGroupVpcRequest {
     pub group_id: String,
     pub vpc_id: String,
@@ -1611,6 +1697,13 @@ pub struct EbsInstanceBlockDevice {
     pub volume_owner_id: Option<String>,
     pub operator: Option<OperatorResponse>,
     pub ebs_card_index: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EgressOnlyInternetGateway {
+    pub attachments: Option<Vec<InternetGatewayAttachment>>,
+    pub egress_only_internet_gateway_id: Option<String>,
+    pub tags: Option<Vec<Tag>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -2023,6 +2116,20 @@ pub struct InstanceStateChange {
     pub instance_id: Option<String>,
     pub current_state: Option<InstanceState>,
     pub previous_state: Option<InstanceState>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InternetGateway {
+    pub attachments: Option<Vec<InternetGatewayAttachment>>,
+    pub internet_gateway_id: Option<String>,
+    pub owner_id: Option<String>,
+    pub tags: Option<Vec<Tag>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InternetGatewayAttachment {
+    pub state: Option<String>,
+    pub vpc_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -3064,6 +3171,16 @@ impl AssociateVpcCidrBlockRequest {
     }
 }
 
+impl AttachInternetGatewayRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            internet_gateway_id: rt::query_req(n, "InternetGatewayId", rt::query_scalar)?,
+            vpc_id: rt::query_req(n, "VpcId", rt::query_scalar)?,
+        })
+    }
+}
+
 impl AttributeBooleanValue {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -3204,6 +3321,30 @@ impl CpuOptionsRequest {
 impl CreateDefaultVpcRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
+impl CreateEgressOnlyInternetGatewayRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            client_token: rt::query_opt(n, "ClientToken", rt::query_scalar)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            vpc_id: rt::query_req(n, "VpcId", rt::query_scalar)?,
+            tag_specifications: rt::query_opt(n, "TagSpecification", |n: &QueryNode| {
+                rt::query_list(n, None, TagSpecification::from_query)
+            })?,
+        })
+    }
+}
+
+impl CreateInternetGatewayRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            tag_specifications: rt::query_opt(n, "TagSpecification", |n: &QueryNode| {
+                rt::query_list(n, None, TagSpecification::from_query)
+            })?,
             dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
         })
     }
@@ -3380,6 +3521,28 @@ impl CreditSpecificationRequest {
     }
 }
 
+impl DeleteEgressOnlyInternetGatewayRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            egress_only_internet_gateway_id: rt::query_req(
+                n,
+                "EgressOnlyInternetGatewayId",
+                rt::query_scalar,
+            )?,
+        })
+    }
+}
+
+impl DeleteInternetGatewayRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            internet_gateway_id: rt::query_req(n, "InternetGatewayId", rt::query_scalar)?,
+        })
+    }
+}
+
 impl DeleteManagedPrefixListRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -3482,6 +3645,24 @@ impl DescribeAvailabilityZonesRequest {
     }
 }
 
+impl DescribeEgressOnlyInternetGatewaysRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            egress_only_internet_gateway_ids: rt::query_opt(
+                n,
+                "EgressOnlyInternetGatewayId",
+                |n: &QueryNode| rt::query_list(n, None, rt::query_scalar),
+            )?,
+            max_results: rt::query_opt(n, "MaxResults", rt::query_scalar)?,
+            next_token: rt::query_opt(n, "NextToken", rt::query_scalar)?,
+            filters: rt::query_opt(n, "Filter", |n: &QueryNode| {
+                rt::query_list(n, None, Filter::from_query)
+            })?,
+        })
+    }
+}
+
 impl DescribeInstancesRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -3499,6 +3680,22 @@ impl DescribeInstancesRequest {
             })?,
             next_token: rt::query_opt(n, "NextToken", rt::query_scalar)?,
             max_results: rt::query_opt(n, "MaxResults", rt::query_scalar)?,
+        })
+    }
+}
+
+impl DescribeInternetGatewaysRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            next_token: rt::query_opt(n, "NextToken", rt::query_scalar)?,
+            max_results: rt::query_opt(n, "MaxResults", rt::query_scalar)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            internet_gateway_ids: rt::query_opt(n, "InternetGatewayId", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            filters: rt::query_opt(n, "Filter", |n: &QueryNode| {
+                rt::query_list(n, None, Filter::from_query)
+            })?,
         })
     }
 }
@@ -3736,6 +3933,16 @@ impl DescribeVpcsRequest {
             next_token: rt::query_opt(n, "NextToken", rt::query_scalar)?,
             max_results: rt::query_opt(n, "MaxResults", rt::query_scalar)?,
             dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
+impl DetachInternetGatewayRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            internet_gateway_id: rt::query_req(n, "InternetGatewayId", rt::query_scalar)?,
+            vpc_id: rt::query_req(n, "VpcId", rt::query_scalar)?,
         })
     }
 }
@@ -5165,6 +5372,27 @@ impl CreateDefaultVpcResult {
     }
 }
 
+impl CreateEgressOnlyInternetGatewayResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.client_token {
+            w.field("clientToken", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.egress_only_internet_gateway {
+            w.field("egressOnlyInternetGateway", x, |w: &mut XmlWriter, v| {
+                v.to_xml(w)
+            });
+        }
+    }
+}
+
+impl CreateInternetGatewayResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.internet_gateway {
+            w.field("internetGateway", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+    }
+}
+
 impl CreateManagedPrefixListResult {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.prefix_list {
@@ -5226,6 +5454,14 @@ impl CreateVpcResult {
     }
 }
 
+impl DeleteEgressOnlyInternetGatewayResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.return_code {
+            w.field("returnCode", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
 impl DeleteManagedPrefixListResult {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.prefix_list {
@@ -5281,6 +5517,23 @@ impl DescribeAvailabilityZonesResult {
     }
 }
 
+impl DescribeEgressOnlyInternetGatewaysResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.egress_only_internet_gateways {
+            w.field(
+                "egressOnlyInternetGatewaySet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<EgressOnlyInternetGateway>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.next_token {
+            w.field("nextToken", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
 impl DescribeInstancesResult {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.next_token {
@@ -5294,6 +5547,23 @@ impl DescribeInstancesResult {
                     w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
                 },
             );
+        }
+    }
+}
+
+impl DescribeInternetGatewaysResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.internet_gateways {
+            w.field(
+                "internetGatewaySet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<InternetGateway>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.next_token {
+            w.field("nextToken", x, |w: &mut XmlWriter, v| w.scalar(v));
         }
     }
 }
@@ -5630,6 +5900,30 @@ impl EbsInstanceBlockDevice {
         }
         if let Some(x) = &self.ebs_card_index {
             w.field("ebsCardIndex", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl EgressOnlyInternetGateway {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.attachments {
+            w.field(
+                "attachmentSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<InternetGatewayAttachment>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.egress_only_internet_gateway_id {
+            w.field("egressOnlyInternetGatewayId", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.tags {
+            w.field("tagSet", x, |w: &mut XmlWriter, v: &Vec<Tag>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+            });
         }
     }
 }
@@ -6392,6 +6686,42 @@ impl InstanceStateChange {
         }
         if let Some(x) = &self.previous_state {
             w.field("previousState", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+    }
+}
+
+impl InternetGateway {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.attachments {
+            w.field(
+                "attachmentSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<InternetGatewayAttachment>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.internet_gateway_id {
+            w.field("internetGatewayId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.owner_id {
+            w.field("ownerId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.tags {
+            w.field("tagSet", x, |w: &mut XmlWriter, v: &Vec<Tag>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+            });
+        }
+    }
+}
+
+impl InternetGatewayAttachment {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.state {
+            w.field("state", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.vpc_id {
+            w.field("vpcId", x, |w: &mut XmlWriter, v| w.scalar(v));
         }
     }
 }
@@ -8163,6 +8493,14 @@ pub enum Call<'a> {
     DescribeVpcAttribute(&'a DescribeVpcAttributeRequest),
     ModifyVpcAttribute(&'a ModifyVpcAttributeRequest),
     CreateDefaultVpc(&'a CreateDefaultVpcRequest),
+    CreateInternetGateway(&'a CreateInternetGatewayRequest),
+    AttachInternetGateway(&'a AttachInternetGatewayRequest),
+    DetachInternetGateway(&'a DetachInternetGatewayRequest),
+    DeleteInternetGateway(&'a DeleteInternetGatewayRequest),
+    DescribeInternetGateways(&'a DescribeInternetGatewaysRequest),
+    CreateEgressOnlyInternetGateway(&'a CreateEgressOnlyInternetGatewayRequest),
+    DeleteEgressOnlyInternetGateway(&'a DeleteEgressOnlyInternetGatewayRequest),
+    DescribeEgressOnlyInternetGateways(&'a DescribeEgressOnlyInternetGatewaysRequest),
     CreateSubnet(&'a CreateSubnetRequest),
     DescribeSubnets(&'a DescribeSubnetsRequest),
     DeleteSubnet(&'a DeleteSubnetRequest),
@@ -8232,6 +8570,14 @@ impl Call<'_> {
             Call::DescribeVpcAttribute(_) => "DescribeVpcAttribute",
             Call::ModifyVpcAttribute(_) => "ModifyVpcAttribute",
             Call::CreateDefaultVpc(_) => "CreateDefaultVpc",
+            Call::CreateInternetGateway(_) => "CreateInternetGateway",
+            Call::AttachInternetGateway(_) => "AttachInternetGateway",
+            Call::DetachInternetGateway(_) => "DetachInternetGateway",
+            Call::DeleteInternetGateway(_) => "DeleteInternetGateway",
+            Call::DescribeInternetGateways(_) => "DescribeInternetGateways",
+            Call::CreateEgressOnlyInternetGateway(_) => "CreateEgressOnlyInternetGateway",
+            Call::DeleteEgressOnlyInternetGateway(_) => "DeleteEgressOnlyInternetGateway",
+            Call::DescribeEgressOnlyInternetGateways(_) => "DescribeEgressOnlyInternetGateways",
             Call::CreateSubnet(_) => "CreateSubnet",
             Call::DescribeSubnets(_) => "DescribeSubnets",
             Call::DeleteSubnet(_) => "DeleteSubnet",
@@ -8346,6 +8692,79 @@ pub trait Api {
     ) -> Result<CreateDefaultVpcResult, ApiError> {
         let _ = (ctx, input);
         Err(ApiError::not_implemented("ec2", "CreateDefaultVpc"))
+    }
+    fn create_internet_gateway(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: CreateInternetGatewayRequest,
+    ) -> Result<CreateInternetGatewayResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "CreateInternetGateway"))
+    }
+    fn attach_internet_gateway(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: AttachInternetGatewayRequest,
+    ) -> Result<(), ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "AttachInternetGateway"))
+    }
+    fn detach_internet_gateway(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DetachInternetGatewayRequest,
+    ) -> Result<(), ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "DetachInternetGateway"))
+    }
+    fn delete_internet_gateway(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DeleteInternetGatewayRequest,
+    ) -> Result<(), ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "DeleteInternetGateway"))
+    }
+    fn describe_internet_gateways(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DescribeInternetGatewaysRequest,
+    ) -> Result<DescribeInternetGatewaysResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "DescribeInternetGateways"))
+    }
+    fn create_egress_only_internet_gateway(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: CreateEgressOnlyInternetGatewayRequest,
+    ) -> Result<CreateEgressOnlyInternetGatewayResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "CreateEgressOnlyInternetGateway",
+        ))
+    }
+    fn delete_egress_only_internet_gateway(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DeleteEgressOnlyInternetGatewayRequest,
+    ) -> Result<DeleteEgressOnlyInternetGatewayResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "DeleteEgressOnlyInternetGateway",
+        ))
+    }
+    fn describe_egress_only_internet_gateways(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DescribeEgressOnlyInternetGatewaysRequest,
+    ) -> Result<DescribeEgressOnlyInternetGatewaysResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "DescribeEgressOnlyInternetGateways",
+        ))
     }
     fn create_subnet(
         &self,
@@ -8932,6 +9351,85 @@ fn call<A: Api>(
             api.authorize(ctx, Call::CreateDefaultVpc(&input))?;
             let out = api.create_default_vpc(ctx, input)?;
             rt::ec2_response("CreateDefaultVpc", req.request_id, |w| out.to_xml(w))
+        }
+        "CreateInternetGateway" => {
+            let input = CreateInternetGatewayRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreateInternetGateway(&input))?;
+            let out = api.create_internet_gateway(ctx, input)?;
+            rt::ec2_response("CreateInternetGateway", req.request_id, |w| out.to_xml(w))
+        }
+        "AttachInternetGateway" => {
+            let input = AttachInternetGatewayRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::AttachInternetGateway(&input))?;
+            let out = api.attach_internet_gateway(ctx, input)?;
+            {
+                let () = out;
+                rt::ec2_response("AttachInternetGateway", req.request_id, |w| {
+                    w.field("return", &true, |w: &mut XmlWriter, v| w.scalar(v))
+                })
+            }
+        }
+        "DetachInternetGateway" => {
+            let input = DetachInternetGatewayRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DetachInternetGateway(&input))?;
+            let out = api.detach_internet_gateway(ctx, input)?;
+            {
+                let () = out;
+                rt::ec2_response("DetachInternetGateway", req.request_id, |w| {
+                    w.field("return", &true, |w: &mut XmlWriter, v| w.scalar(v))
+                })
+            }
+        }
+        "DeleteInternetGateway" => {
+            let input = DeleteInternetGatewayRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeleteInternetGateway(&input))?;
+            let out = api.delete_internet_gateway(ctx, input)?;
+            {
+                let () = out;
+                rt::ec2_response("DeleteInternetGateway", req.request_id, |w| {
+                    w.field("return", &true, |w: &mut XmlWriter, v| w.scalar(v))
+                })
+            }
+        }
+        "DescribeInternetGateways" => {
+            let input = DescribeInternetGatewaysRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeInternetGateways(&input))?;
+            let out = api.describe_internet_gateways(ctx, input)?;
+            rt::ec2_response("DescribeInternetGateways", req.request_id, |w| {
+                out.to_xml(w)
+            })
+        }
+        "CreateEgressOnlyInternetGateway" => {
+            let input = CreateEgressOnlyInternetGatewayRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreateEgressOnlyInternetGateway(&input))?;
+            let out = api.create_egress_only_internet_gateway(ctx, input)?;
+            rt::ec2_response("CreateEgressOnlyInternetGateway", req.request_id, |w| {
+                out.to_xml(w)
+            })
+        }
+        "DeleteEgressOnlyInternetGateway" => {
+            let input = DeleteEgressOnlyInternetGatewayRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeleteEgressOnlyInternetGateway(&input))?;
+            let out = api.delete_egress_only_internet_gateway(ctx, input)?;
+            rt::ec2_response("DeleteEgressOnlyInternetGateway", req.request_id, |w| {
+                out.to_xml(w)
+            })
+        }
+        "DescribeEgressOnlyInternetGateways" => {
+            let input = DescribeEgressOnlyInternetGatewaysRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeEgressOnlyInternetGateways(&input))?;
+            let out = api.describe_egress_only_internet_gateways(ctx, input)?;
+            rt::ec2_response("DescribeEgressOnlyInternetGateways", req.request_id, |w| {
+                out.to_xml(w)
+            })
         }
         "CreateSubnet" => {
             let input = CreateSubnetRequest::from_query(req.params)
