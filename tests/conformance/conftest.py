@@ -59,3 +59,25 @@ def aws(server, strict):
 
     yield make
     assert strict.findings == [], "strict model check:\n" + "\n".join(strict.findings)
+
+
+@pytest.fixture
+def client_for(server, strict):
+    """`client_for("ec2", credentials)` → a boto3 client signing with issued credentials (an
+    access key and secret, and a session token when there is one), strictly checked."""
+    config = botocore.config.Config(retries={"max_attempts": 1, "mode": "standard"})
+
+    def make(service, creds):
+        client = boto3.client(
+            service,
+            endpoint_url=server.url,
+            region_name="us-east-1",
+            aws_access_key_id=creds["AccessKeyId"],
+            aws_secret_access_key=creds["SecretAccessKey"],
+            aws_session_token=creds.get("SessionToken"),
+            config=config,
+        )
+        client.meta.events.register("after-call", strict.hook)
+        return client
+
+    return make

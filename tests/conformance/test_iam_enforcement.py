@@ -27,21 +27,6 @@ def arn(account, kind, id_):
     return f"arn:aws:ec2:us-east-1:{account}:{kind}/{id_}"
 
 
-@pytest.fixture
-def client_for(server, strict):
-    """`client_for("ec2", credentials)` → a boto3 client signing with issued credentials."""
-
-    def make(service, creds):
-        c = boto3.client(
-            service, endpoint_url=server.url, region_name="us-east-1",
-            aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
-            aws_session_token=creds.get("SessionToken"), config=CONFIG)
-        c.meta.events.register("after-call", strict.hook)
-        return c
-
-    return make
-
-
 def user_with_keys(iam, name, policy=None):
     iam.create_user(UserName=name)
     if policy is not None:

@@ -5,14 +5,10 @@ and GetAccountAuthorizationDetails."""
 
 import json
 
-import boto3
-import botocore.config
-import pytest
 
 from helpers import aws_error
 
 A = "111111111111"
-CONFIG = botocore.config.Config(retries={"max_attempts": 1, "mode": "standard"})
 ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
 EC2_READ = "arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess"
 
@@ -29,18 +25,6 @@ def allow(actions, resource="*", condition=None):
     return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
 
 
-@pytest.fixture
-def as_keys(server, strict):
-    def make(service, creds):
-        c = boto3.client(
-            service, endpoint_url=server.url, region_name="us-east-1",
-            aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
-            aws_session_token=creds.get("SessionToken"), config=CONFIG)
-        c.meta.events.register("after-call", strict.hook)
-        return c
-    return make
-
-
 def user_keys(iam, name, policy=None):
     iam.create_user(UserName=name)
     if policy:
@@ -51,7 +35,7 @@ def user_keys(iam, name, policy=None):
 # ---------------------------------------------------------------- permissions boundaries
 
 
-def test_a_boundary_caps_what_the_role_policies_grant(aws, as_keys):
+def test_a_boundary_caps_what_the_role_policies_grant(aws, client_for):
     iam = aws("iam")
     iam.create_role(RoleName="capped", AssumeRolePolicyDocument=trust(), PermissionsBoundary=EC2_READ)
     iam.attach_role_policy(RoleName="capped", PolicyArn=ADMIN)
@@ -59,8 +43,8 @@ def test_a_boundary_caps_what_the_role_policies_grant(aws, as_keys):
     assert role["PermissionsBoundary"] == {"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": EC2_READ}
 
     ops = user_keys(iam, "ops", allow("sts:AssumeRole"))
-    creds = as_keys("sts", ops).assume_role(RoleArn=role["Arn"], RoleSessionName="capped")["Credentials"]
-    ec2 = as_keys("ec2", creds)
+    creds = client_for("sts", ops).assume_role(RoleArn=role["Arn"], RoleSessionName="capped")["Credentials"]
+    ec2 = client_for("ec2", creds)
     ec2.describe_vpcs()  # within the boundary and granted
     with aws_error("UnauthorizedOperation", 403) as e:
         ec2.create_vpc(CidrBlock="10.9.0.0/16")
@@ -112,13 +96,13 @@ def test_a_boundary_must_be_an_attachable_policy(aws):
         iam.put_user_permissions_boundary(UserName="u", PermissionsBoundary=other["Policy"]["Arn"])
 
 
-def test_delegated_role_creation_requires_the_boundary(aws, as_keys):
+def test_delegated_role_creation_requires_the_boundary(aws, client_for):
     """The standard delegation guard: iam:CreateRole only with a given boundary."""
     iam = aws("iam")
     bound = iam.create_policy(PolicyName="bound", PolicyDocument=allow("ec2:Describe*"))["Policy"]["Arn"]
     creator = user_keys(iam, "creator", allow(
         "iam:CreateRole", condition={"StringEquals": {"iam:PermissionsBoundary": bound}}))
-    mine = as_keys("iam", creator)
+    mine = client_for("iam", creator)
     with aws_error("AccessDenied", 403) as e:
         mine.create_role(RoleName="free", AssumeRolePolicyDocument=trust())
     assert f"arn:aws:iam::{A}:role/free" in e.value.response["Error"]["Message"]
@@ -168,18 +152,18 @@ def test_instance_profiles_hold_one_role(aws):
         iam.get_instance_profile(InstanceProfileName="web")
 
 
-def test_putting_a_role_in_a_profile_passes_it(aws, as_keys):
+def test_putting_a_role_in_a_profile_passes_it(aws, client_for):
     iam = aws("iam")
     iam.create_role(RoleName="web", AssumeRolePolicyDocument=trust())
     iam.create_instance_profile(InstanceProfileName="web")
     builder = user_keys(iam, "builder", allow("iam:AddRoleToInstanceProfile"))
     with aws_error("AccessDenied", 403) as e:
-        as_keys("iam", builder).add_role_to_instance_profile(InstanceProfileName="web", RoleName="web")
+        client_for("iam", builder).add_role_to_instance_profile(InstanceProfileName="web", RoleName="web")
     assert "iam:PassRole" in e.value.response["Error"]["Message"]
     iam.put_user_policy(UserName="builder", PolicyName="pass", PolicyDocument=allow(
         "iam:PassRole", f"arn:aws:iam::{A}:role/web",
         {"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}}))
-    as_keys("iam", builder).add_role_to_instance_profile(InstanceProfileName="web", RoleName="web")
+    client_for("iam", builder).add_role_to_instance_profile(InstanceProfileName="web", RoleName="web")
 
 
 # ---------------------------------------------------------------- users, groups, listings

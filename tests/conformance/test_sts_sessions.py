@@ -4,14 +4,11 @@ kept through chaining), GetSessionToken for IAM users, and GetAccessKeyInfo."""
 
 import json
 
-import boto3
-import botocore.config
 import pytest
 
 from helpers import aws_error
 
 A = "111111111111"
-CONFIG = botocore.config.Config(retries={"max_attempts": 1, "mode": "standard"})
 
 
 def doc(*statements):
@@ -23,18 +20,6 @@ def trust(*actions, principal=f"arn:aws:iam::{A}:root"):
 
 
 @pytest.fixture
-def as_keys(server, strict):
-    def make(service, creds):
-        c = boto3.client(
-            service, endpoint_url=server.url, region_name="us-east-1",
-            aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
-            aws_session_token=creds.get("SessionToken"), config=CONFIG)
-        c.meta.events.register("after-call", strict.hook)
-        return c
-    return make
-
-
-@pytest.fixture
 def ops(aws):
     """An admin IAM user of account A, and A's IAM client."""
     iam = aws("iam")
@@ -43,7 +28,7 @@ def ops(aws):
     return iam, iam.create_access_key(UserName="ops")["AccessKey"]
 
 
-def test_session_tags_need_tag_session_and_become_principal_tags(ops, as_keys):
+def test_session_tags_need_tag_session_and_become_principal_tags(ops, client_for):
     iam, keys = ops
     # Describe only when the session carries team=web.
     by_team = doc({"Effect": "Allow", "Action": "ec2:DescribeVpcs", "Resource": "*",
@@ -53,7 +38,7 @@ def test_session_tags_need_tag_session_and_become_principal_tags(ops, as_keys):
                              Tags=[{"Key": "team", "Value": "db"}])["Role"]["Arn"]
     for role in ("plain", "tagged"):
         iam.put_role_policy(RoleName=role, PolicyName="p", PolicyDocument=by_team)
-    sts = as_keys("sts", keys)
+    sts = client_for("sts", keys)
 
     with aws_error("AccessDenied", 403) as e:
         sts.assume_role(RoleArn=plain, RoleSessionName="web", Tags=[{"Key": "team", "Value": "web"}])
@@ -62,10 +47,10 @@ def test_session_tags_need_tag_session_and_become_principal_tags(ops, as_keys):
     # The role's own tag says db: without session tags the condition fails.
     untagged = sts.assume_role(RoleArn=tagged, RoleSessionName="none")["Credentials"]
     with aws_error("UnauthorizedOperation", 403):
-        as_keys("ec2", untagged).describe_vpcs()
+        client_for("ec2", untagged).describe_vpcs()
     # A session tag overrides the role's tag of the same key.
     web = sts.assume_role(RoleArn=tagged, RoleSessionName="web", Tags=[{"Key": "team", "Value": "web"}])["Credentials"]
-    as_keys("ec2", web).describe_vpcs()
+    client_for("ec2", web).describe_vpcs()
 
     with aws_error("InvalidParameterValue", 400):
         sts.assume_role(RoleArn=tagged, RoleSessionName="dup",
@@ -75,7 +60,7 @@ def test_session_tags_need_tag_session_and_become_principal_tags(ops, as_keys):
                         TransitiveTagKeys=["missing"])
 
 
-def test_transitive_tags_follow_role_chaining(ops, as_keys):
+def test_transitive_tags_follow_role_chaining(ops, client_for):
     iam, keys = ops
     first = iam.create_role(RoleName="first", AssumeRolePolicyDocument=trust("sts:AssumeRole", "sts:TagSession"))
     iam.put_role_policy(RoleName="first", PolicyName="chain", PolicyDocument=doc(
@@ -85,19 +70,19 @@ def test_transitive_tags_follow_role_chaining(ops, as_keys):
     iam.put_role_policy(RoleName="second", PolicyName="p", PolicyDocument=doc(
         {"Effect": "Allow", "Action": "ec2:DescribeVpcs", "Resource": "*",
          "Condition": {"StringEquals": {"aws:PrincipalTag/project": "blue"}}}))
-    s1 = as_keys("sts", keys).assume_role(
+    s1 = client_for("sts", keys).assume_role(
         RoleArn=first["Role"]["Arn"], RoleSessionName="one",
         Tags=[{"Key": "project", "Value": "blue"}, {"Key": "scratch", "Value": "x"}],
         TransitiveTagKeys=["project"])["Credentials"]
-    s2 = as_keys("sts", s1).assume_role(RoleArn=second, RoleSessionName="two")["Credentials"]
-    as_keys("ec2", s2).describe_vpcs()  # project=blue came along
+    s2 = client_for("sts", s1).assume_role(RoleArn=second, RoleSessionName="two")["Credentials"]
+    client_for("ec2", s2).describe_vpcs()  # project=blue came along
     # A transitive tag cannot be overridden further down the chain.
     with aws_error("InvalidParameterValue", 400):
-        as_keys("sts", s1).assume_role(RoleArn=second, RoleSessionName="two",
+        client_for("sts", s1).assume_role(RoleArn=second, RoleSessionName="two",
                                        Tags=[{"Key": "project", "Value": "red"}])
 
 
-def test_source_identity_is_set_once_and_kept(ops, as_keys):
+def test_source_identity_is_set_once_and_kept(ops, client_for):
     iam, keys = ops
     open_role = iam.create_role(RoleName="open", AssumeRolePolicyDocument=trust("sts:AssumeRole"))["Role"]["Arn"]
     audited = iam.create_role(RoleName="audited", AssumeRolePolicyDocument=trust(
@@ -106,55 +91,55 @@ def test_source_identity_is_set_once_and_kept(ops, as_keys):
         {"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:SetSourceIdentity"], "Resource": "*"},
         {"Effect": "Allow", "Action": "ec2:DescribeVpcs", "Resource": "*",
          "Condition": {"StringEquals": {"aws:SourceIdentity": "alice"}}}))
-    sts = as_keys("sts", keys)
+    sts = client_for("sts", keys)
     with aws_error("AccessDenied", 403) as e:
         sts.assume_role(RoleArn=open_role, RoleSessionName="aa", SourceIdentity="alice")
     assert "sts:SetSourceIdentity" in e.value.response["Error"]["Message"]
 
     answer = sts.assume_role(RoleArn=audited, RoleSessionName="alice", SourceIdentity="alice")
     assert answer["SourceIdentity"] == "alice"
-    as_keys("ec2", answer["Credentials"]).describe_vpcs()
+    client_for("ec2", answer["Credentials"]).describe_vpcs()
 
     # Chained: the identity is carried, and cannot be changed.
     iam.update_assume_role_policy(RoleName="audited", PolicyDocument=doc(
         {"Effect": "Allow", "Principal": {"AWS": [f"arn:aws:iam::{A}:root", audited]},
          "Action": ["sts:AssumeRole", "sts:SetSourceIdentity"]}))
-    chained = as_keys("sts", answer["Credentials"])
+    chained = client_for("sts", answer["Credentials"])
     again = chained.assume_role(RoleArn=audited, RoleSessionName="again")
     assert again["SourceIdentity"] == "alice"
     with aws_error("InvalidParameterValue", 400):
         chained.assume_role(RoleArn=audited, RoleSessionName="again", SourceIdentity="bob")
 
 
-def test_get_session_token_speaks_for_the_user(ops, as_keys, aws):
+def test_get_session_token_speaks_for_the_user(ops, client_for, aws):
     iam, keys = ops
-    token = as_keys("sts", keys).get_session_token(DurationSeconds=900)["Credentials"]
+    token = client_for("sts", keys).get_session_token(DurationSeconds=900)["Credentials"]
     assert token["AccessKeyId"].startswith("ASIA") and token["SessionToken"]
-    me = as_keys("sts", token).get_caller_identity()
+    me = client_for("sts", token).get_caller_identity()
     assert me["Arn"] == f"arn:aws:iam::{A}:user/ops"
-    as_keys("ec2", token).describe_vpcs()  # the user's own permissions
+    client_for("ec2", token).describe_vpcs()  # the user's own permissions
     with aws_error("InvalidClientTokenId", 403):
-        as_keys("iam", token).list_users()
+        client_for("iam", token).list_users()
     with aws_error("AccessDenied", 403):
-        as_keys("sts", token).get_session_token()
+        client_for("sts", token).get_session_token()
     with aws_error("ValidationError", 400):
-        as_keys("sts", keys).get_session_token(DurationSeconds=129601)
+        client_for("sts", keys).get_session_token(DurationSeconds=129601)
     # A role session cannot call it.
     role = iam.create_role(RoleName="r", AssumeRolePolicyDocument=trust("sts:AssumeRole"))["Role"]["Arn"]
     iam.attach_role_policy(RoleName="r", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
-    session = as_keys("sts", keys).assume_role(RoleArn=role, RoleSessionName="s1")["Credentials"]
+    session = client_for("sts", keys).assume_role(RoleArn=role, RoleSessionName="s1")["Credentials"]
     with aws_error("AccessDenied", 403):
-        as_keys("sts", session).get_session_token()
+        client_for("sts", session).get_session_token()
     # Roots here hold no secret to derive a session from.
     with aws_error("AccessDenied", 403):
         aws("sts").get_session_token()
 
 
-def test_get_access_key_info(ops, as_keys, aws):
+def test_get_access_key_info(ops, client_for, aws):
     iam, keys = ops
     sts = aws("sts", "222222222222")
     assert sts.get_access_key_info(AccessKeyId=keys["AccessKeyId"])["Account"] == A
-    token = as_keys("sts", keys).get_session_token()["Credentials"]
+    token = client_for("sts", keys).get_session_token()["Credentials"]
     assert sts.get_access_key_info(AccessKeyId=token["AccessKeyId"])["Account"] == A
     with aws_error("InvalidParameterValue", 400):
         sts.get_access_key_info(AccessKeyId="AKIAABCDEFABCDEFABCD")

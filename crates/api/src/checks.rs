@@ -162,6 +162,24 @@ impl Resources<'_> {
         checks
     }
 
+    /// Tagging existing resources: each resource, with the tags as request tags.
+    fn tagging<'t>(
+        &self,
+        action: &str,
+        resources: &[String],
+        tags: impl Iterator<Item = &'t wire::ec2::Tag>,
+    ) -> Vec<Check> {
+        let keys = request_tag_keys(tags.map(ec2_tag));
+        resources
+            .iter()
+            .map(|id| {
+                let mut check = self.existing(action, id);
+                check.keys.extend(keys.iter().cloned());
+                check
+            })
+            .collect()
+    }
+
     /// Tags given at creation (`TagSpecifications`): the created resource's check carries
     /// them as `aws:RequestTag/…` and `aws:TagKeys`, and tagging it is `ec2:CreateTags` on it
     /// with `ec2:CreateAction` naming the creating operation, as AWS authorizes it.
@@ -301,29 +319,8 @@ impl Resources<'_> {
                 .iter()
                 .map(|id| self.existing(a, id))
                 .collect(),
-            Ec2::CreateTags(i) => {
-                let keys = request_tag_keys(i.tags.iter().map(ec2_tag));
-                i.resources
-                    .iter()
-                    .map(|id| {
-                        let mut check = self.existing(a, id);
-                        check.keys.extend(keys.iter().cloned());
-                        check
-                    })
-                    .collect()
-            }
-            Ec2::DeleteTags(i) => {
-                let tags = i.tags.iter().flatten();
-                let keys = request_tag_keys(tags.map(ec2_tag));
-                i.resources
-                    .iter()
-                    .map(|id| {
-                        let mut check = self.existing(a, id);
-                        check.keys.extend(keys.iter().cloned());
-                        check
-                    })
-                    .collect()
-            }
+            Ec2::CreateTags(i) => self.tagging(a, &i.resources, i.tags.iter()),
+            Ec2::DeleteTags(i) => self.tagging(a, &i.resources, i.tags.iter().flatten()),
             Ec2::CreateInternetGateway(_) => vec![self.created(a, "internet-gateway")],
             Ec2::AttachInternetGateway(i) => vec![
                 self.existing(a, &i.internet_gateway_id),

@@ -32,7 +32,48 @@ struct Simulation {
     context: Context,
 }
 
+/// The policies of a simulation: identity, boundary, SCP levels, resource policy.
+type Parts = (
+    Vec<Source>,
+    Option<Source>,
+    Vec<Vec<Document>>,
+    Option<Source>,
+);
+
 impl Simulation {
+    fn new(
+        ctx: &Ctx,
+        caller_arn: String,
+        (identity, boundary, scps, resource_policy): Parts,
+        resource_owner: Option<String>,
+        context: Context,
+    ) -> Result<Simulation, ApiError> {
+        Ok(Simulation {
+            caller_kind: caller_kind(&caller_arn)?,
+            caller_account: account_of_arn(&caller_arn)
+                .unwrap_or(&ctx.account)
+                .to_string(),
+            caller_arn,
+            identity,
+            boundary,
+            scps,
+            resource_policy,
+            resource_owner,
+            context,
+        })
+    }
+
+    /// The simulation's answer: a page of results, one per action.
+    fn answer(
+        &self,
+        actions: &[String],
+        resources: &[String],
+        max_items: Option<i32>,
+        marker: Option<&str>,
+    ) -> Result<w::SimulatePolicyResponse, ApiError> {
+        respond(run(self, actions, resources)?, max_items, marker)
+    }
+
     /// A condition key as the policies spell it (the evaluator compares keys in lower case).
     fn spelling(&self, lowercase: &str) -> String {
         let sources = self
@@ -430,25 +471,14 @@ pub(super) fn simulate_principal_policy(
         }
         None => source_arn.clone(),
     };
-    let sim = Simulation {
-        caller_kind: caller_kind(&caller_arn)?,
-        caller_account: account_of_arn(&caller_arn)
-            .unwrap_or(&ctx.account)
-            .to_string(),
-        caller_arn,
-        identity,
-        boundary,
-        scps,
-        resource_policy,
-        resource_owner: input.resource_owner,
-        context: context_of(input.context_entries)?,
-    };
-    let results = run(
-        &sim,
+    let context = context_of(input.context_entries)?;
+    let parts = (identity, boundary, scps, resource_policy);
+    Simulation::new(ctx, caller_arn, parts, input.resource_owner, context)?.answer(
         &input.action_names,
         &input.resource_arns.unwrap_or_default(),
-    )?;
-    respond(results, input.max_items, input.marker.as_deref())
+        input.max_items,
+        input.marker.as_deref(),
+    )
 }
 
 pub(super) fn simulate_custom_policy(
@@ -474,23 +504,12 @@ pub(super) fn simulate_custom_policy(
     let caller_arn = input
         .caller_arn
         .unwrap_or_else(|| format!("arn:aws:iam::{}:user/simulated", ctx.account));
-    let sim = Simulation {
-        caller_kind: caller_kind(&caller_arn)?,
-        caller_account: account_of_arn(&caller_arn)
-            .unwrap_or(&ctx.account)
-            .to_string(),
-        caller_arn,
-        identity,
-        boundary,
-        scps: Vec::new(),
-        resource_policy,
-        resource_owner: input.resource_owner,
-        context: context_of(input.context_entries)?,
-    };
-    let results = run(
-        &sim,
+    let context = context_of(input.context_entries)?;
+    let parts = (identity, boundary, Vec::new(), resource_policy);
+    Simulation::new(ctx, caller_arn, parts, input.resource_owner, context)?.answer(
         &input.action_names,
         &input.resource_arns.unwrap_or_default(),
-    )?;
-    respond(results, input.max_items, input.marker.as_deref())
+        input.max_items,
+        input.marker.as_deref(),
+    )
 }
