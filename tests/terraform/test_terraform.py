@@ -271,6 +271,14 @@ def test_basic_apply_plan_destroy(terraform_bin, provider_mirror, server, ec2, t
         EgressOnlyInternetGatewayIds=[out["eigw_id"]])["EgressOnlyInternetGateways"]
     assert eigw["Attachments"] == [{"State": "attached", "VpcId": vpc_id}]
 
+    # --- Route table: a route to the gateway, subnet a associated ---
+    [rtb] = ec2.describe_route_tables(RouteTableIds=[out["public_rtb_id"]])["RouteTables"]
+    assert [(r.get("DestinationCidrBlock"), r.get("GatewayId"), r["State"]) for r in rtb["Routes"]] == [
+        ("10.20.0.0/16", "local", "active"), ("0.0.0.0/0", out["igw_id"], "active")]
+    assert [(a["SubnetId"], a["RouteTableAssociationId"]) for a in rtb["Associations"]] == [
+        (sub_a, out["public_assoc_id"])]
+    assert tags_of(rtb) == {"Name": "ramparts-tf-public"}
+
     # --- Subnets ---
     subnets = {s["SubnetId"]: s for s in ec2.describe_subnets(SubnetIds=[sub_a, sub_b])["Subnets"]}
     assert set(subnets) == {sub_a, sub_b}
@@ -410,6 +418,7 @@ def test_basic_apply_plan_destroy(terraform_bin, provider_mirror, server, ec2, t
 
     not_found(ec2.describe_vpcs, "InvalidVpcID.NotFound", VpcIds=[vpc_id])
     not_found(ec2.describe_internet_gateways, "InvalidInternetGatewayID.NotFound", InternetGatewayIds=[out["igw_id"]])
+    not_found(ec2.describe_route_tables, "InvalidRouteTableID.NotFound", RouteTableIds=[out["public_rtb_id"]])
     not_found(ec2.describe_subnets, "InvalidSubnetID.NotFound", SubnetIds=[sub_a])
     not_found(ec2.describe_subnets, "InvalidSubnetID.NotFound", SubnetIds=[sub_b])
     not_found(ec2.describe_security_groups, "InvalidGroup.NotFound", GroupIds=[web])

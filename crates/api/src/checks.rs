@@ -193,6 +193,7 @@ impl Resources<'_> {
             Ec2::CreateManagedPrefixList(i) => &i.tag_specifications,
             Ec2::CreateVpcPeeringConnection(i) => &i.tag_specifications,
             Ec2::CreateInternetGateway(i) => &i.tag_specifications,
+            Ec2::CreateRouteTable(i) => &i.tag_specifications,
             Ec2::CreateEgressOnlyInternetGateway(i) => &i.tag_specifications,
             Ec2::AuthorizeSecurityGroupIngress(i) => &i.tag_specifications,
             Ec2::AuthorizeSecurityGroupEgress(i) => &i.tag_specifications,
@@ -321,6 +322,21 @@ impl Resources<'_> {
                 .collect(),
             Ec2::CreateTags(i) => self.tagging(a, &i.resources, i.tags.iter()),
             Ec2::DeleteTags(i) => self.tagging(a, &i.resources, i.tags.iter().flatten()),
+            Ec2::CreateRouteTable(i) => {
+                vec![self.created(a, "route-table"), self.existing(a, &i.vpc_id)]
+            }
+            Ec2::DeleteRouteTable(i) => vec![self.existing(a, &i.route_table_id)],
+            Ec2::CreateRoute(i) => vec![self.existing(a, &i.route_table_id)],
+            Ec2::ReplaceRoute(i) => vec![self.existing(a, &i.route_table_id)],
+            Ec2::DeleteRoute(i) => vec![self.existing(a, &i.route_table_id)],
+            Ec2::AssociateRouteTable(i) => {
+                let mut out = vec![self.existing(a, &i.route_table_id)];
+                if let Some(subnet) = &i.subnet_id {
+                    out.push(self.existing(a, subnet));
+                }
+                out
+            }
+            Ec2::ReplaceRouteTableAssociation(i) => vec![self.existing(a, &i.route_table_id)],
             Ec2::CreateInternetGateway(_) => vec![self.created(a, "internet-gateway")],
             Ec2::AttachInternetGateway(i) => vec![
                 self.existing(a, &i.internet_gateway_id),

@@ -20,6 +20,7 @@ pub mod org;
 pub mod org_policies;
 pub mod ram;
 pub mod regions;
+pub mod routes;
 pub mod rules;
 pub mod sts;
 pub mod visibility;
@@ -282,6 +283,7 @@ pub enum Command {
         peering_id: String,
     },
     Gateway(gateways::GatewayCommand),
+    Route(routes::RouteCommand),
     Org(OrgCommand),
     Iam(IamCommand),
     Ram(RamCommand),
@@ -544,6 +546,7 @@ impl Cloud {
                 self.delete_peering(&caller, at, peering_id)
             }
             Command::Gateway(command) => self.gateway_execute(&caller, ids, command),
+            Command::Route(command) => self.route_execute(&caller, ids, command),
             Command::Org(command) => self.org_execute(&env.account, ids, at, command),
             Command::Iam(command) => self.iam_execute(&env.account, ids, at, command),
             Command::Ram(command) => self.ram_execute(&env.account, &env.region, ids, at, command),

@@ -289,8 +289,14 @@ pub struct RouteTable {
     pub owner: AccountId,
     pub region: Region,
     pub vpc_id: String,
+    /// The VPC's main association when this is its main table; empty otherwise.
     pub main_association_id: String,
     pub tags: Vec<Tag>,
+    /// Routes besides the VPC's local ones (which follow its blocks and are not stored).
+    #[serde(default)]
+    pub routes: Vec<crate::routes::Route>,
+    #[serde(default)]
+    pub associations: Vec<crate::routes::SubnetAssociation>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -211,6 +211,9 @@ impl Cloud {
             )));
         }
         let (owner, region) = (s.owner.clone(), s.region.clone());
+        for t in self.route_tables.values_mut() {
+            t.associations.retain(|a| a.subnet_id != id);
+        }
         self.subnets.remove(id);
         self.scope_mut(&owner, &region).subnets.remove(id);
         Ok(Outcome::Done)

@@ -73,15 +73,72 @@ impl Listed for Vpc {
 
 impl Filterable for RouteTable {
     fn filter_values(&self, name: &str) -> Option<Vec<String>> {
+        use crate::routes::Target;
+        let targets = |pick: fn(&Target) -> Option<&String>| -> Vec<String> {
+            self.routes
+                .iter()
+                .filter_map(|r| pick(&r.target).cloned())
+                .collect()
+        };
+        let main = !self.main_association_id.is_empty();
         Some(match name {
             "route-table-id" => vec![self.id.clone()],
             "vpc-id" => vec![self.vpc_id.clone()],
             "owner-id" => vec![self.owner.clone()],
-            "association.main" => vec!["true".into()],
-            "association.route-table-association-id" => vec![self.main_association_id.clone()],
-            "association.route-table-id" => vec![self.id.clone()],
-            "association.subnet-id" | "association.gateway-id" => vec![],
-            "route.destination-cidr-block" => vec![],
+            "association.main" => vec![main.to_string()],
+            "association.route-table-association-id" => main
+                .then(|| self.main_association_id.clone())
+                .into_iter()
+                .chain(self.associations.iter().map(|a| a.id.clone()))
+                .collect(),
+            "association.route-table-id" => {
+                if main || !self.associations.is_empty() {
+                    vec![self.id.clone()]
+                } else {
+                    vec![]
+                }
+            }
+            "association.subnet-id" => self
+                .associations
+                .iter()
+                .map(|a| a.subnet_id.clone())
+                .collect(),
+            "association.gateway-id" => vec![],
+            "route.destination-cidr-block" => self
+                .routes
+                .iter()
+                .filter(|r| matches!(r.destination, ipnet::IpNet::V4(_)))
+                .map(|r| r.destination.to_string())
+                .collect(),
+            "route.destination-ipv6-cidr-block" => self
+                .routes
+                .iter()
+                .filter(|r| matches!(r.destination, ipnet::IpNet::V6(_)))
+                .map(|r| r.destination.to_string())
+                .collect(),
+            "route.gateway-id" => targets(|t| match t {
+                Target::Gateway(id) => Some(id),
+                _ => None,
+            }),
+            "route.egress-only-internet-gateway-id" => targets(|t| match t {
+                Target::EgressOnly(id) => Some(id),
+                _ => None,
+            }),
+            "route.vpc-peering-connection-id" => targets(|t| match t {
+                Target::Peering(id) => Some(id),
+                _ => None,
+            }),
+            "route.network-interface-id" => targets(|t| match t {
+                Target::Interface(id) => Some(id),
+                _ => None,
+            }),
+            "route.origin" => {
+                let mut v = vec!["CreateRouteTable".to_string()];
+                if !self.routes.is_empty() {
+                    v.push("CreateRoute".into());
+                }
+                v
+            }
             _ => return None,
         })
     }
@@ -100,6 +157,12 @@ pub const ROUTE_TABLE_FILTERS: &[&str] = &[
     "association.subnet-id",
     "association.gateway-id",
     "route.destination-cidr-block",
+    "route.destination-ipv6-cidr-block",
+    "route.gateway-id",
+    "route.egress-only-internet-gateway-id",
+    "route.vpc-peering-connection-id",
+    "route.network-interface-id",
+    "route.origin",
 ];
 
 impl Filterable for NetworkAcl {
@@ -175,8 +238,15 @@ impl Cloud {
                 ipv6: None,
             });
         }
-        // A default VPC comes with its internet gateway attached.
+        // A default VPC comes with its internet gateway attached, and a route to it.
         let gateway = ids.id("igw");
+        let main = self.vpcs[&vpc_id].main_route_table_id.clone();
+        if let Some(t) = self.route_tables.get_mut(&main) {
+            t.routes.push(crate::routes::Route {
+                destination: "0.0.0.0/0".parse().expect("constant CIDR"),
+                target: crate::routes::Target::Gateway(gateway.clone()),
+            });
+        }
         self.internet_gateways.insert(
             gateway.clone(),
             crate::gateways::InternetGateway {
@@ -276,6 +346,8 @@ impl Cloud {
                 vpc_id: vpc_id.clone(),
                 main_association_id: ids.id("rtbassoc"),
                 tags: vec![],
+                routes: Vec::new(),
+                associations: Vec::new(),
             },
         );
         self.network_acls.insert(
@@ -322,7 +394,17 @@ impl Cloud {
         let has_interfaces = self.interfaces.values().any(|e| e.vpc_id == vpc.id);
         let has_associations = self.group_vpcs.iter().any(|(_, v)| *v == vpc.id);
         let has_gateways = self.vpc_has_gateways(&vpc.id);
-        if has_subnets || has_groups || has_interfaces || has_associations || has_gateways {
+        let has_tables = self
+            .route_tables
+            .values()
+            .any(|t| t.vpc_id == vpc.id && t.id != vpc.main_route_table_id);
+        if has_subnets
+            || has_groups
+            || has_interfaces
+            || has_associations
+            || has_gateways
+            || has_tables
+        {
             return Err(Error::dependency(format!(
                 "The vpc '{id}' has dependencies and cannot be deleted."
             )));

@@ -53,6 +53,22 @@ resource "aws_egress_only_internet_gateway" "main" {
   tags   = { Name = "ramparts-tf-eigw" }
 }
 
+resource "aws_route_table" "public" {
+  vpc_id = aws_vpc.main.id
+  tags   = { Name = "ramparts-tf-public" }
+}
+
+resource "aws_route" "internet" {
+  route_table_id         = aws_route_table.public.id
+  destination_cidr_block = "0.0.0.0/0"
+  gateway_id             = aws_internet_gateway.main.id
+}
+
+resource "aws_route_table_association" "a" {
+  subnet_id      = aws_subnet.a.id
+  route_table_id = aws_route_table.public.id
+}
+
 resource "aws_subnet" "a" {
   vpc_id            = aws_vpc.main.id
   cidr_block        = "10.20.1.0/24"
@@ -185,6 +201,14 @@ output "igw_id" {
 
 output "igw_arn" {
   value = aws_internet_gateway.main.arn
+}
+
+output "public_rtb_id" {
+  value = aws_route_table.public.id
+}
+
+output "public_assoc_id" {
+  value = aws_route_table_association.a.id
 }
 
 output "eigw_id" {

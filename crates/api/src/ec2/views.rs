@@ -296,27 +296,83 @@ pub fn reservation_out(c: &Cloud, instances: &[&Instance]) -> w::Reservation {
 }
 
 pub fn route_table_out(c: &Cloud, r: &RouteTable) -> w::RouteTable {
-    let cidr = c.vpcs.get(&r.vpc_id).map(|v| v.cidr.to_string());
-    w::RouteTable {
-        associations: Some(vec![w::RouteTableAssociation {
+    use cloud::routes::Target;
+    let associated = || {
+        Some(w::RouteTableAssociationState {
+            state: owned("associated"),
+            status_message: None,
+        })
+    };
+    let mut associations = Vec::new();
+    if !r.main_association_id.is_empty() {
+        associations.push(w::RouteTableAssociation {
             main: Some(true),
             route_table_association_id: owned(&r.main_association_id),
             route_table_id: owned(&r.id),
-            association_state: Some(w::RouteTableAssociationState {
-                state: owned("associated"),
-                status_message: None,
-            }),
+            association_state: associated(),
             ..Default::default()
-        }]),
-        propagating_vgws: Some(vec![]),
-        route_table_id: owned(&r.id),
-        routes: Some(vec![w::Route {
-            destination_cidr_block: cidr,
+        });
+    }
+    for a in &r.associations {
+        associations.push(w::RouteTableAssociation {
+            main: Some(false),
+            route_table_association_id: owned(&a.id),
+            route_table_id: owned(&r.id),
+            subnet_id: owned(&a.subnet_id),
+            association_state: associated(),
+            ..Default::default()
+        });
+    }
+    // The VPC's local routes first (its IPv4 block, then its IPv6 block), then the others.
+    let mut routes = Vec::new();
+    if let Some(v) = c.vpcs.get(&r.vpc_id) {
+        routes.push(w::Route {
+            destination_cidr_block: Some(v.cidr.to_string()),
             gateway_id: owned("local"),
             origin: owned("CreateRouteTable"),
             state: owned("active"),
             ..Default::default()
-        }]),
+        });
+        if let Some(b) = &v.ipv6 {
+            routes.push(w::Route {
+                destination_ipv6_cidr_block: Some(b.cidr.to_string()),
+                gateway_id: owned("local"),
+                origin: owned("CreateRouteTable"),
+                state: owned("active"),
+                ..Default::default()
+            });
+        }
+    }
+    for route in &r.routes {
+        let mut out = w::Route {
+            origin: owned("CreateRoute"),
+            state: owned(route.state(c, &r.vpc_id)),
+            ..Default::default()
+        };
+        match route.destination {
+            ipnet::IpNet::V4(d) => out.destination_cidr_block = Some(d.to_string()),
+            ipnet::IpNet::V6(d) => out.destination_ipv6_cidr_block = Some(d.to_string()),
+        }
+        match &route.target {
+            Target::Gateway(id) => out.gateway_id = owned(id),
+            Target::EgressOnly(id) => out.egress_only_internet_gateway_id = owned(id),
+            Target::Peering(id) => out.vpc_peering_connection_id = owned(id),
+            Target::Interface(id) => {
+                out.network_interface_id = owned(id);
+                // An instance's interface names the instance too.
+                if let Some(a) = c.interfaces.get(id).and_then(|e| e.attachment.as_ref()) {
+                    out.instance_id = owned(&a.instance_id);
+                    out.instance_owner_id = owned(&a.instance_owner);
+                }
+            }
+        }
+        routes.push(out);
+    }
+    w::RouteTable {
+        associations: Some(associations),
+        propagating_vgws: Some(vec![]),
+        route_table_id: owned(&r.id),
+        routes: Some(routes),
         tags: tags_out(&r.tags),
         vpc_id: owned(&r.vpc_id),
         owner_id: owned(&r.owner),

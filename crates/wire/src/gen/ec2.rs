@@ -26,6 +26,14 @@ pub const OPERATIONS: &[&str] = &[
     "CreateEgressOnlyInternetGateway",
     "DeleteEgressOnlyInternetGateway",
     "DescribeEgressOnlyInternetGateways",
+    "CreateRouteTable",
+    "DeleteRouteTable",
+    "CreateRoute",
+    "ReplaceRoute",
+    "DeleteRoute",
+    "AssociateRouteTable",
+    "DisassociateRouteTable",
+    "ReplaceRouteTableAssociation",
     "CreateSubnet",
     "DescribeSubnets",
     "DeleteSubnet",
@@ -109,7 +117,6 @@ pub const UNMODELLED: &[&str] = &[
     "AssociateIpamResourceDiscovery",
     "AssociateNatGatewayAddress",
     "AssociateRouteServer",
-    "AssociateRouteTable",
     "AssociateTransitGatewayMulticastDomain",
     "AssociateTransitGatewayPolicyTable",
     "AssociateTransitGatewayRouteTable",
@@ -188,11 +195,9 @@ pub const UNMODELLED: &[&str] = &[
     "CreateReplaceRootVolumeTask",
     "CreateReservedInstancesListing",
     "CreateRestoreImageTask",
-    "CreateRoute",
     "CreateRouteServer",
     "CreateRouteServerEndpoint",
     "CreateRouteServerPeer",
-    "CreateRouteTable",
     "CreateSecondaryNetwork",
     "CreateSecondarySubnet",
     "CreateSnapshot",
@@ -273,11 +278,9 @@ pub const UNMODELLED: &[&str] = &[
     "DeletePlacementGroup",
     "DeletePublicIpv4Pool",
     "DeleteQueuedReservedInstances",
-    "DeleteRoute",
     "DeleteRouteServer",
     "DeleteRouteServerEndpoint",
     "DeleteRouteServerPeer",
-    "DeleteRouteTable",
     "DeleteSecondaryNetwork",
     "DeleteSecondarySubnet",
     "DeleteSnapshot",
@@ -524,7 +527,6 @@ pub const UNMODELLED: &[&str] = &[
     "DisassociateIpamResourceDiscovery",
     "DisassociateNatGatewayAddress",
     "DisassociateRouteServer",
-    "DisassociateRouteTable",
     "DisassociateTransitGatewayMulticastDomain",
     "DisassociateTransitGatewayPolicyTable",
     "DisassociateTransitGatewayRouteTable",
@@ -740,8 +742,6 @@ pub const UNMODELLED: &[&str] = &[
     "ReplaceImageCriteriaInAllowedImagesSettings",
     "ReplaceNetworkAclAssociation",
     "ReplaceNetworkAclEntry",
-    "ReplaceRoute",
-    "ReplaceRouteTableAssociation",
     "ReplaceTransitGatewayRoute",
     "ReplaceVpnTunnel",
     "ReportInstanceStatus",
@@ -848,6 +848,21 @@ pub struct AssignPrivateIpAddressesResult {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AssignedPrivateIpAddress {
     pub private_ip_address: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AssociateRouteTableRequest {
+    pub gateway_id: Option<String>,
+    pub public_ipv4_pool: Option<String>,
+    pub dry_run: Option<bool>,
+    pub subnet_id: Option<String>,
+    pub route_table_id: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AssociateRouteTableResult {
+    pub association_id: Option<String>,
+    pub association_state: Option<RouteTableAssociationState>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1159,6 +1174,46 @@ pub struct CreateNetworkInterfaceResult {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateRouteRequest {
+    pub destination_prefix_list_id: Option<String>,
+    pub vpc_endpoint_id: Option<String>,
+    pub transit_gateway_id: Option<String>,
+    pub local_gateway_id: Option<String>,
+    pub carrier_gateway_id: Option<String>,
+    pub core_network_arn: Option<String>,
+    pub odb_network_arn: Option<String>,
+    pub dry_run: Option<bool>,
+    pub route_table_id: String,
+    pub destination_cidr_block: Option<String>,
+    pub gateway_id: Option<String>,
+    pub destination_ipv6_cidr_block: Option<String>,
+    pub egress_only_internet_gateway_id: Option<String>,
+    pub instance_id: Option<String>,
+    pub network_interface_id: Option<String>,
+    pub vpc_peering_connection_id: Option<String>,
+    pub nat_gateway_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateRouteResult {
+    pub r#return: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateRouteTableRequest {
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    pub client_token: Option<String>,
+    pub dry_run: Option<bool>,
+    pub vpc_id: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateRouteTableResult {
+    pub route_table: Option<RouteTable>,
+    pub client_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CreateSecurityGroupRequest {
     pub description: String,
     pub group_name: String,
@@ -1277,6 +1332,21 @@ pub struct DeleteManagedPrefixListResult {
 pub struct DeleteNetworkInterfaceRequest {
     pub dry_run: Option<bool>,
     pub network_interface_id: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteRouteRequest {
+    pub destination_prefix_list_id: Option<String>,
+    pub dry_run: Option<bool>,
+    pub route_table_id: String,
+    pub destination_cidr_block: Option<String>,
+    pub destination_ipv6_cidr_block: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteRouteTableRequest {
+    pub dry_run: Option<bool>,
+    pub route_table_id: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1633,6 +1703,12 @@ pub struct DetachInternetGatewayRequest {
     pub dry_run: Option<bool>,
     pub internet_gateway_id: String,
     pub vpc_id: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DisassociateRouteTableRequest {
+    pub dry_run: Option<bool>,
+    pub association_id: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -2528,6 +2604,41 @@ pub struct RemovePrefixListEntry {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReplaceRouteRequest {
+    pub destination_prefix_list_id: Option<String>,
+    pub vpc_endpoint_id: Option<String>,
+    pub local_target: Option<bool>,
+    pub transit_gateway_id: Option<String>,
+    pub local_gateway_id: Option<String>,
+    pub carrier_gateway_id: Option<String>,
+    pub core_network_arn: Option<String>,
+    pub odb_network_arn: Option<String>,
+    pub dry_run: Option<bool>,
+    pub route_table_id: String,
+    pub destination_cidr_block: Option<String>,
+    pub gateway_id: Option<String>,
+    pub destination_ipv6_cidr_block: Option<String>,
+    pub egress_only_internet_gateway_id: Option<String>,
+    pub instance_id: Option<String>,
+    pub network_interface_id: Option<String>,
+    pub vpc_peering_connection_id: Option<String>,
+    pub nat_gateway_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReplaceRouteTableAssociationRequest {
+    pub dry_run: Option<bool>,
+    pub association_id: String,
+    pub route_table_id: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReplaceRouteTableAssociationResult {
+    pub new_association_id: Option<String>,
+    pub association_state: Option<RouteTableAssociationState>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Reservation {
     pub reservation_id: Option<String>,
     pub owner_id: Option<String>,
@@ -3125,6 +3236,18 @@ impl AssignPrivateIpAddressesRequest {
     }
 }
 
+impl AssociateRouteTableRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            gateway_id: rt::query_opt(n, "GatewayId", rt::query_scalar)?,
+            public_ipv4_pool: rt::query_opt(n, "PublicIpv4Pool", rt::query_scalar)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            subnet_id: rt::query_opt(n, "SubnetId", rt::query_scalar)?,
+            route_table_id: rt::query_req(n, "RouteTableId", rt::query_scalar)?,
+        })
+    }
+}
+
 impl AssociateSecurityGroupVpcRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -3414,6 +3537,59 @@ impl CreateNetworkInterfaceRequest {
     }
 }
 
+impl CreateRouteRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            destination_prefix_list_id: rt::query_opt(
+                n,
+                "DestinationPrefixListId",
+                rt::query_scalar,
+            )?,
+            vpc_endpoint_id: rt::query_opt(n, "VpcEndpointId", rt::query_scalar)?,
+            transit_gateway_id: rt::query_opt(n, "TransitGatewayId", rt::query_scalar)?,
+            local_gateway_id: rt::query_opt(n, "LocalGatewayId", rt::query_scalar)?,
+            carrier_gateway_id: rt::query_opt(n, "CarrierGatewayId", rt::query_scalar)?,
+            core_network_arn: rt::query_opt(n, "CoreNetworkArn", rt::query_scalar)?,
+            odb_network_arn: rt::query_opt(n, "OdbNetworkArn", rt::query_scalar)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            route_table_id: rt::query_req(n, "RouteTableId", rt::query_scalar)?,
+            destination_cidr_block: rt::query_opt(n, "DestinationCidrBlock", rt::query_scalar)?,
+            gateway_id: rt::query_opt(n, "GatewayId", rt::query_scalar)?,
+            destination_ipv6_cidr_block: rt::query_opt(
+                n,
+                "DestinationIpv6CidrBlock",
+                rt::query_scalar,
+            )?,
+            egress_only_internet_gateway_id: rt::query_opt(
+                n,
+                "EgressOnlyInternetGatewayId",
+                rt::query_scalar,
+            )?,
+            instance_id: rt::query_opt(n, "InstanceId", rt::query_scalar)?,
+            network_interface_id: rt::query_opt(n, "NetworkInterfaceId", rt::query_scalar)?,
+            vpc_peering_connection_id: rt::query_opt(
+                n,
+                "VpcPeeringConnectionId",
+                rt::query_scalar,
+            )?,
+            nat_gateway_id: rt::query_opt(n, "NatGatewayId", rt::query_scalar)?,
+        })
+    }
+}
+
+impl CreateRouteTableRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            tag_specifications: rt::query_opt(n, "TagSpecification", |n: &QueryNode| {
+                rt::query_list(n, None, TagSpecification::from_query)
+            })?,
+            client_token: rt::query_opt(n, "ClientToken", rt::query_scalar)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            vpc_id: rt::query_req(n, "VpcId", rt::query_scalar)?,
+        })
+    }
+}
+
 impl CreateSecurityGroupRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -3557,6 +3733,35 @@ impl DeleteNetworkInterfaceRequest {
         Ok(Self {
             dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
             network_interface_id: rt::query_req(n, "NetworkInterfaceId", rt::query_scalar)?,
+        })
+    }
+}
+
+impl DeleteRouteRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            destination_prefix_list_id: rt::query_opt(
+                n,
+                "DestinationPrefixListId",
+                rt::query_scalar,
+            )?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            route_table_id: rt::query_req(n, "RouteTableId", rt::query_scalar)?,
+            destination_cidr_block: rt::query_opt(n, "DestinationCidrBlock", rt::query_scalar)?,
+            destination_ipv6_cidr_block: rt::query_opt(
+                n,
+                "DestinationIpv6CidrBlock",
+                rt::query_scalar,
+            )?,
+        })
+    }
+}
+
+impl DeleteRouteTableRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            route_table_id: rt::query_req(n, "RouteTableId", rt::query_scalar)?,
         })
     }
 }
@@ -3943,6 +4148,15 @@ impl DetachInternetGatewayRequest {
             dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
             internet_gateway_id: rt::query_req(n, "InternetGatewayId", rt::query_scalar)?,
             vpc_id: rt::query_req(n, "VpcId", rt::query_scalar)?,
+        })
+    }
+}
+
+impl DisassociateRouteTableRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            association_id: rt::query_req(n, "AssociationId", rt::query_scalar)?,
         })
     }
 }
@@ -4577,6 +4791,57 @@ impl RemovePrefixListEntry {
     }
 }
 
+impl ReplaceRouteRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            destination_prefix_list_id: rt::query_opt(
+                n,
+                "DestinationPrefixListId",
+                rt::query_scalar,
+            )?,
+            vpc_endpoint_id: rt::query_opt(n, "VpcEndpointId", rt::query_scalar)?,
+            local_target: rt::query_opt(n, "LocalTarget", rt::query_scalar)?,
+            transit_gateway_id: rt::query_opt(n, "TransitGatewayId", rt::query_scalar)?,
+            local_gateway_id: rt::query_opt(n, "LocalGatewayId", rt::query_scalar)?,
+            carrier_gateway_id: rt::query_opt(n, "CarrierGatewayId", rt::query_scalar)?,
+            core_network_arn: rt::query_opt(n, "CoreNetworkArn", rt::query_scalar)?,
+            odb_network_arn: rt::query_opt(n, "OdbNetworkArn", rt::query_scalar)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            route_table_id: rt::query_req(n, "RouteTableId", rt::query_scalar)?,
+            destination_cidr_block: rt::query_opt(n, "DestinationCidrBlock", rt::query_scalar)?,
+            gateway_id: rt::query_opt(n, "GatewayId", rt::query_scalar)?,
+            destination_ipv6_cidr_block: rt::query_opt(
+                n,
+                "DestinationIpv6CidrBlock",
+                rt::query_scalar,
+            )?,
+            egress_only_internet_gateway_id: rt::query_opt(
+                n,
+                "EgressOnlyInternetGatewayId",
+                rt::query_scalar,
+            )?,
+            instance_id: rt::query_opt(n, "InstanceId", rt::query_scalar)?,
+            network_interface_id: rt::query_opt(n, "NetworkInterfaceId", rt::query_scalar)?,
+            vpc_peering_connection_id: rt::query_opt(
+                n,
+                "VpcPeeringConnectionId",
+                rt::query_scalar,
+            )?,
+            nat_gateway_id: rt::query_opt(n, "NatGatewayId", rt::query_scalar)?,
+        })
+    }
+}
+
+impl ReplaceRouteTableAssociationRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            association_id: rt::query_req(n, "AssociationId", rt::query_scalar)?,
+            route_table_id: rt::query_req(n, "RouteTableId", rt::query_scalar)?,
+        })
+    }
+}
+
 impl RevokeSecurityGroupEgressRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -5062,6 +5327,17 @@ impl AssignedPrivateIpAddress {
     }
 }
 
+impl AssociateRouteTableResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.association_id {
+            w.field("associationId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.association_state {
+            w.field("associationState", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+    }
+}
+
 impl AssociateSecurityGroupVpcResult {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.state {
@@ -5405,6 +5681,25 @@ impl CreateNetworkInterfaceResult {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.network_interface {
             w.field("networkInterface", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.client_token {
+            w.field("clientToken", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl CreateRouteResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.r#return {
+            w.field("return", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl CreateRouteTableResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.route_table {
+            w.field("routeTable", x, |w: &mut XmlWriter, v| v.to_xml(w));
         }
         if let Some(x) = &self.client_token {
             w.field("clientToken", x, |w: &mut XmlWriter, v| w.scalar(v));
@@ -7444,6 +7739,17 @@ impl RejectVpcPeeringConnectionResult {
     }
 }
 
+impl ReplaceRouteTableAssociationResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.new_association_id {
+            w.field("newAssociationId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.association_state {
+            w.field("associationState", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+    }
+}
+
 impl Reservation {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.reservation_id {
@@ -8501,6 +8807,14 @@ pub enum Call<'a> {
     CreateEgressOnlyInternetGateway(&'a CreateEgressOnlyInternetGatewayRequest),
     DeleteEgressOnlyInternetGateway(&'a DeleteEgressOnlyInternetGatewayRequest),
     DescribeEgressOnlyInternetGateways(&'a DescribeEgressOnlyInternetGatewaysRequest),
+    CreateRouteTable(&'a CreateRouteTableRequest),
+    DeleteRouteTable(&'a DeleteRouteTableRequest),
+    CreateRoute(&'a CreateRouteRequest),
+    ReplaceRoute(&'a ReplaceRouteRequest),
+    DeleteRoute(&'a DeleteRouteRequest),
+    AssociateRouteTable(&'a AssociateRouteTableRequest),
+    DisassociateRouteTable(&'a DisassociateRouteTableRequest),
+    ReplaceRouteTableAssociation(&'a ReplaceRouteTableAssociationRequest),
     CreateSubnet(&'a CreateSubnetRequest),
     DescribeSubnets(&'a DescribeSubnetsRequest),
     DeleteSubnet(&'a DeleteSubnetRequest),
@@ -8578,6 +8892,14 @@ impl Call<'_> {
             Call::CreateEgressOnlyInternetGateway(_) => "CreateEgressOnlyInternetGateway",
             Call::DeleteEgressOnlyInternetGateway(_) => "DeleteEgressOnlyInternetGateway",
             Call::DescribeEgressOnlyInternetGateways(_) => "DescribeEgressOnlyInternetGateways",
+            Call::CreateRouteTable(_) => "CreateRouteTable",
+            Call::DeleteRouteTable(_) => "DeleteRouteTable",
+            Call::CreateRoute(_) => "CreateRoute",
+            Call::ReplaceRoute(_) => "ReplaceRoute",
+            Call::DeleteRoute(_) => "DeleteRoute",
+            Call::AssociateRouteTable(_) => "AssociateRouteTable",
+            Call::DisassociateRouteTable(_) => "DisassociateRouteTable",
+            Call::ReplaceRouteTableAssociation(_) => "ReplaceRouteTableAssociation",
             Call::CreateSubnet(_) => "CreateSubnet",
             Call::DescribeSubnets(_) => "DescribeSubnets",
             Call::DeleteSubnet(_) => "DeleteSubnet",
@@ -8764,6 +9086,69 @@ pub trait Api {
         Err(ApiError::not_implemented(
             "ec2",
             "DescribeEgressOnlyInternetGateways",
+        ))
+    }
+    fn create_route_table(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: CreateRouteTableRequest,
+    ) -> Result<CreateRouteTableResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "CreateRouteTable"))
+    }
+    fn delete_route_table(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DeleteRouteTableRequest,
+    ) -> Result<(), ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "DeleteRouteTable"))
+    }
+    fn create_route(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: CreateRouteRequest,
+    ) -> Result<CreateRouteResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "CreateRoute"))
+    }
+    fn replace_route(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: ReplaceRouteRequest,
+    ) -> Result<(), ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "ReplaceRoute"))
+    }
+    fn delete_route(&self, ctx: &mut Self::Ctx, input: DeleteRouteRequest) -> Result<(), ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "DeleteRoute"))
+    }
+    fn associate_route_table(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: AssociateRouteTableRequest,
+    ) -> Result<AssociateRouteTableResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "AssociateRouteTable"))
+    }
+    fn disassociate_route_table(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DisassociateRouteTableRequest,
+    ) -> Result<(), ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "DisassociateRouteTable"))
+    }
+    fn replace_route_table_association(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: ReplaceRouteTableAssociationRequest,
+    ) -> Result<ReplaceRouteTableAssociationResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "ReplaceRouteTableAssociation",
         ))
     }
     fn create_subnet(
@@ -9428,6 +9813,84 @@ fn call<A: Api>(
             api.authorize(ctx, Call::DescribeEgressOnlyInternetGateways(&input))?;
             let out = api.describe_egress_only_internet_gateways(ctx, input)?;
             rt::ec2_response("DescribeEgressOnlyInternetGateways", req.request_id, |w| {
+                out.to_xml(w)
+            })
+        }
+        "CreateRouteTable" => {
+            let input = CreateRouteTableRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreateRouteTable(&input))?;
+            let out = api.create_route_table(ctx, input)?;
+            rt::ec2_response("CreateRouteTable", req.request_id, |w| out.to_xml(w))
+        }
+        "DeleteRouteTable" => {
+            let input = DeleteRouteTableRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeleteRouteTable(&input))?;
+            let out = api.delete_route_table(ctx, input)?;
+            {
+                let () = out;
+                rt::ec2_response("DeleteRouteTable", req.request_id, |w| {
+                    w.field("return", &true, |w: &mut XmlWriter, v| w.scalar(v))
+                })
+            }
+        }
+        "CreateRoute" => {
+            let input = CreateRouteRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreateRoute(&input))?;
+            let out = api.create_route(ctx, input)?;
+            rt::ec2_response("CreateRoute", req.request_id, |w| out.to_xml(w))
+        }
+        "ReplaceRoute" => {
+            let input = ReplaceRouteRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ReplaceRoute(&input))?;
+            let out = api.replace_route(ctx, input)?;
+            {
+                let () = out;
+                rt::ec2_response("ReplaceRoute", req.request_id, |w| {
+                    w.field("return", &true, |w: &mut XmlWriter, v| w.scalar(v))
+                })
+            }
+        }
+        "DeleteRoute" => {
+            let input = DeleteRouteRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeleteRoute(&input))?;
+            let out = api.delete_route(ctx, input)?;
+            {
+                let () = out;
+                rt::ec2_response("DeleteRoute", req.request_id, |w| {
+                    w.field("return", &true, |w: &mut XmlWriter, v| w.scalar(v))
+                })
+            }
+        }
+        "AssociateRouteTable" => {
+            let input = AssociateRouteTableRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::AssociateRouteTable(&input))?;
+            let out = api.associate_route_table(ctx, input)?;
+            rt::ec2_response("AssociateRouteTable", req.request_id, |w| out.to_xml(w))
+        }
+        "DisassociateRouteTable" => {
+            let input = DisassociateRouteTableRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DisassociateRouteTable(&input))?;
+            let out = api.disassociate_route_table(ctx, input)?;
+            {
+                let () = out;
+                rt::ec2_response("DisassociateRouteTable", req.request_id, |w| {
+                    w.field("return", &true, |w: &mut XmlWriter, v| w.scalar(v))
+                })
+            }
+        }
+        "ReplaceRouteTableAssociation" => {
+            let input = ReplaceRouteTableAssociationRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ReplaceRouteTableAssociation(&input))?;
+            let out = api.replace_route_table_association(ctx, input)?;
+            rt::ec2_response("ReplaceRouteTableAssociation", req.request_id, |w| {
                 out.to_xml(w)
             })
         }

@@ -1,0 +1,416 @@
+//! Route tables: custom tables beside each VPC's main one, their routes and their subnet
+//! associations. A VPC's local routes are not stored: they follow its blocks. A route whose
+//! target is gone (a deleted or detached gateway, a deleted interface, a peering no longer
+//! active) is a `blackhole`, as AWS reports it.
+
+use crate::error::{Error, Result};
+use crate::ids::Ids;
+use crate::model::{RouteTable, Tag};
+use crate::tags::validate_tags;
+use crate::visibility::Caller;
+use crate::{Cloud, Outcome};
+use ipnet::IpNet;
+use serde::{Deserialize, Serialize};
+
+/// AWS's default quotas: custom route tables per VPC, routes per table (non-propagated).
+pub const ROUTE_TABLES_PER_VPC: usize = 200;
+pub const ROUTES_PER_TABLE: usize = 50;
+
+/// Where a route sends traffic.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Target {
+    /// An internet gateway (`GatewayId`).
+    Gateway(String),
+    EgressOnly(String),
+    Interface(String),
+    Peering(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Route {
+    pub destination: IpNet,
+    pub target: Target,
+}
+
+/// A subnet's explicit association with a table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubnetAssociation {
+    pub id: String,
+    pub subnet_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RouteCommand {
+    CreateTable {
+        vpc_id: String,
+        tags: Vec<Tag>,
+    },
+    DeleteTable {
+        table_id: String,
+    },
+    /// Create (`replace` false) or replace (true) the route to `destination`.
+    PutRoute {
+        table_id: String,
+        route: Route,
+        replace: bool,
+    },
+    DeleteRoute {
+        table_id: String,
+        destination: IpNet,
+    },
+    Associate {
+        table_id: String,
+        subnet_id: String,
+    },
+    Disassociate {
+        association_id: String,
+    },
+    /// Move an association (a subnet's, or the VPC's main one) to another table.
+    ReplaceAssociation {
+        association_id: String,
+        table_id: String,
+    },
+}
+
+fn no_table(id: &str) -> Error {
+    Error::new(
+        "InvalidRouteTableID.NotFound",
+        format!("The routeTable ID '{id}' does not exist"),
+    )
+}
+
+fn no_association(id: &str) -> Error {
+    Error::new(
+        "InvalidAssociationID.NotFound",
+        format!("The association ID '{id}' does not exist"),
+    )
+}
+
+fn no_route(table: &str, destination: &IpNet) -> Error {
+    let kind = match destination {
+        IpNet::V4(_) => "destination-cidr-block",
+        IpNet::V6(_) => "destination-ipv6-cidr-block",
+    };
+    Error::new(
+        "InvalidRoute.NotFound",
+        format!("no route with {kind} {destination} in route table {table}"),
+    )
+}
+
+impl Route {
+    /// `active`, or `blackhole` when the target no longer carries traffic from this VPC.
+    pub fn state(&self, cloud: &Cloud, vpc_id: &str) -> &'static str {
+        let live = match &self.target {
+            Target::Gateway(id) => cloud
+                .internet_gateways
+                .get(id)
+                .is_some_and(|g| g.vpc_id.as_deref() == Some(vpc_id)),
+            Target::EgressOnly(id) => cloud.egress_only_gateways.contains_key(id),
+            Target::Interface(id) => cloud.interfaces.contains_key(id),
+            Target::Peering(id) => cloud
+                .peerings
+                .get(id)
+                .is_some_and(|p| p.state == crate::peering::PeeringState::Active),
+        };
+        if live {
+            "active"
+        } else {
+            "blackhole"
+        }
+    }
+}
+
+impl Cloud {
+    /// The table that routes a subnet: its explicit association, or its VPC's main table.
+    pub fn table_of_subnet(&self, subnet_id: &str, vpc_id: &str) -> Option<&RouteTable> {
+        self.route_tables
+            .values()
+            .find(|t| t.associations.iter().any(|a| a.subnet_id == subnet_id))
+            .or_else(|| {
+                let main = &self.vpcs.get(vpc_id)?.main_route_table_id;
+                self.route_tables.get(main)
+            })
+    }
+
+    fn owned_table(&self, c: &Caller, id: &str) -> Result<&RouteTable> {
+        let t = self
+            .route_tables
+            .get(id)
+            .filter(|t| self.sees_route_table(c, t))
+            .ok_or_else(|| no_table(id))?;
+        if t.owner != c.account {
+            return Err(Error::unauthorized());
+        }
+        Ok(t)
+    }
+
+    /// The table holding an association id (main or subnet), if the caller sees it.
+    fn table_of_association(&self, c: &Caller, association_id: &str) -> Result<&RouteTable> {
+        self.route_tables
+            .values()
+            .filter(|t| self.sees_route_table(c, t))
+            .find(|t| {
+                t.main_association_id == association_id
+                    || t.associations.iter().any(|a| a.id == association_id)
+            })
+            .ok_or_else(|| no_association(association_id))
+    }
+
+    fn check_target(&self, c: &Caller, table: &RouteTable, route: &Route) -> Result<()> {
+        let vpc = self
+            .vpcs
+            .get(&table.vpc_id)
+            .ok_or_else(|| no_table(&table.id))?;
+        let local = match route.destination {
+            IpNet::V4(d) => vpc.cidr.contains(&d),
+            IpNet::V6(d) => vpc.ipv6.as_ref().is_some_and(|b| b.cidr.contains(&d)),
+        };
+        let different = || {
+            Error::invalid_value(format!(
+                "route table {} and network gateway {} belong to different networks",
+                table.id,
+                match &route.target {
+                    Target::Gateway(id) | Target::EgressOnly(id) => id.as_str(),
+                    Target::Interface(id) | Target::Peering(id) => id.as_str(),
+                }
+            ))
+        };
+        match &route.target {
+            Target::Gateway(id) => {
+                let g = self.visible_internet_gateway(c, id)?;
+                if g.vpc_id.as_deref() != Some(table.vpc_id.as_str()) {
+                    return Err(different());
+                }
+            }
+            Target::EgressOnly(id) => {
+                let g = self.visible_egress_only_gateway(c, id)?;
+                if g.vpc_id != table.vpc_id {
+                    return Err(different());
+                }
+                if matches!(route.destination, IpNet::V4(_)) {
+                    return Err(Error::invalid_value(
+                        "An egress-only internet gateway can only be the target of IPv6 routes.",
+                    ));
+                }
+            }
+            Target::Interface(id) => {
+                let e = self.visible_interface(c, id)?;
+                if e.vpc_id != table.vpc_id {
+                    return Err(Error::invalid_value(format!(
+                        "Route table {} and interface {id} belong to different networks",
+                        table.id
+                    )));
+                }
+            }
+            Target::Peering(id) => {
+                self.visible_peering(c, id)?;
+            }
+        }
+        if local && !matches!(route.target, Target::Interface(_)) {
+            return Err(Error::invalid_value(format!(
+                "The destination CIDR block {} is equal to or more specific than one of this VPC's CIDR blocks. This route can target only an interface or an instance.",
+                route.destination
+            )));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn route_execute(
+        &mut self,
+        c: &Caller,
+        ids: &mut Ids,
+        command: &RouteCommand,
+    ) -> Result<Outcome> {
+        match command {
+            RouteCommand::CreateTable { vpc_id, tags } => {
+                validate_tags(tags)?;
+                let vpc = self.owned_vpc(c, vpc_id)?.id.clone();
+                let held = self
+                    .route_tables
+                    .values()
+                    .filter(|t| t.vpc_id == vpc)
+                    .count();
+                if held >= ROUTE_TABLES_PER_VPC {
+                    return Err(Error::new(
+                        "RouteTableLimitExceeded",
+                        format!("The maximum number of route tables for {vpc} has been reached."),
+                    ));
+                }
+                let id = ids.id("rtb");
+                self.route_tables.insert(
+                    id.clone(),
+                    RouteTable {
+                        id: id.clone(),
+                        owner: c.account.clone(),
+                        region: c.region.clone(),
+                        vpc_id: vpc,
+                        main_association_id: String::new(),
+                        tags: tags.clone(),
+                        routes: Vec::new(),
+                        associations: Vec::new(),
+                    },
+                );
+                Ok(Outcome::Id(id))
+            }
+            RouteCommand::DeleteTable { table_id } => {
+                let t = self.owned_table(c, table_id)?;
+                if !t.main_association_id.is_empty() || !t.associations.is_empty() {
+                    return Err(Error::dependency(format!(
+                        "The routeTable '{table_id}' has dependencies and cannot be deleted."
+                    )));
+                }
+                self.route_tables.remove(table_id);
+                Ok(Outcome::Done)
+            }
+            RouteCommand::PutRoute {
+                table_id,
+                route,
+                replace,
+            } => {
+                let t = self.owned_table(c, table_id)?;
+                self.check_target(c, t, route)?;
+                let existing = t
+                    .routes
+                    .iter()
+                    .position(|r| r.destination == route.destination);
+                match (existing, replace) {
+                    (Some(_), false) => {
+                        return Err(Error::new(
+                            "RouteAlreadyExists",
+                            format!(
+                                "The route identified by {} already exists.",
+                                route.destination
+                            ),
+                        ))
+                    }
+                    (None, true) => return Err(no_route(table_id, &route.destination)),
+                    (None, false) if t.routes.len() >= ROUTES_PER_TABLE => {
+                        return Err(Error::new(
+                            "RouteLimitExceeded",
+                            format!("The maximum number of routes in {table_id} has been reached."),
+                        ))
+                    }
+                    _ => {}
+                }
+                let t = self.route_tables.get_mut(table_id).expect("seen above");
+                match existing {
+                    Some(i) => t.routes[i] = route.clone(),
+                    None => t.routes.push(route.clone()),
+                }
+                Ok(Outcome::Done)
+            }
+            RouteCommand::DeleteRoute {
+                table_id,
+                destination,
+            } => {
+                let t = self.owned_table(c, table_id)?;
+                let Some(i) = t.routes.iter().position(|r| r.destination == *destination) else {
+                    return Err(no_route(table_id, destination));
+                };
+                self.route_tables
+                    .get_mut(table_id)
+                    .expect("seen above")
+                    .routes
+                    .remove(i);
+                Ok(Outcome::Done)
+            }
+            RouteCommand::Associate {
+                table_id,
+                subnet_id,
+            } => {
+                let t = self.owned_table(c, table_id)?;
+                let subnet = self.owned_subnet(c, subnet_id)?;
+                if subnet.vpc_id != t.vpc_id {
+                    return Err(Error::invalid_value(format!(
+                        "Route table {table_id} and subnet {subnet_id} belong to different networks"
+                    )));
+                }
+                if self
+                    .route_tables
+                    .values()
+                    .any(|other| other.associations.iter().any(|a| a.subnet_id == *subnet_id))
+                {
+                    return Err(Error::new(
+                        "Resource.AlreadyAssociated",
+                        format!("the specified association for route table {table_id} conflicts with an existing association"),
+                    ));
+                }
+                let id = ids.id("rtbassoc");
+                self.route_tables
+                    .get_mut(table_id)
+                    .expect("seen above")
+                    .associations
+                    .push(SubnetAssociation {
+                        id: id.clone(),
+                        subnet_id: subnet_id.clone(),
+                    });
+                Ok(Outcome::Id(id))
+            }
+            RouteCommand::Disassociate { association_id } => {
+                let t = self.table_of_association(c, association_id)?;
+                if t.owner != c.account {
+                    return Err(Error::unauthorized());
+                }
+                if t.main_association_id == *association_id {
+                    return Err(Error::invalid_value(format!(
+                        "cannot disassociate the main route table association {association_id}"
+                    )));
+                }
+                let id = t.id.clone();
+                self.route_tables
+                    .get_mut(&id)
+                    .expect("seen above")
+                    .associations
+                    .retain(|a| a.id != *association_id);
+                Ok(Outcome::Done)
+            }
+            RouteCommand::ReplaceAssociation {
+                association_id,
+                table_id,
+            } => {
+                let from = self.table_of_association(c, association_id)?;
+                if from.owner != c.account {
+                    return Err(Error::unauthorized());
+                }
+                let to = self.owned_table(c, table_id)?;
+                if to.vpc_id != from.vpc_id {
+                    return Err(Error::invalid_value(format!(
+                        "Route table {table_id} belongs to a different network"
+                    )));
+                }
+                let (from_id, main) =
+                    (from.id.clone(), from.main_association_id == *association_id);
+                let new_id = ids.id("rtbassoc");
+                if main {
+                    self.route_tables
+                        .get_mut(&from_id)
+                        .expect("seen above")
+                        .main_association_id = String::new();
+                    let to = self.route_tables.get_mut(table_id).expect("seen above");
+                    to.main_association_id = new_id.clone();
+                    let vpc_id = to.vpc_id.clone();
+                    if let Some(v) = self.vpcs.get_mut(&vpc_id) {
+                        v.main_route_table_id = table_id.clone();
+                    }
+                } else {
+                    let from = self.route_tables.get_mut(&from_id).expect("seen above");
+                    let at = from
+                        .associations
+                        .iter()
+                        .position(|a| a.id == *association_id)
+                        .expect("found above");
+                    let subnet_id = from.associations.remove(at).subnet_id;
+                    self.route_tables
+                        .get_mut(table_id)
+                        .expect("seen above")
+                        .associations
+                        .push(SubnetAssociation {
+                            id: new_id.clone(),
+                            subnet_id,
+                        });
+                }
+                Ok(Outcome::Id(new_id))
+            }
+        }
+    }
+}
