@@ -58,6 +58,7 @@ fn kind_of(id: &str) -> Option<&'static str> {
         "acl" => "network-acl",
         "igw" => "internet-gateway",
         "eigw" => "egress-only-internet-gateway",
+        "eipalloc" => "elastic-ip",
         _ => return None,
     })
 }
@@ -194,6 +195,7 @@ impl Resources<'_> {
             Ec2::CreateVpcPeeringConnection(i) => &i.tag_specifications,
             Ec2::CreateInternetGateway(i) => &i.tag_specifications,
             Ec2::CreateRouteTable(i) => &i.tag_specifications,
+            Ec2::AllocateAddress(i) => &i.tag_specifications,
             Ec2::CreateEgressOnlyInternetGateway(i) => &i.tag_specifications,
             Ec2::AuthorizeSecurityGroupIngress(i) => &i.tag_specifications,
             Ec2::AuthorizeSecurityGroupEgress(i) => &i.tag_specifications,
@@ -322,6 +324,17 @@ impl Resources<'_> {
                 .collect(),
             Ec2::CreateTags(i) => self.tagging(a, &i.resources, i.tags.iter()),
             Ec2::DeleteTags(i) => self.tagging(a, &i.resources, i.tags.iter().flatten()),
+            Ec2::AllocateAddress(_) => vec![self.created(a, "elastic-ip")],
+            Ec2::AssociateAddress(i) => {
+                let mut out = ids(&i.allocation_id.clone().map(|id| vec![id]));
+                if let Some(eni) = &i.network_interface_id {
+                    out.push(self.existing(a, eni));
+                } else if let Some(instance) = &i.instance_id {
+                    out.push(self.existing(a, instance));
+                }
+                out
+            }
+            Ec2::ReleaseAddress(i) => ids(&i.allocation_id.clone().map(|id| vec![id])),
             Ec2::CreateRouteTable(i) => {
                 vec![self.created(a, "route-table"), self.existing(a, &i.vpc_id)]
             }

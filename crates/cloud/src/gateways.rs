@@ -210,6 +210,11 @@ impl Cloud {
                         format!("resource {gateway_id} is not attached to network {vpc_id}"),
                     ));
                 }
+                if self.vpc_has_public_addresses(vpc_id) {
+                    return Err(Error::dependency(format!(
+                        "Network {vpc_id} has some mapped public address(es). Please unmap those public address(es) before detaching the gateway."
+                    )));
+                }
                 self.internet_gateways
                     .get_mut(gateway_id)
                     .expect("seen above")

@@ -6,6 +6,7 @@
 //! same cloud. Who may see and use what is decided in [`visibility`] alone.
 
 pub mod access;
+pub mod addresses;
 pub mod error;
 pub mod filter;
 pub mod gateways;
@@ -284,6 +285,7 @@ pub enum Command {
     },
     Gateway(gateways::GatewayCommand),
     Route(routes::RouteCommand),
+    Address(addresses::AddressCommand),
     Org(OrgCommand),
     Iam(IamCommand),
     Ram(RamCommand),
@@ -342,6 +344,8 @@ pub struct Cloud {
     pub internet_gateways: HashMap<String, gateways::InternetGateway>,
     #[serde(default)]
     pub egress_only_gateways: HashMap<String, gateways::EgressOnlyGateway>,
+    #[serde(default)]
+    pub addresses: HashMap<String, addresses::Address>,
     /// Rule id → the id of the group that holds it.
     pub rule_index: HashMap<Id, Id>,
     #[serde(skip)]
@@ -547,6 +551,7 @@ impl Cloud {
             }
             Command::Gateway(command) => self.gateway_execute(&caller, ids, command),
             Command::Route(command) => self.route_execute(&caller, ids, command),
+            Command::Address(command) => self.address_execute(&caller, ids, command),
             Command::Org(command) => self.org_execute(&env.account, ids, at, command),
             Command::Iam(command) => self.iam_execute(&env.account, ids, at, command),
             Command::Ram(command) => self.ram_execute(&env.account, &env.region, ids, at, command),

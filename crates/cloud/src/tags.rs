@@ -24,6 +24,7 @@ pub fn resource_type(id: &str) -> Option<&'static str> {
         "pcx" => "vpc-peering-connection",
         "igw" => "internet-gateway",
         "eigw" => "egress-only-internet-gateway",
+        "eipalloc" => "elastic-ip",
         _ => return None,
     })
 }
@@ -139,6 +140,19 @@ impl Cloud {
                 let g = self.visible_egress_only_gateway(c, id)?;
                 (&g.tags, &g.owner, &g.region)
             }
+            "elastic-ip" => {
+                let a = self
+                    .addresses
+                    .get(id)
+                    .filter(|a| a.owner == c.account && a.region == c.region)
+                    .ok_or_else(|| {
+                        Error::new(
+                            "InvalidAllocationID.NotFound",
+                            format!("The allocation ID '{id}' does not exist"),
+                        )
+                    })?;
+                (&a.tags, &a.owner, &a.region)
+            }
             "route-table" => {
                 let r = self
                     .route_tables
@@ -196,6 +210,7 @@ impl Cloud {
             "egress-only-internet-gateway" => {
                 self.egress_only_gateways.get_mut(id).map(|x| &mut x.tags)
             }
+            "elastic-ip" => self.addresses.get_mut(id).map(|x| &mut x.tags),
             _ => None,
         }
     }
@@ -328,6 +343,13 @@ impl Cloud {
             .filter(|g| self.sees_egress_only_gateway(c, g))
         {
             push(&g.id, "egress-only-internet-gateway", &g.tags);
+        }
+        for a in self
+            .addresses
+            .values()
+            .filter(|a| a.owner == c.account && a.region == c.region)
+        {
+            push(&a.allocation_id, "elastic-ip", &a.tags);
         }
         for a in self
             .network_acls

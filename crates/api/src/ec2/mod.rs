@@ -5,6 +5,7 @@
 //! share live here, in `convert` (wire to domain) and in `views` (domain to wire).
 
 mod account;
+mod addresses;
 mod convert;
 mod gateways;
 mod groups;
@@ -226,6 +227,11 @@ impl w::Api for Services {
         groups::describe_security_group_references(DescribeSecurityGroupReferencesRequest) -> w::DescribeSecurityGroupReferencesResult;
         vpcs::describe_route_tables(DescribeRouteTablesRequest) -> w::DescribeRouteTablesResult;
         vpcs::describe_network_acls(DescribeNetworkAclsRequest) -> w::DescribeNetworkAclsResult;
+        addresses::allocate_address(AllocateAddressRequest) -> w::AllocateAddressResult;
+        addresses::associate_address(AssociateAddressRequest) -> w::AssociateAddressResult;
+        addresses::disassociate_address(DisassociateAddressRequest) -> ();
+        addresses::release_address(ReleaseAddressRequest) -> ();
+        addresses::describe_addresses(DescribeAddressesRequest) -> w::DescribeAddressesResult;
         routes::create_route_table(CreateRouteTableRequest) -> w::CreateRouteTableResult;
         routes::delete_route_table(DeleteRouteTableRequest) -> ();
         routes::create_route(CreateRouteRequest) -> w::CreateRouteResult;

@@ -129,9 +129,42 @@ fn group_ids(c: &Cloud, ids: &[String]) -> Vec<w::GroupIdentifier> {
         .collect()
 }
 
+/// The public side of a private address: the Elastic IP mapped to it, if any.
+fn public_of(
+    c: &Cloud,
+    e: &NetworkInterface,
+    ip: std::net::Ipv4Addr,
+) -> Option<w::NetworkInterfaceAssociation> {
+    let a = c.address_on(&e.id, ip)?;
+    let live = a.live_association(c)?;
+    Some(w::NetworkInterfaceAssociation {
+        allocation_id: owned(&a.allocation_id),
+        association_id: owned(&live.id),
+        ip_owner_id: owned(&a.owner),
+        public_dns_name: public_dns_name(c, e, a.public_ip),
+        public_ip: Some(a.public_ip.to_string()),
+        ..Default::default()
+    })
+}
+
+/// A public address's DNS name, where the VPC gives public hostnames.
+fn public_dns_name(c: &Cloud, e: &NetworkInterface, ip: std::net::Ipv4Addr) -> Option<String> {
+    let v = c.vpcs.get(&e.vpc_id)?;
+    if !(v.enable_dns_hostnames && v.enable_dns_support) {
+        return Some(String::new());
+    }
+    let dashed = ip.to_string().replace('.', "-");
+    Some(if e.region == "us-east-1" {
+        format!("ec2-{dashed}.compute-1.amazonaws.com")
+    } else {
+        format!("ec2-{dashed}.{}.compute.amazonaws.com", e.region)
+    })
+}
+
 pub fn interface_out(c: &Cloud, e: &NetworkInterface) -> w::NetworkInterface {
     let dns = private_dns_name(&e.region, e.private_ip);
     w::NetworkInterface {
+        association: public_of(c, e, e.private_ip),
         attachment: e
             .attachment
             .as_ref()
@@ -171,7 +204,7 @@ pub fn interface_out(c: &Cloud, e: &NetworkInterface) -> w::NetworkInterface {
                 .chain(&e.secondary_ips)
                 .enumerate()
                 .map(|(i, ip)| w::NetworkInterfacePrivateIpAddress {
-                    association: None,
+                    association: public_of(c, e, *ip),
                     primary: Some(i == 0),
                     private_dns_name: Some(private_dns_name(&e.region, *ip)),
                     private_ip_address: Some(ip.to_string()),
@@ -197,6 +230,15 @@ pub fn instance_out(c: &Cloud, i: &Instance) -> w::Instance {
     let groups: Vec<String> = enis.first().map(|e| e.groups.clone()).unwrap_or_default();
     let terminated = i.state == cloud::InstanceState::Terminated;
     let dns = private_dns_name(&i.region, i.private_ip);
+    let public = enis.first().and_then(|e| public_of(c, e, e.private_ip));
+    let instance_association = |e: &NetworkInterface| {
+        public_of(c, e, e.private_ip).map(|p| w::InstanceNetworkInterfaceAssociation {
+            ip_owner_id: p.ip_owner_id,
+            public_dns_name: p.public_dns_name,
+            public_ip: p.public_ip,
+            ..Default::default()
+        })
+    };
     w::Instance {
         architecture: owned("x86_64"),
         block_device_mappings: Some(vec![]),
@@ -234,8 +276,9 @@ pub fn instance_out(c: &Cloud, i: &Instance) -> w::Instance {
                     owner_id: owned(&e.owner),
                     private_dns_name: Some(private_dns_name(&e.region, e.private_ip)),
                     private_ip_address: Some(e.private_ip.to_string()),
+                    association: instance_association(e),
                     private_ip_addresses: Some(vec![w::InstancePrivateIpAddress {
-                        association: None,
+                        association: instance_association(e),
                         primary: Some(true),
                         private_dns_name: Some(private_dns_name(&e.region, e.private_ip)),
                         private_ip_address: Some(e.private_ip.to_string()),
@@ -262,7 +305,13 @@ pub fn instance_out(c: &Cloud, i: &Instance) -> w::Instance {
             name: owned(i.state.name()),
         }),
         private_dns_name: Some(if terminated { String::new() } else { dns }),
-        public_dns_name: Some(String::new()),
+        public_dns_name: Some(
+            public
+                .as_ref()
+                .and_then(|p| p.public_dns_name.clone())
+                .unwrap_or_default(),
+        ),
+        public_ip_address: public.as_ref().and_then(|p| p.public_ip.clone()),
         state_transition_reason: Some(String::new()),
         ami_launch_index: Some(i.ami_launch_index),
         product_codes: Some(vec![]),

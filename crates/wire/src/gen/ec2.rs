@@ -34,6 +34,11 @@ pub const OPERATIONS: &[&str] = &[
     "AssociateRouteTable",
     "DisassociateRouteTable",
     "ReplaceRouteTableAssociation",
+    "AllocateAddress",
+    "AssociateAddress",
+    "DisassociateAddress",
+    "ReleaseAddress",
+    "DescribeAddresses",
     "CreateSubnet",
     "DescribeSubnets",
     "DeleteSubnet",
@@ -101,12 +106,10 @@ pub const UNMODELLED: &[&str] = &[
     "AcceptTransitGatewayVpcAttachment",
     "AcceptVpcEndpointConnections",
     "AdvertiseByoipCidr",
-    "AllocateAddress",
     "AllocateHosts",
     "AllocateIpamPoolCidr",
     "ApplySecurityGroupsToClientVpnTargetNetwork",
     "AssignPrivateNatGatewayAddress",
-    "AssociateAddress",
     "AssociateCapacityReservationBillingOwner",
     "AssociateClientVpnTargetNetwork",
     "AssociateDhcpOptions",
@@ -327,7 +330,6 @@ pub const UNMODELLED: &[&str] = &[
     "DeregisterTransitGatewayMulticastGroupMembers",
     "DeregisterTransitGatewayMulticastGroupSources",
     "DescribeAddressTransfers",
-    "DescribeAddresses",
     "DescribeAddressesAttribute",
     "DescribeAggregateIdFormat",
     "DescribeAwsNetworkPerformanceMetricSubscriptions",
@@ -517,7 +519,6 @@ pub const UNMODELLED: &[&str] = &[
     "DisableVgwRoutePropagation",
     "DisableVpcClassicLink",
     "DisableVpcClassicLinkDnsSupport",
-    "DisassociateAddress",
     "DisassociateCapacityReservationBillingOwner",
     "DisassociateClientVpnTargetNetwork",
     "DisassociateEnclaveCertificateIamRole",
@@ -735,7 +736,6 @@ pub const UNMODELLED: &[&str] = &[
     "RejectTransitGatewayPeeringAttachment",
     "RejectTransitGatewayVpcAttachment",
     "RejectVpcEndpointConnections",
-    "ReleaseAddress",
     "ReleaseHosts",
     "ReleaseIpamPoolAllocation",
     "ReplaceIamInstanceProfileAssociation",
@@ -813,6 +813,50 @@ pub struct AddPrefixListEntry {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct Address {
+    pub allocation_id: Option<String>,
+    pub association_id: Option<String>,
+    pub domain: Option<String>,
+    pub network_interface_id: Option<String>,
+    pub network_interface_owner_id: Option<String>,
+    pub private_ip_address: Option<String>,
+    pub tags: Option<Vec<Tag>>,
+    pub public_ipv4_pool: Option<String>,
+    pub network_border_group: Option<String>,
+    pub customer_owned_ip: Option<String>,
+    pub customer_owned_ipv4_pool: Option<String>,
+    pub carrier_ip: Option<String>,
+    pub subnet_id: Option<String>,
+    pub service_managed: Option<String>,
+    pub instance_id: Option<String>,
+    pub public_ip: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AllocateAddressRequest {
+    pub domain: Option<String>,
+    pub address: Option<String>,
+    pub public_ipv4_pool: Option<String>,
+    pub network_border_group: Option<String>,
+    pub customer_owned_ipv4_pool: Option<String>,
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    pub ipam_pool_id: Option<String>,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AllocateAddressResult {
+    pub allocation_id: Option<String>,
+    pub public_ipv4_pool: Option<String>,
+    pub network_border_group: Option<String>,
+    pub domain: Option<String>,
+    pub customer_owned_ip: Option<String>,
+    pub customer_owned_ipv4_pool: Option<String>,
+    pub carrier_ip: Option<String>,
+    pub public_ip: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AssignIpv6AddressesRequest {
     pub ipv6_prefix_count: Option<i32>,
     pub ipv6_prefixes: Option<Vec<String>>,
@@ -848,6 +892,22 @@ pub struct AssignPrivateIpAddressesResult {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AssignedPrivateIpAddress {
     pub private_ip_address: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AssociateAddressRequest {
+    pub allocation_id: Option<String>,
+    pub instance_id: Option<String>,
+    pub public_ip: Option<String>,
+    pub dry_run: Option<bool>,
+    pub network_interface_id: Option<String>,
+    pub private_ip_address: Option<String>,
+    pub allow_reassociation: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AssociateAddressResult {
+    pub association_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1404,6 +1464,19 @@ pub struct DescribeAccountAttributesResult {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeAddressesRequest {
+    pub public_ips: Option<Vec<String>>,
+    pub dry_run: Option<bool>,
+    pub filters: Option<Vec<Filter>>,
+    pub allocation_ids: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeAddressesResult {
+    pub addresses: Option<Vec<Address>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DescribeAvailabilityZonesRequest {
     pub zone_names: Option<Vec<String>>,
     pub zone_ids: Option<Vec<String>>,
@@ -1703,6 +1776,13 @@ pub struct DetachInternetGatewayRequest {
     pub dry_run: Option<bool>,
     pub internet_gateway_id: String,
     pub vpc_id: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DisassociateAddressRequest {
+    pub association_id: Option<String>,
+    pub public_ip: Option<String>,
+    pub dry_run: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -2599,6 +2679,14 @@ pub struct RejectVpcPeeringConnectionResult {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReleaseAddressRequest {
+    pub allocation_id: Option<String>,
+    pub public_ip: Option<String>,
+    pub network_border_group: Option<String>,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RemovePrefixListEntry {
     pub cidr: String,
 }
@@ -3199,6 +3287,23 @@ impl AddPrefixListEntry {
     }
 }
 
+impl AllocateAddressRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            domain: rt::query_opt(n, "Domain", rt::query_scalar)?,
+            address: rt::query_opt(n, "Address", rt::query_scalar)?,
+            public_ipv4_pool: rt::query_opt(n, "PublicIpv4Pool", rt::query_scalar)?,
+            network_border_group: rt::query_opt(n, "NetworkBorderGroup", rt::query_scalar)?,
+            customer_owned_ipv4_pool: rt::query_opt(n, "CustomerOwnedIpv4Pool", rt::query_scalar)?,
+            tag_specifications: rt::query_opt(n, "TagSpecification", |n: &QueryNode| {
+                rt::query_list(n, None, TagSpecification::from_query)
+            })?,
+            ipam_pool_id: rt::query_opt(n, "IpamPoolId", rt::query_scalar)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
 impl AssignIpv6AddressesRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -3232,6 +3337,20 @@ impl AssignPrivateIpAddressesRequest {
                 rt::query_scalar,
             )?,
             allow_reassignment: rt::query_opt(n, "AllowReassignment", rt::query_scalar)?,
+        })
+    }
+}
+
+impl AssociateAddressRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            allocation_id: rt::query_opt(n, "AllocationId", rt::query_scalar)?,
+            instance_id: rt::query_opt(n, "InstanceId", rt::query_scalar)?,
+            public_ip: rt::query_opt(n, "PublicIp", rt::query_scalar)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            network_interface_id: rt::query_opt(n, "NetworkInterfaceId", rt::query_scalar)?,
+            private_ip_address: rt::query_opt(n, "PrivateIpAddress", rt::query_scalar)?,
+            allow_reassociation: rt::query_opt(n, "AllowReassociation", rt::query_scalar)?,
         })
     }
 }
@@ -3832,6 +3951,23 @@ impl DescribeAccountAttributesRequest {
     }
 }
 
+impl DescribeAddressesRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            public_ips: rt::query_opt(n, "PublicIp", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            filters: rt::query_opt(n, "Filter", |n: &QueryNode| {
+                rt::query_list(n, None, Filter::from_query)
+            })?,
+            allocation_ids: rt::query_opt(n, "AllocationId", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+        })
+    }
+}
+
 impl DescribeAvailabilityZonesRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -4148,6 +4284,16 @@ impl DetachInternetGatewayRequest {
             dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
             internet_gateway_id: rt::query_req(n, "InternetGatewayId", rt::query_scalar)?,
             vpc_id: rt::query_req(n, "VpcId", rt::query_scalar)?,
+        })
+    }
+}
+
+impl DisassociateAddressRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            association_id: rt::query_opt(n, "AssociationId", rt::query_scalar)?,
+            public_ip: rt::query_opt(n, "PublicIp", rt::query_scalar)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
         })
     }
 }
@@ -4783,6 +4929,17 @@ impl RejectVpcPeeringConnectionRequest {
     }
 }
 
+impl ReleaseAddressRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            allocation_id: rt::query_opt(n, "AllocationId", rt::query_scalar)?,
+            public_ip: rt::query_opt(n, "PublicIp", rt::query_scalar)?,
+            network_border_group: rt::query_opt(n, "NetworkBorderGroup", rt::query_scalar)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
 impl RemovePrefixListEntry {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -5267,6 +5424,96 @@ impl AccountAttributeValue {
     }
 }
 
+impl Address {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.allocation_id {
+            w.field("allocationId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.association_id {
+            w.field("associationId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.domain {
+            w.field("domain", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.network_interface_id {
+            w.field("networkInterfaceId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.network_interface_owner_id {
+            w.field("networkInterfaceOwnerId", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.private_ip_address {
+            w.field("privateIpAddress", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.tags {
+            w.field("tagSet", x, |w: &mut XmlWriter, v: &Vec<Tag>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+            });
+        }
+        if let Some(x) = &self.public_ipv4_pool {
+            w.field("publicIpv4Pool", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.network_border_group {
+            w.field("networkBorderGroup", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.customer_owned_ip {
+            w.field("customerOwnedIp", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.customer_owned_ipv4_pool {
+            w.field("customerOwnedIpv4Pool", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.carrier_ip {
+            w.field("carrierIp", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.subnet_id {
+            w.field("subnetId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.service_managed {
+            w.field("serviceManaged", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.instance_id {
+            w.field("instanceId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.public_ip {
+            w.field("publicIp", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl AllocateAddressResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.allocation_id {
+            w.field("allocationId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.public_ipv4_pool {
+            w.field("publicIpv4Pool", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.network_border_group {
+            w.field("networkBorderGroup", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.domain {
+            w.field("domain", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.customer_owned_ip {
+            w.field("customerOwnedIp", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.customer_owned_ipv4_pool {
+            w.field("customerOwnedIpv4Pool", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.carrier_ip {
+            w.field("carrierIp", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.public_ip {
+            w.field("publicIp", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
 impl AssignIpv6AddressesResult {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.assigned_ipv6_addresses {
@@ -5323,6 +5570,14 @@ impl AssignedPrivateIpAddress {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.private_ip_address {
             w.field("privateIpAddress", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl AssociateAddressResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.association_id {
+            w.field("associationId", x, |w: &mut XmlWriter, v| w.scalar(v));
         }
     }
 }
@@ -5794,6 +6049,16 @@ impl DescribeAccountAttributesResult {
                     w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
                 },
             );
+        }
+    }
+}
+
+impl DescribeAddressesResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.addresses {
+            w.field("addressesSet", x, |w: &mut XmlWriter, v: &Vec<Address>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+            });
         }
     }
 }
@@ -8815,6 +9080,11 @@ pub enum Call<'a> {
     AssociateRouteTable(&'a AssociateRouteTableRequest),
     DisassociateRouteTable(&'a DisassociateRouteTableRequest),
     ReplaceRouteTableAssociation(&'a ReplaceRouteTableAssociationRequest),
+    AllocateAddress(&'a AllocateAddressRequest),
+    AssociateAddress(&'a AssociateAddressRequest),
+    DisassociateAddress(&'a DisassociateAddressRequest),
+    ReleaseAddress(&'a ReleaseAddressRequest),
+    DescribeAddresses(&'a DescribeAddressesRequest),
     CreateSubnet(&'a CreateSubnetRequest),
     DescribeSubnets(&'a DescribeSubnetsRequest),
     DeleteSubnet(&'a DeleteSubnetRequest),
@@ -8900,6 +9170,11 @@ impl Call<'_> {
             Call::AssociateRouteTable(_) => "AssociateRouteTable",
             Call::DisassociateRouteTable(_) => "DisassociateRouteTable",
             Call::ReplaceRouteTableAssociation(_) => "ReplaceRouteTableAssociation",
+            Call::AllocateAddress(_) => "AllocateAddress",
+            Call::AssociateAddress(_) => "AssociateAddress",
+            Call::DisassociateAddress(_) => "DisassociateAddress",
+            Call::ReleaseAddress(_) => "ReleaseAddress",
+            Call::DescribeAddresses(_) => "DescribeAddresses",
             Call::CreateSubnet(_) => "CreateSubnet",
             Call::DescribeSubnets(_) => "DescribeSubnets",
             Call::DeleteSubnet(_) => "DeleteSubnet",
@@ -9150,6 +9425,46 @@ pub trait Api {
             "ec2",
             "ReplaceRouteTableAssociation",
         ))
+    }
+    fn allocate_address(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: AllocateAddressRequest,
+    ) -> Result<AllocateAddressResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "AllocateAddress"))
+    }
+    fn associate_address(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: AssociateAddressRequest,
+    ) -> Result<AssociateAddressResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "AssociateAddress"))
+    }
+    fn disassociate_address(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DisassociateAddressRequest,
+    ) -> Result<(), ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "DisassociateAddress"))
+    }
+    fn release_address(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: ReleaseAddressRequest,
+    ) -> Result<(), ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "ReleaseAddress"))
+    }
+    fn describe_addresses(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DescribeAddressesRequest,
+    ) -> Result<DescribeAddressesResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "DescribeAddresses"))
     }
     fn create_subnet(
         &self,
@@ -9893,6 +10208,51 @@ fn call<A: Api>(
             rt::ec2_response("ReplaceRouteTableAssociation", req.request_id, |w| {
                 out.to_xml(w)
             })
+        }
+        "AllocateAddress" => {
+            let input = AllocateAddressRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::AllocateAddress(&input))?;
+            let out = api.allocate_address(ctx, input)?;
+            rt::ec2_response("AllocateAddress", req.request_id, |w| out.to_xml(w))
+        }
+        "AssociateAddress" => {
+            let input = AssociateAddressRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::AssociateAddress(&input))?;
+            let out = api.associate_address(ctx, input)?;
+            rt::ec2_response("AssociateAddress", req.request_id, |w| out.to_xml(w))
+        }
+        "DisassociateAddress" => {
+            let input = DisassociateAddressRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DisassociateAddress(&input))?;
+            let out = api.disassociate_address(ctx, input)?;
+            {
+                let () = out;
+                rt::ec2_response("DisassociateAddress", req.request_id, |w| {
+                    w.field("return", &true, |w: &mut XmlWriter, v| w.scalar(v))
+                })
+            }
+        }
+        "ReleaseAddress" => {
+            let input = ReleaseAddressRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ReleaseAddress(&input))?;
+            let out = api.release_address(ctx, input)?;
+            {
+                let () = out;
+                rt::ec2_response("ReleaseAddress", req.request_id, |w| {
+                    w.field("return", &true, |w: &mut XmlWriter, v| w.scalar(v))
+                })
+            }
+        }
+        "DescribeAddresses" => {
+            let input = DescribeAddressesRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeAddresses(&input))?;
+            let out = api.describe_addresses(ctx, input)?;
+            rt::ec2_response("DescribeAddresses", req.request_id, |w| out.to_xml(w))
         }
         "CreateSubnet" => {
             let input = CreateSubnetRequest::from_query(req.params)
