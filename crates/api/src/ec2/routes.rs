@@ -84,6 +84,29 @@ fn target(
     }
 }
 
+/// The route a CreateRoute or ReplaceRoute request describes (their members are the same).
+macro_rules! route_of {
+    ($input:ident) => {
+        Route {
+            destination: destination(
+                $input.destination_cidr_block,
+                $input.destination_ipv6_cidr_block,
+                $input.destination_prefix_list_id,
+            )?,
+            target: target(
+                $input.gateway_id,
+                $input.egress_only_internet_gateway_id,
+                $input.network_interface_id,
+                $input.vpc_peering_connection_id,
+                $input.instance_id,
+                $input.nat_gateway_id,
+                $input.transit_gateway_id,
+                $input.vpc_endpoint_id,
+            )?,
+        }
+    };
+}
+
 pub(super) fn create_route_table(
     s: &Services,
     ctx: &mut Ctx,
@@ -119,23 +142,7 @@ pub(super) fn create_route(
     input: w::CreateRouteRequest,
 ) -> Result<w::CreateRouteResult, ApiError> {
     dry_run(input.dry_run)?;
-    let route = Route {
-        destination: destination(
-            input.destination_cidr_block,
-            input.destination_ipv6_cidr_block,
-            input.destination_prefix_list_id,
-        )?,
-        target: target(
-            input.gateway_id,
-            input.egress_only_internet_gateway_id,
-            input.network_interface_id,
-            input.vpc_peering_connection_id,
-            input.instance_id,
-            input.nat_gateway_id,
-            input.transit_gateway_id,
-            input.vpc_endpoint_id,
-        )?,
-    };
+    let route = route_of!(input);
     let table_id = input.route_table_id;
     let put = RouteCommand::PutRoute {
         table_id,
@@ -160,23 +167,7 @@ pub(super) fn replace_route(
             "ReplaceRoute to the local target",
         ));
     }
-    let route = Route {
-        destination: destination(
-            input.destination_cidr_block,
-            input.destination_ipv6_cidr_block,
-            input.destination_prefix_list_id,
-        )?,
-        target: target(
-            input.gateway_id,
-            input.egress_only_internet_gateway_id,
-            input.network_interface_id,
-            input.vpc_peering_connection_id,
-            input.instance_id,
-            input.nat_gateway_id,
-            input.transit_gateway_id,
-            input.vpc_endpoint_id,
-        )?,
-    };
+    let route = route_of!(input);
     let table_id = input.route_table_id;
     let put = RouteCommand::PutRoute {
         table_id,
