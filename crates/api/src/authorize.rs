@@ -333,11 +333,12 @@ impl Services {
         identity: Option<&Identity>,
         scps_bind: bool,
     ) -> Arc<Prepared> {
-        let key = match &ctx.principal.key_id {
-            Some(k) => k.clone(),
-            None => format!("root:{}", ctx.account),
+        // Borrowed for the lookup every request makes; owned only when a miss inserts.
+        let key: Cow<'_, str> = match &ctx.principal.key_id {
+            Some(k) => Cow::Borrowed(k),
+            None => Cow::Owned(format!("root:{}", ctx.account)),
         };
-        if let Some(p) = self.iam.prepared.lock().get(&key) {
+        if let Some(p) = self.iam.prepared.lock().get(&*key) {
             if p.version == version && p.region == ctx.region && p.source_ip == ctx.source_ip {
                 return p.clone();
             }
@@ -434,7 +435,7 @@ impl Services {
         if cache.len() >= CACHE_LIMIT {
             cache.clear();
         }
-        cache.insert(key, prepared.clone());
+        cache.insert(key.into_owned(), prepared.clone());
         prepared
     }
 
@@ -459,11 +460,11 @@ impl Services {
             // A check on the caller's own account with no keys of its own (every Describe) is
             // decided on the shared context as it is.
             let own = check.owner.is_none() && check.keys.is_empty();
+            let resource_account = check.owner.as_deref().unwrap_or(&ctx.account);
             let context: Cow<'_, Context> = if own {
                 Cow::Borrowed(&*timed)
             } else {
                 let mut context = Context::over(timed.clone());
-                let resource_account = check.owner.as_deref().unwrap_or(&ctx.account);
                 context.set("aws:ResourceAccount", resource_account);
                 if let Some(o) = cloud.organization_of(resource_account) {
                     context.set("aws:ResourceOrgID", o.id.as_str());
@@ -473,7 +474,6 @@ impl Services {
                 }
                 Cow::Owned(context)
             };
-            let resource_account = check.owner.as_deref().unwrap_or(&ctx.account);
             // RCPs bound what is done to a member account's resources, for the services that
             // support them (STS among ours).
             let rcp_docs = if check.action.starts_with("sts:") {

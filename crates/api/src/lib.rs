@@ -45,6 +45,8 @@ pub struct Principal {
     pub identity: Option<cloud::iam::Identity>,
     /// The issued access key the request was signed with.
     pub key_id: Option<String>,
+    /// The key is a user's GetSessionToken credentials (which IAM and most of STS refuse).
+    pub user_session: bool,
 }
 
 impl Principal {
@@ -55,6 +57,7 @@ impl Principal {
             user_id: account.to_string(),
             identity: None,
             key_id: None,
+            user_session: false,
         }
     }
 }

@@ -7,17 +7,6 @@ use wire::sts as w;
 use wire::{ApiError, DateTime};
 
 impl Services {
-    /// Whether the caller holds a user's GetSessionToken credentials.
-    pub(crate) fn user_session(&self, ctx: &Ctx) -> bool {
-        let Some(key) = ctx.principal.key_id.as_deref() else {
-            return false;
-        };
-        key.starts_with("ASIA")
-            && self
-                .engine
-                .read(|c| c.session(key).is_some_and(|s| s.user.is_some()))
-    }
-
     /// Who an access key speaks for: a 12-digit key is that account's root; a key ramparts
     /// issued is its user or role session, whose request must be signed with its secret
     /// (`signed_with`) and carry its session token; any other key is the default account's
@@ -88,6 +77,7 @@ impl Services {
                     user_id: identity.user_id(),
                     identity: Some(identity),
                     key_id: Some(key_id.to_string()),
+                    user_session: c.session(key_id).is_some_and(|s| s.user.is_some()),
                 }),
             });
             let mut cache = self.issued.lock();
@@ -131,7 +121,7 @@ impl w::Api for Services {
                 | w::Call::DecodeAuthorizationMessage(_)
                 | w::Call::GetAccessKeyInfo(_)
         );
-        if !allowed_from_user_session && self.user_session(ctx) {
+        if !allowed_from_user_session && ctx.principal.user_session {
             return Err(ApiError::new(
                 "AccessDenied",
                 403,

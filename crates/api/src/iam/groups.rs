@@ -1,9 +1,9 @@
 //! Groups: named sets of users, their membership and their inline and attached policies.
 
-use super::{attached_out, page, url_encode, user_out};
+use super::{attached_out, inline_document, page, url_encode, user_out};
 use crate::{domain_error, Ctx, Services};
 use cloud::iam_groups::{Group, GroupCommand};
-use cloud::{Command, Error, IamCommand};
+use cloud::{Command, IamCommand};
 use wire::iam as w;
 use wire::{ApiError, DateTime};
 
@@ -165,16 +165,8 @@ pub(super) fn get_group_policy(
 ) -> Result<w::GetGroupPolicyResponse, ApiError> {
     let (group, doc) = s.read(|c| {
         let g = c.group(&ctx.account, &input.group_name)?;
-        let doc = g.inline_policies.get(&input.policy_name).ok_or_else(|| {
-            Error::new(
-                "NoSuchEntity",
-                format!(
-                    "The group policy with name {} cannot be found.",
-                    input.policy_name
-                ),
-            )
-        })?;
-        Ok((g.name.clone(), doc.clone()))
+        let doc = inline_document(&g.inline_policies, "group", &input.policy_name)?;
+        Ok((g.name.clone(), doc))
     })?;
     Ok(w::GetGroupPolicyResponse {
         group_name: group,

@@ -154,6 +154,20 @@ pub(crate) fn attached_out(
         .collect()
 }
 
+/// An inline policy of a user, group or role (`kind`), or IAM's NoSuchEntity naming it.
+pub(crate) fn inline_document(
+    policies: &std::collections::BTreeMap<String, String>,
+    kind: &str,
+    name: &str,
+) -> Result<String, Error> {
+    policies.get(name).cloned().ok_or_else(|| {
+        Error::new(
+            "NoSuchEntity",
+            format!("The {kind} policy with name {name} cannot be found."),
+        )
+    })
+}
+
 pub(crate) fn policy_name(arn: &str) -> String {
     arn.rsplit('/').next().unwrap_or(arn).to_string()
 }
@@ -188,7 +202,7 @@ impl w::Api for Services {
     fn authorize(&self, ctx: &mut Ctx, call: w::Call<'_>) -> Result<(), ApiError> {
         // GetSessionToken credentials without MFA do not reach IAM (UNSURE: the code AWS
         // answers with).
-        if self.user_session(ctx) {
+        if ctx.principal.user_session {
             return Err(ApiError::new(
                 "InvalidClientTokenId",
                 403,

@@ -1,6 +1,6 @@
 //! Roles: ordinary and service-linked, their trust, tags, inline and attached policies.
 
-use super::{attached_out, page, role_out, tags_in, tags_out, url_encode};
+use super::{attached_out, inline_document, page, role_out, tags_in, tags_out, url_encode};
 use crate::{domain_error, Ctx, Services};
 use cloud::iam_boundaries::Bounded;
 use cloud::{Error, IamCommand, NewRole, Outcome};
@@ -178,16 +178,8 @@ pub(super) fn get_role_policy(
 ) -> Result<w::GetRolePolicyResponse, ApiError> {
     let (role, doc) = s.read(|c| {
         let r = c.role(&ctx.account, &input.role_name)?;
-        let doc = r.inline_policies.get(&input.policy_name).ok_or_else(|| {
-            Error::new(
-                "NoSuchEntity",
-                format!(
-                    "The role policy with name {} cannot be found.",
-                    input.policy_name
-                ),
-            )
-        })?;
-        Ok((r.name.clone(), doc.clone()))
+        let doc = inline_document(&r.inline_policies, "role", &input.policy_name)?;
+        Ok((r.name.clone(), doc))
     })?;
     Ok(w::GetRolePolicyResponse {
         role_name: role,

@@ -1,6 +1,6 @@
 //! Users: their policies, tags and access keys.
 
-use super::{attached_out, page, tags_in, tags_out, url_encode, user_out};
+use super::{attached_out, inline_document, page, tags_in, tags_out, url_encode, user_out};
 use crate::{domain_error, Ctx, Services};
 use cloud::iam_boundaries::Bounded;
 use cloud::{Error, IamCommand, Outcome};
@@ -270,16 +270,8 @@ pub(super) fn get_user_policy(
 ) -> Result<w::GetUserPolicyResponse, ApiError> {
     let (user, doc) = s.read(|c| {
         let u = c.user(&ctx.account, &input.user_name)?;
-        let doc = u.inline_policies.get(&input.policy_name).ok_or_else(|| {
-            Error::new(
-                "NoSuchEntity",
-                format!(
-                    "The user policy with name {} cannot be found.",
-                    input.policy_name
-                ),
-            )
-        })?;
-        Ok((u.name.clone(), doc.clone()))
+        let doc = inline_document(&u.inline_policies, "user", &input.policy_name)?;
+        Ok((u.name.clone(), doc))
     })?;
     Ok(w::GetUserPolicyResponse {
         user_name: user,
