@@ -1,6 +1,7 @@
 //! IAM identities as objects: roles (ordinary and service-linked), users and their access
 //! keys, and the role sessions STS hands out. IAM is global: these ignore the Region.
-//! Policies are stored and attached here; evaluating them for every call is not done yet.
+//! Policies are stored and attached here; `access` hands them to the authorization step, which
+//! evaluates them for every request.
 
 use crate::error::{Error, Result};
 use crate::ids::Ids;
