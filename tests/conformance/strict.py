@@ -78,6 +78,13 @@ MODEL_ERRATA = {
     # InternetGatewayAttachment member documentation, the aws CLI's examples, and the Terraform
     # provider's attach waiter all say so); the shared AttachmentStatus enum does not list it.
     ("AttachmentStatus", "available"),
+    # A NAT gateway's interface is of type "nat_gateway" on the wire (the aws CLI's examples, and
+    # the interface-type filter's documented values); the model's enum spells it natGateway.
+    ("NetworkInterfaceType", "nat_gateway"),
+    # Gateway and interface endpoints report their state in lower case (the aws CLI's examples,
+    # the Terraform provider's waiters); the model's State enum is capitalised.
+    ("State", "pending"),
+    ("State", "available"),
 }
 
 

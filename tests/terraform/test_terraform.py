@@ -486,6 +486,60 @@ def test_ipv6_apply_plan_move_destroy(terraform_bin, provider_mirror, server, ec
 
 
 # --------------------------------------------------------------------------------------------
+# A three-tier VPC as the public VPC modules build one
+
+
+def test_three_tier_vpc_apply_plan_destroy(terraform_bin, provider_mirror, server, ec2, tmp_path):
+    workdir = tmp_path / "three_tier"
+    shutil.copytree(HERE / "three_tier", workdir, ignore=shutil.ignore_patterns(".terraform*", "terraform.tfstate*"))
+    tf = Terraform(terraform_bin, provider_mirror, workdir, server)
+    tf.run("init", "-no-color", "-input=false")
+    tf.converge()
+    out = tf.outputs()
+    vpc_id = out["vpc_id"]
+
+    [vpc] = ec2.describe_vpcs(VpcIds=[vpc_id])["Vpcs"]
+    assert sorted(b["CidrBlock"] for b in vpc["CidrBlockAssociationSet"]) == ["10.40.0.0/16", "100.64.0.0/16"]
+    assert vpc["DhcpOptionsId"] == out["dhcp_options_id"]
+    subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]
+    assert len(subnets) == 9
+    assert {s["AvailabilityZone"] for s in subnets} == {"us-east-1a", "us-east-1b", "us-east-1c"}
+
+    # Each zone's private table sends the world to that zone's NAT gateway, which is available
+    # in that zone's public subnet with its Elastic IP.
+    nats = {g["NatGatewayId"]: g for g in ec2.describe_nat_gateways(NatGatewayIds=out["nat_gateways"])["NatGateways"]}
+    assert all(g["State"] == "available" for g in nats.values())
+    assert sorted(g["NatGatewayAddresses"][0]["PublicIp"] for g in nats.values()) == sorted(out["nat_public_ips"])
+    for rtb_id, nat_id, public in zip(out["private_route_tables"], out["nat_gateways"], out["public_subnets"]):
+        [table] = ec2.describe_route_tables(RouteTableIds=[rtb_id])["RouteTables"]
+        [default_route] = [r for r in table["Routes"] if r.get("DestinationCidrBlock") == "0.0.0.0/0"]
+        assert default_route["NatGatewayId"] == nat_id and default_route["State"] == "active"
+        assert nats[nat_id]["SubnetId"] == public
+        # The S3 endpoint's route, and the local routes of both blocks.
+        assert {r.get("DestinationPrefixListId") for r in table["Routes"]} >= {out["s3_prefix_list"]}
+        local = sorted(r["DestinationCidrBlock"] for r in table["Routes"] if r.get("GatewayId") == "local")
+        assert local == ["10.40.0.0/16", "100.64.0.0/16"]
+
+    # The public ACL holds the public subnets, with its rules and AWS's own.
+    [acl] = ec2.describe_network_acls(NetworkAclIds=[out["public_acl"]])["NetworkAcls"]
+    assert sorted(a["SubnetId"] for a in acl["Associations"]) == sorted(out["public_subnets"])
+    assert sorted((e["Egress"], e["RuleNumber"]) for e in acl["Entries"]) == [
+        (False, 100), (False, 110), (False, 32767), (True, 100), (True, 32767)]
+
+    [sts] = ec2.describe_vpc_endpoints(VpcEndpointIds=[out["sts_endpoint"]])["VpcEndpoints"]
+    assert sorted(sts["SubnetIds"]) == sorted(out["private_subnets"]) and len(sts["NetworkInterfaceIds"]) == 3
+
+    tf.run("destroy", "-auto-approve", "-no-color", "-input=false")
+    not_found(ec2.describe_vpcs, "InvalidVpcID.NotFound", VpcIds=[vpc_id])
+    gone = ec2.describe_nat_gateways(NatGatewayIds=out["nat_gateways"])["NatGateways"]
+    assert {g["State"] for g in gone} == {"deleted"}
+    assert ec2.describe_addresses()["Addresses"] == []
+    ops = assert_no_server_errors(server)
+    assert {"CreateNatGateway", "ReplaceNetworkAclAssociation", "CreateVpcEndpoint",
+            "AssociateVpcCidrBlock", "AssociateDhcpOptions"} <= ops, sorted(ops)
+
+
+# --------------------------------------------------------------------------------------------
 # Sharing across accounts: four provider aliases, an organization declared up front
 
 

@@ -59,6 +59,9 @@ fn kind_of(id: &str) -> Option<&'static str> {
         "igw" => "internet-gateway",
         "eigw" => "egress-only-internet-gateway",
         "eipalloc" => "elastic-ip",
+        "nat" => "natgateway",
+        "dopt" => "dhcp-options",
+        "vpce" => "vpc-endpoint",
         _ => return None,
     })
 }
@@ -197,6 +200,10 @@ impl Resources<'_> {
             Ec2::CreateRouteTable(i) => &i.tag_specifications,
             Ec2::AllocateAddress(i) => &i.tag_specifications,
             Ec2::CreateEgressOnlyInternetGateway(i) => &i.tag_specifications,
+            Ec2::CreateNatGateway(i) => &i.tag_specifications,
+            Ec2::CreateNetworkAcl(i) => &i.tag_specifications,
+            Ec2::CreateDhcpOptions(i) => &i.tag_specifications,
+            Ec2::CreateVpcEndpoint(i) => &i.tag_specifications,
             Ec2::AuthorizeSecurityGroupIngress(i) => &i.tag_specifications,
             Ec2::AuthorizeSecurityGroupEgress(i) => &i.tag_specifications,
             _ => return,
@@ -367,6 +374,54 @@ impl Resources<'_> {
             Ec2::DeleteEgressOnlyInternetGateway(i) => {
                 vec![self.existing(a, &i.egress_only_internet_gateway_id)]
             }
+            Ec2::CreateNatGateway(i) => {
+                let mut out = vec![self.created(a, "natgateway")];
+                out.extend(i.subnet_id.iter().map(|s| self.existing(a, s)));
+                out.extend(
+                    i.allocation_id
+                        .iter()
+                        .chain(i.secondary_allocation_ids.iter().flatten())
+                        .map(|id| self.existing(a, id)),
+                );
+                out
+            }
+            Ec2::DeleteNatGateway(i) => vec![self.existing(a, &i.nat_gateway_id)],
+            Ec2::CreateNetworkAcl(i) => {
+                vec![self.created(a, "network-acl"), self.existing(a, &i.vpc_id)]
+            }
+            Ec2::DeleteNetworkAcl(i) => vec![self.existing(a, &i.network_acl_id)],
+            Ec2::CreateNetworkAclEntry(i) => vec![self.existing(a, &i.network_acl_id)],
+            Ec2::ReplaceNetworkAclEntry(i) => vec![self.existing(a, &i.network_acl_id)],
+            Ec2::DeleteNetworkAclEntry(i) => vec![self.existing(a, &i.network_acl_id)],
+            Ec2::ReplaceNetworkAclAssociation(i) => vec![self.existing(a, &i.network_acl_id)],
+            Ec2::CreateDhcpOptions(_) => vec![self.created(a, "dhcp-options")],
+            Ec2::AssociateDhcpOptions(i) => {
+                let mut out = vec![self.existing(a, &i.vpc_id)];
+                if i.dhcp_options_id != "default" {
+                    out.push(self.existing(a, &i.dhcp_options_id));
+                }
+                out
+            }
+            Ec2::DeleteDhcpOptions(i) => vec![self.existing(a, &i.dhcp_options_id)],
+            Ec2::CreateVpcEndpoint(i) => {
+                let mut out = vec![self.created(a, "vpc-endpoint"), self.existing(a, &i.vpc_id)];
+                for id in i
+                    .route_table_ids
+                    .iter()
+                    .flatten()
+                    .chain(i.subnet_ids.iter().flatten())
+                    .chain(i.security_group_ids.iter().flatten())
+                {
+                    out.push(self.existing(a, id));
+                }
+                out
+            }
+            Ec2::ModifyVpcEndpoint(i) => vec![self.existing(a, &i.vpc_endpoint_id)],
+            Ec2::DeleteVpcEndpoints(i) => i
+                .vpc_endpoint_ids
+                .iter()
+                .map(|id| self.existing(a, id))
+                .collect(),
             Ec2::DeleteManagedPrefixList(i) => vec![self.existing(a, &i.prefix_list_id)],
             Ec2::ModifyManagedPrefixList(i) => vec![self.existing(a, &i.prefix_list_id)],
             _ => vec![Check::on_any(a)],

@@ -208,6 +208,63 @@ impl Cloud {
                     tags: &g.tags,
                 }
             }
+            "nat" => {
+                let g = self.visible_nat_gateway(c, id).ok()?;
+                ResourceFacts {
+                    owner: &g.owner,
+                    vpc_id: Some(&g.vpc_id),
+                    tags: &g.tags,
+                }
+            }
+            "dopt" => {
+                let d = self.visible_dhcp_options(c, id).ok()?;
+                ResourceFacts {
+                    owner: &d.owner,
+                    vpc_id: None,
+                    tags: &d.tags,
+                }
+            }
+            "vpce" => {
+                let e = self.visible_endpoint(c, id).ok()?;
+                ResourceFacts {
+                    owner: &e.owner,
+                    vpc_id: Some(&e.vpc_id),
+                    tags: &e.tags,
+                }
+            }
+            "rtb" => {
+                let t = self
+                    .route_tables
+                    .get(id)
+                    .filter(|t| self.sees_route_table(c, t))?;
+                ResourceFacts {
+                    owner: &t.owner,
+                    vpc_id: Some(&t.vpc_id),
+                    tags: &t.tags,
+                }
+            }
+            "acl" => {
+                let a = self
+                    .network_acls
+                    .get(id)
+                    .filter(|a| self.sees_network_acl(c, a))?;
+                ResourceFacts {
+                    owner: &a.owner,
+                    vpc_id: Some(&a.vpc_id),
+                    tags: &a.tags,
+                }
+            }
+            "eipalloc" => {
+                let a = self
+                    .addresses
+                    .get(id)
+                    .filter(|a| a.owner == c.account && a.region == c.region)?;
+                ResourceFacts {
+                    owner: &a.owner,
+                    vpc_id: None,
+                    tags: &a.tags,
+                }
+            }
             _ => return None,
         })
     }

@@ -147,6 +147,23 @@ impl Cloud {
         })
     }
 
+    /// An address a NAT gateway holds is AWS's to unmap (AWS answers as below).
+    fn check_not_service_managed(&self, allocation_id: &str) -> Result<()> {
+        let managed = self
+            .addresses
+            .get(allocation_id)
+            .and_then(|a| a.live_association(self))
+            .and_then(|x| self.interfaces.get(&x.interface_id))
+            .is_some_and(|e| e.requester_managed);
+        if managed {
+            return Err(Error::new(
+                "AuthFailure",
+                "You do not have permission to access the specified resource.",
+            ));
+        }
+        Ok(())
+    }
+
     fn own_address(&self, c: &Caller, id: &str) -> Result<&Address> {
         self.addresses
             .get(id)
@@ -289,6 +306,7 @@ impl Cloud {
                             format!("The association ID '{association_id}' does not exist"),
                         )
                     })?;
+                self.check_not_service_managed(&found)?;
                 self.addresses
                     .get_mut(&found)
                     .expect("found above")
@@ -297,6 +315,7 @@ impl Cloud {
             }
             AddressCommand::Release { allocation_id } => {
                 let address = self.own_address(c, allocation_id)?;
+                self.check_not_service_managed(allocation_id)?;
                 if address.live_association(self).is_some() {
                     return Err(Error::new(
                         "InvalidIPAddress.InUse",

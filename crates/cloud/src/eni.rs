@@ -310,7 +310,7 @@ impl Cloud {
         Ok(Outcome::Id(id))
     }
 
-    fn insert_interface(&mut self, eni: NetworkInterface) {
+    pub(crate) fn insert_interface(&mut self, eni: NetworkInterface) {
         if let Some(s) = self.subnets.get_mut(&eni.subnet_id) {
             s.used.insert(eni.private_ip);
             s.used.extend(eni.secondary_ips.iter().copied());
@@ -328,7 +328,7 @@ impl Cloud {
         self.interfaces.insert(eni.id.clone(), eni);
     }
 
-    fn remove_interface(&mut self, id: &str) {
+    pub(crate) fn remove_interface(&mut self, id: &str) {
         if let Some(eni) = self.interfaces.remove(id) {
             if let Some(s) = self.subnets.get_mut(&eni.subnet_id) {
                 s.used.remove(&eni.private_ip);

@@ -6,7 +6,11 @@
 //! same cloud. Who may see and use what is decided in [`visibility`] alone.
 
 pub mod access;
+pub mod acls;
 pub mod addresses;
+pub mod cidr_blocks;
+pub mod dhcp;
+pub mod endpoints;
 pub mod error;
 pub mod filter;
 pub mod gateways;
@@ -17,6 +21,7 @@ pub mod iam_policies;
 pub mod iam_profiles;
 pub mod ids;
 pub mod model;
+pub mod nat;
 pub mod org;
 pub mod org_policies;
 pub mod ram;
@@ -110,6 +115,9 @@ impl Limits {
 pub struct Scope {
     pub opened: bool,
     pub default_vpc: Option<String>,
+    /// AWS's DHCP options set for the Region, which new VPCs get.
+    #[serde(default)]
+    pub default_dhcp: Option<String>,
     pub vpcs: BTreeSet<Id>,
     pub subnets: BTreeSet<Id>,
     pub groups: BTreeSet<Id>,
@@ -286,6 +294,11 @@ pub enum Command {
     Gateway(gateways::GatewayCommand),
     Route(routes::RouteCommand),
     Address(addresses::AddressCommand),
+    Nat(nat::NatCommand),
+    Acl(acls::AclCommand),
+    Dhcp(dhcp::DhcpCommand),
+    Endpoint(endpoints::EndpointCommand),
+    Cidr(cidr_blocks::CidrCommand),
     Org(OrgCommand),
     Iam(IamCommand),
     Ram(RamCommand),
@@ -318,6 +331,14 @@ pub enum Outcome {
     Ipv6Addresses(Vec<std::net::Ipv6Addr>),
     /// Private IPv4 addresses given to an interface.
     PrivateIps(Vec<std::net::Ipv4Addr>),
+    /// A VPC's IPv4 block association made or ended.
+    Ipv4 {
+        vpc_id: String,
+        association_id: String,
+        cidr: ipnet::Ipv4Net,
+    },
+    /// What a batch could not do: (resource id, error code, message).
+    Unsuccessful(Vec<(String, String, String)>),
     /// A CIDR block association made or ended: the VPC or subnet, the association, the block.
     Ipv6 {
         resource_id: String,
@@ -346,6 +367,12 @@ pub struct Cloud {
     pub egress_only_gateways: HashMap<String, gateways::EgressOnlyGateway>,
     #[serde(default)]
     pub addresses: HashMap<String, addresses::Address>,
+    #[serde(default)]
+    pub nat_gateways: HashMap<String, nat::NatGateway>,
+    #[serde(default)]
+    pub dhcp_options: HashMap<String, dhcp::DhcpOptions>,
+    #[serde(default)]
+    pub endpoints: HashMap<String, endpoints::VpcEndpoint>,
     /// Rule id → the id of the group that holds it.
     pub rule_index: HashMap<Id, Id>,
     #[serde(skip)]
@@ -552,6 +579,11 @@ impl Cloud {
             Command::Gateway(command) => self.gateway_execute(&caller, ids, command),
             Command::Route(command) => self.route_execute(&caller, ids, command),
             Command::Address(command) => self.address_execute(&caller, ids, command),
+            Command::Nat(command) => self.nat_execute(&caller, ids, at, command),
+            Command::Acl(command) => self.acl_execute(&caller, ids, command),
+            Command::Dhcp(command) => self.dhcp_execute(&caller, ids, command),
+            Command::Endpoint(command) => self.endpoint_execute(&caller, ids, at, command),
+            Command::Cidr(command) => self.cidr_execute(&caller, ids, command),
             Command::Org(command) => self.org_execute(&env.account, ids, at, command),
             Command::Iam(command) => self.iam_execute(&env.account, ids, at, command),
             Command::Ram(command) => self.ram_execute(&env.account, &env.region, ids, at, command),

@@ -43,6 +43,9 @@ pub struct Vpc {
     /// The Amazon-provided IPv6 block, when one is associated.
     #[serde(default)]
     pub ipv6: Option<Ipv6Block>,
+    /// IPv4 blocks beside the primary one (`cidr`).
+    #[serde(default)]
+    pub secondary_cidrs: Vec<crate::cidr_blocks::CidrAssociation>,
 }
 
 /// An IPv6 CIDR block associated with a VPC (an Amazon-provided /56) or a subnet (a /64 of it).
@@ -306,4 +309,10 @@ pub struct NetworkAcl {
     pub region: Region,
     pub vpc_id: String,
     pub tags: Vec<Tag>,
+    /// Its numbered entries; `None` while a default ACL keeps AWS's (see `acls`).
+    #[serde(default)]
+    pub entries: Option<Vec<crate::acls::AclEntry>>,
+    /// Subnets moved onto it (a default ACL also holds the VPC's other subnets implicitly).
+    #[serde(default)]
+    pub associations: Vec<crate::acls::AclAssociation>,
 }

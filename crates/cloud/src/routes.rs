@@ -24,6 +24,26 @@ pub enum Target {
     EgressOnly(String),
     Interface(String),
     Peering(String),
+    /// An instance (its one interface carries the traffic).
+    Instance(String),
+    Nat(String),
+    /// Only Gateway Load Balancer endpoints can be targets, and ramparts has none: kept so
+    /// that naming one is refused as AWS refuses it.
+    Endpoint(String),
+}
+
+impl Target {
+    pub fn id(&self) -> &str {
+        match self {
+            Target::Gateway(id)
+            | Target::EgressOnly(id)
+            | Target::Interface(id)
+            | Target::Peering(id)
+            | Target::Instance(id)
+            | Target::Nat(id)
+            | Target::Endpoint(id) => id,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,6 +92,29 @@ pub enum RouteCommand {
     },
 }
 
+pub const ROUTE_TABLE_FILTERS: &[&str] = &[
+    "association.gateway-id",
+    "association.main",
+    "association.route-table-association-id",
+    "association.route-table-id",
+    "association.subnet-id",
+    "owner-id",
+    "route-table-id",
+    "route.destination-cidr-block",
+    "route.destination-ipv6-cidr-block",
+    "route.destination-prefix-list-id",
+    "route.egress-only-internet-gateway-id",
+    "route.gateway-id",
+    "route.instance-id",
+    "route.nat-gateway-id",
+    "route.network-interface-id",
+    "route.origin",
+    "route.state",
+    "route.transit-gateway-id",
+    "route.vpc-peering-connection-id",
+    "vpc-id",
+];
+
 fn no_table(id: &str) -> Error {
     Error::new(
         "InvalidRouteTableID.NotFound",
@@ -111,6 +154,12 @@ impl Route {
                 .peerings
                 .get(id)
                 .is_some_and(|p| p.state == crate::peering::PeeringState::Active),
+            Target::Instance(id) => cloud
+                .instances
+                .get(id)
+                .is_some_and(|i| i.state == crate::model::InstanceState::Running),
+            Target::Nat(id) => cloud.nat_gateways.get(id).is_some_and(|g| g.is_available()),
+            Target::Endpoint(id) => cloud.endpoints.contains_key(id),
         };
         if live {
             "active"
@@ -121,6 +170,113 @@ impl Route {
 }
 
 impl Cloud {
+    /// A table's values for one DescribeRouteTables filter, its computed routes (local and
+    /// gateway endpoints) included.
+    pub(crate) fn route_table_values(&self, t: &RouteTable, name: &str) -> Option<Vec<String>> {
+        let targets = |pick: fn(&Target) -> Option<&String>| -> Vec<String> {
+            t.routes
+                .iter()
+                .filter_map(|r| pick(&r.target).cloned())
+                .collect()
+        };
+        let endpoints = || self.endpoint_routes(&t.id);
+        let vpc = self.vpcs.get(&t.vpc_id);
+        let main = !t.main_association_id.is_empty();
+        Some(match name {
+            "route-table-id" => vec![t.id.clone()],
+            "vpc-id" => vec![t.vpc_id.clone()],
+            "owner-id" => vec![t.owner.clone()],
+            "association.main" => {
+                if main || !t.associations.is_empty() {
+                    vec![main.to_string()]
+                } else {
+                    vec![]
+                }
+            }
+            "association.route-table-association-id" => main
+                .then(|| t.main_association_id.clone())
+                .into_iter()
+                .chain(t.associations.iter().map(|a| a.id.clone()))
+                .collect(),
+            "association.route-table-id" => {
+                if main || !t.associations.is_empty() {
+                    vec![t.id.clone()]
+                } else {
+                    vec![]
+                }
+            }
+            "association.subnet-id" => t.associations.iter().map(|a| a.subnet_id.clone()).collect(),
+            "association.gateway-id" => vec![],
+            "route.destination-cidr-block" => vpc
+                .into_iter()
+                .flat_map(|v| v.ipv4_blocks().map(|b| b.to_string()))
+                .chain(
+                    t.routes
+                        .iter()
+                        .filter(|r| matches!(r.destination, IpNet::V4(_)))
+                        .map(|r| r.destination.to_string()),
+                )
+                .collect(),
+            "route.destination-ipv6-cidr-block" => vpc
+                .and_then(|v| v.ipv6.as_ref())
+                .map(|b| b.cidr.to_string())
+                .into_iter()
+                .chain(
+                    t.routes
+                        .iter()
+                        .filter(|r| matches!(r.destination, IpNet::V6(_)))
+                        .map(|r| r.destination.to_string()),
+                )
+                .collect(),
+            "route.destination-prefix-list-id" => {
+                endpoints().into_iter().map(|(_, pl)| pl).collect()
+            }
+            "route.gateway-id" => std::iter::once("local".to_string())
+                .chain(targets(|t| match t {
+                    Target::Gateway(id) => Some(id),
+                    _ => None,
+                }))
+                .chain(endpoints().into_iter().map(|(e, _)| e.id.clone()))
+                .collect(),
+            "route.egress-only-internet-gateway-id" => targets(|t| match t {
+                Target::EgressOnly(id) => Some(id),
+                _ => None,
+            }),
+            "route.vpc-peering-connection-id" => targets(|t| match t {
+                Target::Peering(id) => Some(id),
+                _ => None,
+            }),
+            "route.network-interface-id" => targets(|t| match t {
+                Target::Interface(id) => Some(id),
+                _ => None,
+            }),
+            "route.instance-id" => targets(|t| match t {
+                Target::Instance(id) => Some(id),
+                _ => None,
+            }),
+            "route.nat-gateway-id" => targets(|t| match t {
+                Target::Nat(id) => Some(id),
+                _ => None,
+            }),
+            "route.transit-gateway-id" => vec![],
+            "route.origin" => {
+                let mut v = vec!["CreateRouteTable".to_string()];
+                if !t.routes.is_empty() || !endpoints().is_empty() {
+                    v.push("CreateRoute".into());
+                }
+                v
+            }
+            "route.state" => std::iter::once("active".to_string())
+                .chain(
+                    t.routes
+                        .iter()
+                        .map(|r| r.state(self, &t.vpc_id).to_string()),
+                )
+                .collect(),
+            _ => return None,
+        })
+    }
+
     /// The table that routes a subnet: its explicit association, or its VPC's main table.
     pub fn table_of_subnet(&self, subnet_id: &str, vpc_id: &str) -> Option<&RouteTable> {
         self.route_tables
@@ -162,17 +318,14 @@ impl Cloud {
             .get(&table.vpc_id)
             .ok_or_else(|| no_table(&table.id))?;
         let local = match route.destination {
-            IpNet::V4(d) => vpc.cidr.contains(&d),
+            IpNet::V4(d) => vpc.holds_v4(&d),
             IpNet::V6(d) => vpc.ipv6.as_ref().is_some_and(|b| b.cidr.contains(&d)),
         };
         let different = || {
             Error::invalid_value(format!(
                 "route table {} and network gateway {} belong to different networks",
                 table.id,
-                match &route.target {
-                    Target::Gateway(id) | Target::EgressOnly(id) => id.as_str(),
-                    Target::Interface(id) | Target::Peering(id) => id.as_str(),
-                }
+                route.target.id()
             ))
         };
         match &route.target {
@@ -205,8 +358,50 @@ impl Cloud {
             Target::Peering(id) => {
                 self.visible_peering(c, id)?;
             }
+            Target::Instance(id) => {
+                let i = self.visible_instance(c, id)?;
+                if i.vpc_id != table.vpc_id {
+                    return Err(different());
+                }
+                if i.network_interface_ids.len() != 1 {
+                    return Err(Error::invalid_value(format!(
+                        "Instance {id} has multiple network interfaces; name the interface instead."
+                    )));
+                }
+            }
+            Target::Nat(id) => {
+                let g = self
+                    .nat_gateways
+                    .get(id)
+                    .filter(|g| self.sees_nat_gateway(c, g) && g.is_available())
+                    .ok_or_else(|| {
+                        Error::new(
+                            "InvalidNatGatewayID.NotFound",
+                            format!("The natGateway ID '{id}' does not exist"),
+                        )
+                    })?;
+                if g.vpc_id != table.vpc_id {
+                    return Err(different());
+                }
+                let nat64: IpNet = "64:ff9b::/96".parse().expect("constant CIDR");
+                if matches!(route.destination, IpNet::V6(_)) && route.destination != nat64 {
+                    return Err(Error::invalid_value(
+                        "A NAT gateway can only be the target of IPv4 routes and of 64:ff9b::/96.",
+                    ));
+                }
+            }
+            Target::Endpoint(id) => {
+                self.visible_endpoint(c, id)?;
+                return Err(Error::invalid_value(format!(
+                    "Route target {id} is not a Gateway Load Balancer endpoint."
+                )));
+            }
         }
-        if local && !matches!(route.target, Target::Interface(_)) {
+        let middlebox = matches!(
+            route.target,
+            Target::Interface(_) | Target::Instance(_) | Target::Nat(_)
+        );
+        if local && !middlebox {
             return Err(Error::invalid_value(format!(
                 "The destination CIDR block {} is equal to or more specific than one of this VPC's CIDR blocks. This route can target only an interface or an instance.",
                 route.destination
@@ -260,6 +455,7 @@ impl Cloud {
                     )));
                 }
                 self.route_tables.remove(table_id);
+                self.forget_route_table_endpoints(table_id);
                 Ok(Outcome::Done)
             }
             RouteCommand::PutRoute {

@@ -128,7 +128,7 @@ impl Cloud {
                 format!("The CIDR '{cidr}' is invalid."),
             ));
         }
-        if !vpc.cidr.contains(&cidr) {
+        if !vpc.holds_v4(&cidr) {
             return Err(Error::new(
                 "InvalidSubnet.Range",
                 format!("The CIDR '{cidr}' is invalid."),
@@ -214,6 +214,7 @@ impl Cloud {
         for t in self.route_tables.values_mut() {
             t.associations.retain(|a| a.subnet_id != id);
         }
+        self.forget_subnet_acl(id);
         self.subnets.remove(id);
         self.scope_mut(&owner, &region).subnets.remove(id);
         Ok(Outcome::Done)

@@ -25,6 +25,9 @@ pub fn resource_type(id: &str) -> Option<&'static str> {
         "igw" => "internet-gateway",
         "eigw" => "egress-only-internet-gateway",
         "eipalloc" => "elastic-ip",
+        "nat" => "natgateway",
+        "dopt" => "dhcp-options",
+        "vpce" => "vpc-endpoint",
         _ => return None,
     })
 }
@@ -166,6 +169,18 @@ impl Cloud {
                     })?;
                 (&r.tags, &r.owner, &r.region)
             }
+            "natgateway" => {
+                let g = self.visible_nat_gateway(c, id)?;
+                (&g.tags, &g.owner, &g.region)
+            }
+            "dhcp-options" => {
+                let d = self.visible_dhcp_options(c, id)?;
+                (&d.tags, &d.owner, &d.region)
+            }
+            "vpc-endpoint" => {
+                let e = self.visible_endpoint(c, id)?;
+                (&e.tags, &e.owner, &e.region)
+            }
             _ => {
                 let a = self
                     .network_acls
@@ -211,6 +226,9 @@ impl Cloud {
                 self.egress_only_gateways.get_mut(id).map(|x| &mut x.tags)
             }
             "elastic-ip" => self.addresses.get_mut(id).map(|x| &mut x.tags),
+            "natgateway" => self.nat_gateways.get_mut(id).map(|x| &mut x.tags),
+            "dhcp-options" => self.dhcp_options.get_mut(id).map(|x| &mut x.tags),
+            "vpc-endpoint" => self.endpoints.get_mut(id).map(|x| &mut x.tags),
             _ => None,
         }
     }
@@ -357,6 +375,23 @@ impl Cloud {
             .filter(|a| self.sees_network_acl(c, a))
         {
             push(&a.id, "network-acl", &a.tags);
+        }
+        for g in self
+            .nat_gateways
+            .values()
+            .filter(|g| self.sees_nat_gateway(c, g) && g.is_available())
+        {
+            push(&g.id, "natgateway", &g.tags);
+        }
+        for d in self
+            .dhcp_options
+            .values()
+            .filter(|d| self.sees_dhcp_options(c, d))
+        {
+            push(&d.id, "dhcp-options", &d.tags);
+        }
+        for e in self.endpoints.values().filter(|e| self.sees_endpoint(c, e)) {
+            push(&e.id, "vpc-endpoint", &e.tags);
         }
         for p in self
             .prefix_lists

@@ -336,6 +336,13 @@ impl Cloud {
 
     pub fn owned_interface(&self, c: &Caller, id: &str) -> Result<&NetworkInterface> {
         let e = self.visible_interface(c, id)?;
+        // UNSURE: the code AWS gives for changing an interface a service manages.
+        if e.requester_managed {
+            return Err(Error::new(
+                "OperationNotPermitted",
+                format!("The network interface {id} is managed by an AWS service and cannot be changed."),
+            ));
+        }
         if self.may_modify(c, &e.owner, &e.region) {
             Ok(e)
         } else {

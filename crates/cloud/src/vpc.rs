@@ -16,11 +16,19 @@ impl Filterable for Vpc {
     fn filter_values(&self, name: &str) -> Option<Vec<String>> {
         Some(match name {
             "vpc-id" => vec![self.id.clone()],
-            "cidr" | "cidr-block-association.cidr-block" => vec![self.cidr.to_string()],
-            "cidr-block-association.association-id" => vec![self.cidr_association_id.clone()],
-            "cidr-block-association.state" | "state" => vec!["available".into()],
+            "cidr" => vec![self.cidr.to_string()],
+            "cidr-block-association.cidr-block" => {
+                self.ipv4_blocks().map(|b| b.to_string()).collect()
+            }
+            "cidr-block-association.association-id" => std::iter::once(&self.cidr_association_id)
+                .chain(self.secondary_cidrs.iter().map(|b| &b.association_id))
+                .cloned()
+                .collect(),
+            "cidr-block-association.state" => vec!["associated".into()],
+            "state" => vec!["available".into()],
             "dhcp-options-id" => vec![self.dhcp_options_id.clone()],
-            "is-default" => vec![self.is_default.to_string()],
+            // EC2 also takes the older camel-case name.
+            "is-default" | "isDefault" => vec![self.is_default.to_string()],
             "owner-id" => vec![self.owner.clone()],
             _ => return ipv6_filter_values(&self.ipv6, name),
         })
@@ -32,6 +40,7 @@ impl Filterable for Vpc {
 
 pub const VPC_FILTERS: &[&str] = &[
     "vpc-id",
+    "isDefault",
     "cidr",
     "cidr-block-association.cidr-block",
     "cidr-block-association.association-id",
@@ -71,124 +80,6 @@ impl Listed for Vpc {
     }
 }
 
-impl Filterable for RouteTable {
-    fn filter_values(&self, name: &str) -> Option<Vec<String>> {
-        use crate::routes::Target;
-        let targets = |pick: fn(&Target) -> Option<&String>| -> Vec<String> {
-            self.routes
-                .iter()
-                .filter_map(|r| pick(&r.target).cloned())
-                .collect()
-        };
-        let main = !self.main_association_id.is_empty();
-        Some(match name {
-            "route-table-id" => vec![self.id.clone()],
-            "vpc-id" => vec![self.vpc_id.clone()],
-            "owner-id" => vec![self.owner.clone()],
-            "association.main" => vec![main.to_string()],
-            "association.route-table-association-id" => main
-                .then(|| self.main_association_id.clone())
-                .into_iter()
-                .chain(self.associations.iter().map(|a| a.id.clone()))
-                .collect(),
-            "association.route-table-id" => {
-                if main || !self.associations.is_empty() {
-                    vec![self.id.clone()]
-                } else {
-                    vec![]
-                }
-            }
-            "association.subnet-id" => self
-                .associations
-                .iter()
-                .map(|a| a.subnet_id.clone())
-                .collect(),
-            "association.gateway-id" => vec![],
-            "route.destination-cidr-block" => self
-                .routes
-                .iter()
-                .filter(|r| matches!(r.destination, ipnet::IpNet::V4(_)))
-                .map(|r| r.destination.to_string())
-                .collect(),
-            "route.destination-ipv6-cidr-block" => self
-                .routes
-                .iter()
-                .filter(|r| matches!(r.destination, ipnet::IpNet::V6(_)))
-                .map(|r| r.destination.to_string())
-                .collect(),
-            "route.gateway-id" => targets(|t| match t {
-                Target::Gateway(id) => Some(id),
-                _ => None,
-            }),
-            "route.egress-only-internet-gateway-id" => targets(|t| match t {
-                Target::EgressOnly(id) => Some(id),
-                _ => None,
-            }),
-            "route.vpc-peering-connection-id" => targets(|t| match t {
-                Target::Peering(id) => Some(id),
-                _ => None,
-            }),
-            "route.network-interface-id" => targets(|t| match t {
-                Target::Interface(id) => Some(id),
-                _ => None,
-            }),
-            "route.origin" => {
-                let mut v = vec!["CreateRouteTable".to_string()];
-                if !self.routes.is_empty() {
-                    v.push("CreateRoute".into());
-                }
-                v
-            }
-            _ => return None,
-        })
-    }
-    fn tags(&self) -> &[Tag] {
-        &self.tags
-    }
-}
-
-pub const ROUTE_TABLE_FILTERS: &[&str] = &[
-    "route-table-id",
-    "vpc-id",
-    "owner-id",
-    "association.main",
-    "association.route-table-association-id",
-    "association.route-table-id",
-    "association.subnet-id",
-    "association.gateway-id",
-    "route.destination-cidr-block",
-    "route.destination-ipv6-cidr-block",
-    "route.gateway-id",
-    "route.egress-only-internet-gateway-id",
-    "route.vpc-peering-connection-id",
-    "route.network-interface-id",
-    "route.origin",
-];
-
-impl Filterable for NetworkAcl {
-    fn filter_values(&self, name: &str) -> Option<Vec<String>> {
-        Some(match name {
-            "network-acl-id" => vec![self.id.clone()],
-            "vpc-id" => vec![self.vpc_id.clone()],
-            "owner-id" => vec![self.owner.clone()],
-            "default" => vec!["true".into()],
-            "association.subnet-id" => vec![],
-            _ => return None,
-        })
-    }
-    fn tags(&self) -> &[Tag] {
-        &self.tags
-    }
-}
-
-pub const NETWORK_ACL_FILTERS: &[&str] = &[
-    "network-acl-id",
-    "vpc-id",
-    "owner-id",
-    "default",
-    "association.subnet-id",
-];
-
 impl Cloud {
     pub(crate) fn open_region(&mut self, c: &Caller, ids: &mut Ids) -> Result<Outcome> {
         if self.region_opened(&c.account, &c.region) {
@@ -196,17 +87,25 @@ impl Cloud {
         }
         self.scope_mut(&c.account, &c.region).opened = true;
         self.publish_aws_prefix_lists(&c.region);
-        self.build_default_vpc(c, ids)
+        let out = self.build_default_vpc(c, ids)?;
+        // Drawn after the default VPC's ids, so those stay what they always were.
+        let dhcp = self.create_default_dhcp_options(c, ids);
+        if let Outcome::Id(vpc) = &out {
+            if let Some(v) = self.vpcs.get_mut(vpc) {
+                v.dhcp_options_id = dhcp;
+            }
+        }
+        Ok(out)
     }
 
     pub(crate) fn create_default_vpc(&mut self, c: &Caller, ids: &mut Ids) -> Result<Outcome> {
-        if let Some(id) = self
+        if self
             .scope(&c.account, &c.region)
-            .and_then(|s| s.default_vpc.clone())
+            .is_some_and(|s| s.default_vpc.is_some())
         {
             return Err(Error::new(
                 "DefaultVpcAlreadyExists",
-                format!("A Default VPC already exists for this account in this region: {id}"),
+                "A Default VPC already exists for this account in this region.",
             ));
         }
         self.check_vpc_quota(c)?;
@@ -323,7 +222,11 @@ impl Cloud {
             cidr_association_id: ids.id("vpc-cidr-assoc"),
             is_default,
             instance_tenancy: tenancy,
-            dhcp_options_id: format!("dopt-{}", ids.hex(17)),
+            // The draw is kept so that the ids after it stay what they always were.
+            dhcp_options_id: {
+                let _ = ids.hex(17);
+                self.dhcp_options_for_new_vpc(c)
+            },
             enable_dns_support: true,
             enable_dns_hostnames: is_default,
             enable_network_address_usage_metrics: false,
@@ -332,6 +235,7 @@ impl Cloud {
             default_acl_id: acl_id.clone(),
             tags: tags.to_vec(),
             ipv6: None,
+            secondary_cidrs: Vec::new(),
         };
         self.vpcs.insert(vpc_id.clone(), vpc);
         self.scope_mut(&c.account, &c.region)
@@ -358,6 +262,8 @@ impl Cloud {
                 region: c.region.clone(),
                 vpc_id: vpc_id.clone(),
                 tags: vec![],
+                entries: None,
+                associations: Vec::new(),
             },
         );
         // The default group lets members talk to each other and anything out.
@@ -398,7 +304,10 @@ impl Cloud {
             .route_tables
             .values()
             .any(|t| t.vpc_id == vpc.id && t.id != vpc.main_route_table_id);
+        let has_acls = self.vpc_has_custom_acls(&vpc.id, &vpc.default_acl_id)
+            || self.vpc_has_endpoints(&vpc.id);
         if has_subnets
+            || has_acls
             || has_groups
             || has_interfaces
             || has_associations
@@ -475,7 +384,7 @@ impl Cloud {
         filters: &[Filter],
         page: &Page,
     ) -> Result<Paged<&RouteTable>> {
-        filter::validate(filters, ROUTE_TABLE_FILTERS)?;
+        filter::validate(filters, crate::routes::ROUTE_TABLE_FILTERS)?;
         for id in ids {
             if !self
                 .route_tables
@@ -493,40 +402,11 @@ impl Cloud {
             .values()
             .filter(|r| self.sees_route_table(c, r))
             .filter(|r| ids.is_empty() || ids.contains(&r.id))
-            .filter(|r| filter::matches(*r, filters))
+            .filter(|r| {
+                filter::matches_with(&r.tags, filters, |name| self.route_table_values(r, name))
+            })
             .collect();
         found.sort_by(|a, b| a.id.cmp(&b.id));
         page.apply(found.into_iter(), |r| &r.id)
-    }
-
-    pub fn describe_network_acls(
-        &self,
-        c: &Caller,
-        ids: &[String],
-        filters: &[Filter],
-        page: &Page,
-    ) -> Result<Paged<&NetworkAcl>> {
-        filter::validate(filters, NETWORK_ACL_FILTERS)?;
-        for id in ids {
-            if !self
-                .network_acls
-                .get(id)
-                .is_some_and(|a| self.sees_network_acl(c, a))
-            {
-                return Err(Error::new(
-                    "InvalidNetworkAclID.NotFound",
-                    format!("The networkAcl ID '{id}' does not exist"),
-                ));
-            }
-        }
-        let mut found: Vec<&NetworkAcl> = self
-            .network_acls
-            .values()
-            .filter(|a| self.sees_network_acl(c, a))
-            .filter(|a| ids.is_empty() || ids.contains(&a.id))
-            .filter(|a| filter::matches(*a, filters))
-            .collect();
-        found.sort_by(|a, b| a.id.cmp(&b.id));
-        page.apply(found.into_iter(), |a| &a.id)
     }
 }

@@ -158,3 +158,40 @@ pub(super) fn describe_addresses(
         })
     })
 }
+
+/// Reverse DNS of the account's addresses: none is ever set here (there is no DNS), so each
+/// address is listed without a PTR record.
+pub(super) fn describe_addresses_attribute(
+    s: &Services,
+    ctx: &mut Ctx,
+    input: w::DescribeAddressesAttributeRequest,
+) -> Result<w::DescribeAddressesAttributeResult, ApiError> {
+    dry_run(input.dry_run)?;
+    match input.attribute.as_deref() {
+        None | Some("domain-name") => {}
+        Some(other) => {
+            return Err(invalid(format!(
+                "Value ({other}) for parameter attribute is invalid. Valid values: domain-name"
+            )))
+        }
+    }
+    let page = page(input.max_results, input.next_token, (1, 1000))?;
+    let ids = input.allocation_ids.unwrap_or_default();
+    s.query(ctx, |c, who| {
+        let found = c.describe_addresses(who, &ids, &[], &[])?;
+        let (found, next) = page.apply_owned(found, |v| &v.address.allocation_id)?;
+        Ok(w::DescribeAddressesAttributeResult {
+            addresses: Some(
+                found
+                    .iter()
+                    .map(|v| w::AddressAttribute {
+                        public_ip: Some(v.address.public_ip.to_string()),
+                        allocation_id: owned(&v.address.allocation_id),
+                        ..Default::default()
+                    })
+                    .collect(),
+            ),
+            next_token: next,
+        })
+    })
+}

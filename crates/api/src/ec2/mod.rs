@@ -5,12 +5,16 @@
 //! share live here, in `convert` (wire to domain) and in `views` (domain to wire).
 
 mod account;
+mod acls;
 mod addresses;
 mod convert;
+mod dhcp;
+mod endpoints;
 mod gateways;
 mod groups;
 mod instances;
 mod interfaces;
+mod nat;
 mod peering;
 mod prefix_lists;
 mod routes;
@@ -226,7 +230,6 @@ impl w::Api for Services {
         groups::describe_stale_security_groups(DescribeStaleSecurityGroupsRequest) -> w::DescribeStaleSecurityGroupsResult;
         groups::describe_security_group_references(DescribeSecurityGroupReferencesRequest) -> w::DescribeSecurityGroupReferencesResult;
         vpcs::describe_route_tables(DescribeRouteTablesRequest) -> w::DescribeRouteTablesResult;
-        vpcs::describe_network_acls(DescribeNetworkAclsRequest) -> w::DescribeNetworkAclsResult;
         addresses::allocate_address(AllocateAddressRequest) -> w::AllocateAddressResult;
         addresses::associate_address(AssociateAddressRequest) -> w::AssociateAddressResult;
         addresses::disassociate_address(DisassociateAddressRequest) -> ();
@@ -248,6 +251,27 @@ impl w::Api for Services {
         gateways::create_egress_only_internet_gateway(CreateEgressOnlyInternetGatewayRequest) -> w::CreateEgressOnlyInternetGatewayResult;
         gateways::delete_egress_only_internet_gateway(DeleteEgressOnlyInternetGatewayRequest) -> w::DeleteEgressOnlyInternetGatewayResult;
         gateways::describe_egress_only_internet_gateways(DescribeEgressOnlyInternetGatewaysRequest) -> w::DescribeEgressOnlyInternetGatewaysResult;
+        nat::create_nat_gateway(CreateNatGatewayRequest) -> w::CreateNatGatewayResult;
+        nat::delete_nat_gateway(DeleteNatGatewayRequest) -> w::DeleteNatGatewayResult;
+        nat::describe_nat_gateways(DescribeNatGatewaysRequest) -> w::DescribeNatGatewaysResult;
+        acls::create_network_acl(CreateNetworkAclRequest) -> w::CreateNetworkAclResult;
+        acls::delete_network_acl(DeleteNetworkAclRequest) -> ();
+        acls::create_network_acl_entry(CreateNetworkAclEntryRequest) -> ();
+        acls::replace_network_acl_entry(ReplaceNetworkAclEntryRequest) -> ();
+        acls::delete_network_acl_entry(DeleteNetworkAclEntryRequest) -> ();
+        acls::replace_network_acl_association(ReplaceNetworkAclAssociationRequest) -> w::ReplaceNetworkAclAssociationResult;
+        acls::describe_network_acls(DescribeNetworkAclsRequest) -> w::DescribeNetworkAclsResult;
+        dhcp::create_dhcp_options(CreateDhcpOptionsRequest) -> w::CreateDhcpOptionsResult;
+        dhcp::associate_dhcp_options(AssociateDhcpOptionsRequest) -> ();
+        dhcp::delete_dhcp_options(DeleteDhcpOptionsRequest) -> ();
+        dhcp::describe_dhcp_options(DescribeDhcpOptionsRequest) -> w::DescribeDhcpOptionsResult;
+        endpoints::create_vpc_endpoint(CreateVpcEndpointRequest) -> w::CreateVpcEndpointResult;
+        endpoints::modify_vpc_endpoint(ModifyVpcEndpointRequest) -> w::ModifyVpcEndpointResult;
+        endpoints::delete_vpc_endpoints(DeleteVpcEndpointsRequest) -> w::DeleteVpcEndpointsResult;
+        endpoints::describe_vpc_endpoints(DescribeVpcEndpointsRequest) -> w::DescribeVpcEndpointsResult;
+        endpoints::describe_vpc_endpoint_services(DescribeVpcEndpointServicesRequest) -> w::DescribeVpcEndpointServicesResult;
+        endpoints::describe_prefix_lists(DescribePrefixListsRequest) -> w::DescribePrefixListsResult;
+        addresses::describe_addresses_attribute(DescribeAddressesAttributeRequest) -> w::DescribeAddressesAttributeResult;
     }
 }
 

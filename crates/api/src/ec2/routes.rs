@@ -34,8 +34,8 @@ fn destination(
     }
 }
 
-/// The one target a route request names; targets ramparts does not have yet are refused as
-/// not implemented.
+/// The one target a route request names; transit gateways, which ramparts does not have yet,
+/// are refused as not implemented.
 #[allow(clippy::too_many_arguments)]
 fn target(
     gateway: Option<String>,
@@ -47,10 +47,10 @@ fn target(
     transit: Option<String>,
     endpoint: Option<String>,
 ) -> Result<Target, ApiError> {
-    if nat.is_some() || transit.is_some() || endpoint.is_some() {
+    if transit.is_some() {
         return Err(ApiError::not_implemented(
             "ec2",
-            "routes to NAT gateways, transit gateways or VPC endpoints",
+            "routes to transit gateways",
         ));
     }
     let named: Vec<Target> = [
@@ -58,13 +58,13 @@ fn target(
         egress_only.map(Target::EgressOnly),
         interface.map(Target::Interface),
         peering.map(Target::Peering),
+        instance.map(Target::Instance),
+        nat.map(Target::Nat),
+        endpoint.map(Target::Endpoint),
     ]
     .into_iter()
     .flatten()
     .collect();
-    if instance.is_some() {
-        return Err(ApiError::not_implemented("ec2", "routes to an instance"));
-    }
     match <[Target; 1]>::try_from(named) {
         Ok([t]) => {
             if let Target::Gateway(id) = &t {

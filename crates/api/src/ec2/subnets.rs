@@ -75,12 +75,8 @@ pub(super) fn create_subnet(
             "Value ({cidr}) for parameter cidrBlock is invalid. This is not a valid CIDR block."
         ))
     })?;
-    if cidr.trunc() != cidr {
-        return Err(err(cloud::Error::new(
-            "InvalidSubnet.Range",
-            format!("The CIDR '{cidr}' is invalid."),
-        )));
-    }
+    // AWS keeps the network address of a CIDR given with host bits set.
+    let cidr = cidr.trunc();
     let command = Command::CreateSubnet(cloud::NewSubnet {
         vpc_id: input.vpc_id,
         cidr,

@@ -2,8 +2,8 @@
 
 use super::convert::{owned, tags_out};
 use cloud::{
-    private_dns_name, Caller, Cloud, Instance, Ipv6Block, NetworkAcl, NetworkInterface,
-    PeeringSide, RouteTable, StaleRule, Subnet, Vpc, VpcPeering, AMAZON_POOL,
+    private_dns_name, Caller, Cloud, Instance, Ipv6Block, NetworkInterface, PeeringSide,
+    RouteTable, StaleRule, Subnet, Vpc, VpcPeering, AMAZON_POOL,
 };
 use wire::ec2 as w;
 use wire::DateTime;
@@ -46,14 +46,23 @@ pub fn vpc_out(v: &Vpc) -> w::Vpc {
             .ipv6
             .as_ref()
             .map(|b| vec![vpc_ipv6_out(v, b, "associated")]),
-        cidr_block_association_set: Some(vec![w::VpcCidrBlockAssociation {
-            association_id: owned(&v.cidr_association_id),
-            cidr_block: Some(v.cidr.to_string()),
-            cidr_block_state: Some(w::VpcCidrBlockState {
-                state: owned("associated"),
-                status_message: None,
-            }),
-        }]),
+        cidr_block_association_set: Some(
+            std::iter::once((&v.cidr_association_id, &v.cidr))
+                .chain(
+                    v.secondary_cidrs
+                        .iter()
+                        .map(|b| (&b.association_id, &b.cidr)),
+                )
+                .map(|(id, cidr)| w::VpcCidrBlockAssociation {
+                    association_id: owned(id),
+                    cidr_block: Some(cidr.to_string()),
+                    cidr_block_state: Some(w::VpcCidrBlockState {
+                        state: owned("associated"),
+                        status_message: None,
+                    }),
+                })
+                .collect(),
+        ),
         is_default: Some(v.is_default),
         tags: tags_out(&v.tags),
         block_public_access_states: Some(w::BlockPublicAccessStates {
@@ -174,7 +183,7 @@ pub fn interface_out(c: &Cloud, e: &NetworkInterface) -> w::NetworkInterface {
                 delete_on_termination: Some(a.delete_on_termination),
                 device_index: Some(a.device_index),
                 network_card_index: Some(0),
-                instance_id: owned(&a.instance_id),
+                instance_id: (!a.instance_id.is_empty()).then(|| a.instance_id.clone()),
                 instance_owner_id: owned(&a.instance_owner),
                 status: owned(&a.status),
                 ..Default::default()
@@ -212,6 +221,9 @@ pub fn interface_out(c: &Cloud, e: &NetworkInterface) -> w::NetworkInterface {
                 .collect(),
         ),
         requester_managed: Some(e.requester_managed),
+        requester_id: e
+            .requester_managed
+            .then(|| cloud::nat::NAT_REQUESTER.to_string()),
         source_dest_check: Some(e.source_dest_check),
         status: owned(e.status()),
         subnet_id: owned(&e.subnet_id),
@@ -375,13 +387,15 @@ pub fn route_table_out(c: &Cloud, r: &RouteTable) -> w::RouteTable {
     // The VPC's local routes first (its IPv4 block, then its IPv6 block), then the others.
     let mut routes = Vec::new();
     if let Some(v) = c.vpcs.get(&r.vpc_id) {
-        routes.push(w::Route {
-            destination_cidr_block: Some(v.cidr.to_string()),
-            gateway_id: owned("local"),
-            origin: owned("CreateRouteTable"),
-            state: owned("active"),
-            ..Default::default()
-        });
+        for block in v.ipv4_blocks() {
+            routes.push(w::Route {
+                destination_cidr_block: Some(block.to_string()),
+                gateway_id: owned("local"),
+                origin: owned("CreateRouteTable"),
+                state: owned("active"),
+                ..Default::default()
+            });
+        }
         if let Some(b) = &v.ipv6 {
             routes.push(w::Route {
                 destination_ipv6_cidr_block: Some(b.cidr.to_string()),
@@ -410,12 +424,33 @@ pub fn route_table_out(c: &Cloud, r: &RouteTable) -> w::RouteTable {
                 out.network_interface_id = owned(id);
                 // An instance's interface names the instance too.
                 if let Some(a) = c.interfaces.get(id).and_then(|e| e.attachment.as_ref()) {
-                    out.instance_id = owned(&a.instance_id);
-                    out.instance_owner_id = owned(&a.instance_owner);
+                    if !a.instance_id.is_empty() {
+                        out.instance_id = owned(&a.instance_id);
+                        out.instance_owner_id = owned(&a.instance_owner);
+                    }
                 }
             }
+            Target::Instance(id) => {
+                out.instance_id = owned(id);
+                if let Some(i) = c.instances.get(id) {
+                    out.instance_owner_id = owned(&i.owner);
+                    out.network_interface_id = i.network_interface_ids.first().cloned();
+                }
+            }
+            Target::Nat(id) => out.nat_gateway_id = owned(id),
+            Target::Endpoint(id) => out.gateway_id = owned(id),
         }
         routes.push(out);
+    }
+    // Routes AWS adds for the gateway endpoints that use this table.
+    for (endpoint, prefix_list) in c.endpoint_routes(&r.id) {
+        routes.push(w::Route {
+            destination_prefix_list_id: Some(prefix_list),
+            gateway_id: owned(&endpoint.id),
+            origin: owned("CreateRoute"),
+            state: owned("active"),
+            ..Default::default()
+        });
     }
     w::RouteTable {
         associations: Some(associations),
@@ -425,31 +460,6 @@ pub fn route_table_out(c: &Cloud, r: &RouteTable) -> w::RouteTable {
         tags: tags_out(&r.tags),
         vpc_id: owned(&r.vpc_id),
         owner_id: owned(&r.owner),
-    }
-}
-
-pub fn network_acl_out(a: &NetworkAcl) -> w::NetworkAcl {
-    let entry = |egress: bool, number: i32, action: &str| w::NetworkAclEntry {
-        cidr_block: owned("0.0.0.0/0"),
-        egress: Some(egress),
-        protocol: owned("-1"),
-        rule_action: owned(action),
-        rule_number: Some(number),
-        ..Default::default()
-    };
-    w::NetworkAcl {
-        associations: Some(vec![]),
-        entries: Some(vec![
-            entry(true, 100, "allow"),
-            entry(true, 32767, "deny"),
-            entry(false, 100, "allow"),
-            entry(false, 32767, "deny"),
-        ]),
-        is_default: Some(true),
-        network_acl_id: owned(&a.id),
-        tags: tags_out(&a.tags),
-        vpc_id: owned(&a.vpc_id),
-        owner_id: owned(&a.owner),
     }
 }
 

@@ -1,6 +1,7 @@
 //! VPCs, their attributes and CIDR blocks, and the route tables and network ACLs they come with.
 
 use super::*;
+use cloud::cidr_blocks::CidrCommand;
 
 pub(super) fn create_vpc(
     s: &Services,
@@ -24,7 +25,11 @@ pub(super) fn create_vpc(
     let cidr = input
         .cidr_block
         .ok_or_else(|| err(cloud::Error::missing("CidrBlock")))?;
-    let cidr = cloud::rules::cidr4(&cidr).map_err(err)?;
+    let cidr = cloud::rules::cidr4(&cidr).map_err(|_| {
+        invalid(format!(
+            "Value ({cidr}) for parameter cidrBlock is invalid. This is not a valid CIDR block."
+        ))
+    })?;
     let tags = tag_specs(input.tag_specifications, "vpc")?;
     let command = Command::CreateVpc {
         cidr,
@@ -163,10 +168,28 @@ pub(super) fn associate_vpc_cidr_block(
     ctx: &mut Ctx,
     input: w::AssociateVpcCidrBlockRequest,
 ) -> Result<w::AssociateVpcCidrBlockResult, ApiError> {
+    if let Some(block) = &input.cidr_block {
+        if input.amazon_provided_ipv6_cidr_block == Some(true) {
+            return Err(err(cloud::Error::new(
+                "InvalidParameterCombination",
+                "An IPv4 CIDR block and an Amazon-provided IPv6 CIDR block cannot be requested together.",
+            )));
+        }
+        let cidr = cloud::rules::cidr4(block).map_err(|_| {
+            invalid(format!(
+                "Value ({block}) for parameter cidrBlock is invalid. This is not a valid CIDR block."
+            ))
+        })?;
+        let command = Command::Cidr(CidrCommand::Associate {
+            vpc_id: input.vpc_id,
+            cidr,
+        });
+        return s.mutate(ctx, command, |_, o| ipv4_association_out(o, "associating"));
+    }
     if input.amazon_provided_ipv6_cidr_block != Some(true) {
         return Err(ApiError::not_implemented(
             "ec2",
-            "AssociateVpcCidrBlock for secondary IPv4 blocks or IPv6 blocks not provided by Amazon",
+            "AssociateVpcCidrBlock from IPAM pools or BYOIP IPv6 pools",
         ));
     }
     border_group(ctx, input.ipv6_cidr_block_network_border_group.as_deref())?;
@@ -184,14 +207,55 @@ pub(super) fn associate_vpc_cidr_block(
     })
 }
 
+fn ipv4_association_out(o: &Outcome, state: &str) -> w::AssociateVpcCidrBlockResult {
+    match o {
+        Outcome::Ipv4 {
+            vpc_id,
+            association_id,
+            cidr,
+        } => w::AssociateVpcCidrBlockResult {
+            vpc_id: Some(vpc_id.clone()),
+            cidr_block_association: Some(w::VpcCidrBlockAssociation {
+                association_id: Some(association_id.clone()),
+                cidr_block: Some(cidr.to_string()),
+                cidr_block_state: Some(w::VpcCidrBlockState {
+                    state: owned(state),
+                    status_message: None,
+                }),
+            }),
+            ipv6_cidr_block_association: None,
+        },
+        _ => w::AssociateVpcCidrBlockResult::default(),
+    }
+}
+
 pub(super) fn disassociate_vpc_cidr_block(
     s: &Services,
     ctx: &mut Ctx,
     input: w::DisassociateVpcCidrBlockRequest,
 ) -> Result<w::DisassociateVpcCidrBlockResult, ApiError> {
-    let command = Command::DisassociateVpcIpv6 {
-        association_id: input.association_id,
-    };
+    let association_id = input.association_id;
+    let ipv4 = s.query(ctx, |c, who| {
+        Ok(c.vpcs.values().any(|v| {
+            v.region == who.region
+                && (v.cidr_association_id == association_id
+                    || v.secondary_cidrs
+                        .iter()
+                        .any(|b| b.association_id == association_id))
+        }))
+    })?;
+    if ipv4 {
+        let command = Command::Cidr(CidrCommand::Disassociate { association_id });
+        return s.mutate(ctx, command, |_, o| {
+            let out = ipv4_association_out(o, "disassociating");
+            w::DisassociateVpcCidrBlockResult {
+                vpc_id: out.vpc_id,
+                cidr_block_association: out.cidr_block_association,
+                ipv6_cidr_block_association: None,
+            }
+        });
+    }
+    let command = Command::DisassociateVpcIpv6 { association_id };
     s.mutate(ctx, command, |c, o| {
         let ended = ipv6_outcome(o);
         w::DisassociateVpcCidrBlockResult {
@@ -216,24 +280,6 @@ pub(super) fn describe_route_tables(
         let (tables, next) = c.describe_route_tables(who, &ids, &filters, &page)?;
         Ok(w::DescribeRouteTablesResult {
             route_tables: Some(tables.into_iter().map(|r| route_table_out(c, r)).collect()),
-            next_token: next,
-        })
-    })
-}
-
-pub(super) fn describe_network_acls(
-    s: &Services,
-    ctx: &mut Ctx,
-    input: w::DescribeNetworkAclsRequest,
-) -> Result<w::DescribeNetworkAclsResult, ApiError> {
-    dry_run(input.dry_run)?;
-    let filters = filters(input.filters)?;
-    let page = page(input.max_results, input.next_token, (5, 100))?;
-    let ids = input.network_acl_ids.unwrap_or_default();
-    s.query(ctx, |c, who| {
-        let (acls, next) = c.describe_network_acls(who, &ids, &filters, &page)?;
-        Ok(w::DescribeNetworkAclsResult {
-            network_acls: Some(acls.into_iter().map(network_acl_out).collect()),
             next_token: next,
         })
     })

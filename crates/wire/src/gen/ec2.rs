@@ -94,6 +94,26 @@ pub const OPERATIONS: &[&str] = &[
     "ModifyManagedPrefixList",
     "DeleteManagedPrefixList",
     "GetManagedPrefixListEntries",
+    "DescribeAddressesAttribute",
+    "CreateNatGateway",
+    "DeleteNatGateway",
+    "DescribeNatGateways",
+    "CreateNetworkAcl",
+    "DeleteNetworkAcl",
+    "CreateNetworkAclEntry",
+    "ReplaceNetworkAclEntry",
+    "DeleteNetworkAclEntry",
+    "ReplaceNetworkAclAssociation",
+    "CreateDhcpOptions",
+    "AssociateDhcpOptions",
+    "DeleteDhcpOptions",
+    "DescribeDhcpOptions",
+    "CreateVpcEndpoint",
+    "ModifyVpcEndpoint",
+    "DeleteVpcEndpoints",
+    "DescribeVpcEndpoints",
+    "DescribeVpcEndpointServices",
+    "DescribePrefixLists",
 ];
 /// Operations of the service that ramparts does not model.
 pub const UNMODELLED: &[&str] = &[
@@ -112,7 +132,6 @@ pub const UNMODELLED: &[&str] = &[
     "AssignPrivateNatGatewayAddress",
     "AssociateCapacityReservationBillingOwner",
     "AssociateClientVpnTargetNetwork",
-    "AssociateDhcpOptions",
     "AssociateEnclaveCertificateIamRole",
     "AssociateIamInstanceProfile",
     "AssociateInstanceEventWindow",
@@ -159,7 +178,6 @@ pub const UNMODELLED: &[&str] = &[
     "CreateCustomerGateway",
     "CreateDefaultSubnet",
     "CreateDelegateMacVolumeOwnershipTask",
-    "CreateDhcpOptions",
     "CreateFleet",
     "CreateFlowLogs",
     "CreateFpgaImage",
@@ -187,9 +205,6 @@ pub const UNMODELLED: &[&str] = &[
     "CreateLocalGatewayVirtualInterface",
     "CreateLocalGatewayVirtualInterfaceGroup",
     "CreateMacSystemIntegrityProtectionModificationTask",
-    "CreateNatGateway",
-    "CreateNetworkAcl",
-    "CreateNetworkAclEntry",
     "CreateNetworkInsightsAccessScope",
     "CreateNetworkInsightsPath",
     "CreateNetworkInterfacePermission",
@@ -232,7 +247,6 @@ pub const UNMODELLED: &[&str] = &[
     "CreateVolume",
     "CreateVpcBlockPublicAccessExclusion",
     "CreateVpcEncryptionControl",
-    "CreateVpcEndpoint",
     "CreateVpcEndpointConnectionNotification",
     "CreateVpcEndpointServiceConfiguration",
     "CreateVpnConcentrator",
@@ -246,7 +260,6 @@ pub const UNMODELLED: &[&str] = &[
     "DeleteCoipCidr",
     "DeleteCoipPool",
     "DeleteCustomerGateway",
-    "DeleteDhcpOptions",
     "DeleteFleets",
     "DeleteFlowLogs",
     "DeleteFpgaImage",
@@ -270,9 +283,6 @@ pub const UNMODELLED: &[&str] = &[
     "DeleteLocalGatewayRouteTableVpcAssociation",
     "DeleteLocalGatewayVirtualInterface",
     "DeleteLocalGatewayVirtualInterfaceGroup",
-    "DeleteNatGateway",
-    "DeleteNetworkAcl",
-    "DeleteNetworkAclEntry",
     "DeleteNetworkInsightsAccessScope",
     "DeleteNetworkInsightsAccessScopeAnalysis",
     "DeleteNetworkInsightsAnalysis",
@@ -316,7 +326,6 @@ pub const UNMODELLED: &[&str] = &[
     "DeleteVpcEncryptionControl",
     "DeleteVpcEndpointConnectionNotifications",
     "DeleteVpcEndpointServiceConfigurations",
-    "DeleteVpcEndpoints",
     "DeleteVpnConcentrator",
     "DeleteVpnConnection",
     "DeleteVpnConnectionRoute",
@@ -330,7 +339,6 @@ pub const UNMODELLED: &[&str] = &[
     "DeregisterTransitGatewayMulticastGroupMembers",
     "DeregisterTransitGatewayMulticastGroupSources",
     "DescribeAddressTransfers",
-    "DescribeAddressesAttribute",
     "DescribeAggregateIdFormat",
     "DescribeAwsNetworkPerformanceMetricSubscriptions",
     "DescribeBundleTasks",
@@ -356,7 +364,6 @@ pub const UNMODELLED: &[&str] = &[
     "DescribeConversionTasks",
     "DescribeCustomerGateways",
     "DescribeDeclarativePoliciesReports",
-    "DescribeDhcpOptions",
     "DescribeElasticGpus",
     "DescribeExportImageTasks",
     "DescribeExportTasks",
@@ -418,7 +425,6 @@ pub const UNMODELLED: &[&str] = &[
     "DescribeMacHosts",
     "DescribeMacModificationTasks",
     "DescribeMovingAddresses",
-    "DescribeNatGateways",
     "DescribeNetworkInsightsAccessScopeAnalyses",
     "DescribeNetworkInsightsAccessScopes",
     "DescribeNetworkInsightsAnalyses",
@@ -426,7 +432,6 @@ pub const UNMODELLED: &[&str] = &[
     "DescribeNetworkInterfacePermissions",
     "DescribeOutpostLags",
     "DescribePlacementGroups",
-    "DescribePrefixLists",
     "DescribePrincipalIdFormat",
     "DescribePublicIpv4Pools",
     "DescribeReplaceRootVolumeTasks",
@@ -488,8 +493,6 @@ pub const UNMODELLED: &[&str] = &[
     "DescribeVpcEndpointConnections",
     "DescribeVpcEndpointServiceConfigurations",
     "DescribeVpcEndpointServicePermissions",
-    "DescribeVpcEndpointServices",
-    "DescribeVpcEndpoints",
     "DescribeVpnConcentrators",
     "DescribeVpnConnections",
     "DescribeVpnGateways",
@@ -701,7 +704,6 @@ pub const UNMODELLED: &[&str] = &[
     "ModifyVpcBlockPublicAccessExclusion",
     "ModifyVpcBlockPublicAccessOptions",
     "ModifyVpcEncryptionControl",
-    "ModifyVpcEndpoint",
     "ModifyVpcEndpointConnectionNotification",
     "ModifyVpcEndpointServiceConfiguration",
     "ModifyVpcEndpointServicePayerResponsibility",
@@ -740,8 +742,6 @@ pub const UNMODELLED: &[&str] = &[
     "ReleaseIpamPoolAllocation",
     "ReplaceIamInstanceProfileAssociation",
     "ReplaceImageCriteriaInAllowedImagesSettings",
-    "ReplaceNetworkAclAssociation",
-    "ReplaceNetworkAclEntry",
     "ReplaceTransitGatewayRoute",
     "ReplaceVpnTunnel",
     "ReportInstanceStatus",
@@ -833,6 +833,14 @@ pub struct Address {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct AddressAttribute {
+    pub public_ip: Option<String>,
+    pub allocation_id: Option<String>,
+    pub ptr_record: Option<String>,
+    pub ptr_record_update: Option<PtrUpdateStatus>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AllocateAddressRequest {
     pub domain: Option<String>,
     pub address: Option<String>,
@@ -908,6 +916,13 @@ pub struct AssociateAddressRequest {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AssociateAddressResult {
     pub association_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AssociateDhcpOptionsRequest {
+    pub dhcp_options_id: String,
+    pub vpc_id: String,
+    pub dry_run: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1060,6 +1075,13 @@ pub struct AvailabilityZone {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct AvailabilityZoneAddress {
+    pub availability_zone: Option<String>,
+    pub availability_zone_id: Option<String>,
+    pub allocation_ids: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AvailabilityZoneGeography {
     pub name: Option<String>,
 }
@@ -1164,6 +1186,18 @@ pub struct CreateDefaultVpcResult {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateDhcpOptionsRequest {
+    pub dhcp_configurations: Vec<NewDhcpConfiguration>,
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateDhcpOptionsResult {
+    pub dhcp_options: Option<DhcpOptions>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CreateEgressOnlyInternetGatewayRequest {
     pub client_token: Option<String>,
     pub dry_run: Option<bool>,
@@ -1202,6 +1236,57 @@ pub struct CreateManagedPrefixListRequest {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CreateManagedPrefixListResult {
     pub prefix_list: Option<ManagedPrefixList>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateNatGatewayRequest {
+    pub availability_mode: Option<String>,
+    pub allocation_id: Option<String>,
+    pub client_token: Option<String>,
+    pub dry_run: Option<bool>,
+    pub subnet_id: Option<String>,
+    pub vpc_id: Option<String>,
+    pub availability_zone_addresses: Option<Vec<AvailabilityZoneAddress>>,
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    pub connectivity_type: Option<String>,
+    pub private_ip_address: Option<String>,
+    pub secondary_allocation_ids: Option<Vec<String>>,
+    pub secondary_private_ip_addresses: Option<Vec<String>>,
+    pub secondary_private_ip_address_count: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateNatGatewayResult {
+    pub client_token: Option<String>,
+    pub nat_gateway: Option<NatGateway>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateNetworkAclEntryRequest {
+    pub dry_run: Option<bool>,
+    pub network_acl_id: String,
+    pub rule_number: i32,
+    pub protocol: String,
+    pub rule_action: String,
+    pub egress: bool,
+    pub cidr_block: Option<String>,
+    pub ipv6_cidr_block: Option<String>,
+    pub icmp_type_code: Option<IcmpTypeCode>,
+    pub port_range: Option<PortRange>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateNetworkAclRequest {
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    pub client_token: Option<String>,
+    pub dry_run: Option<bool>,
+    pub vpc_id: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateNetworkAclResult {
+    pub network_acl: Option<NetworkAcl>,
+    pub client_token: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1319,6 +1404,33 @@ pub struct CreateTagsRequest {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateVpcEndpointRequest {
+    pub dry_run: Option<bool>,
+    pub vpc_endpoint_type: Option<String>,
+    pub vpc_id: String,
+    pub service_name: Option<String>,
+    pub policy_document: Option<String>,
+    pub route_table_ids: Option<Vec<String>>,
+    pub subnet_ids: Option<Vec<String>>,
+    pub security_group_ids: Option<Vec<String>>,
+    pub ip_address_type: Option<String>,
+    pub dns_options: Option<DnsOptionsSpecification>,
+    pub client_token: Option<String>,
+    pub private_dns_enabled: Option<bool>,
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    pub subnet_configurations: Option<Vec<SubnetConfiguration>>,
+    pub service_network_arn: Option<String>,
+    pub resource_configuration_arn: Option<String>,
+    pub service_region: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateVpcEndpointResult {
+    pub vpc_endpoint: Option<VpcEndpoint>,
+    pub client_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CreateVpcPeeringConnectionRequest {
     pub peer_region: Option<String>,
     pub tag_specifications: Option<Vec<TagSpecification>>,
@@ -1361,6 +1473,12 @@ pub struct CreditSpecificationRequest {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteDhcpOptionsRequest {
+    pub dhcp_options_id: String,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeleteEgressOnlyInternetGatewayRequest {
     pub dry_run: Option<bool>,
     pub egress_only_internet_gateway_id: String,
@@ -1386,6 +1504,31 @@ pub struct DeleteManagedPrefixListRequest {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeleteManagedPrefixListResult {
     pub prefix_list: Option<ManagedPrefixList>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteNatGatewayRequest {
+    pub dry_run: Option<bool>,
+    pub nat_gateway_id: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteNatGatewayResult {
+    pub nat_gateway_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteNetworkAclEntryRequest {
+    pub dry_run: Option<bool>,
+    pub network_acl_id: String,
+    pub rule_number: i32,
+    pub egress: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteNetworkAclRequest {
+    pub dry_run: Option<bool>,
+    pub network_acl_id: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1436,6 +1579,17 @@ pub struct DeleteTagsRequest {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteVpcEndpointsRequest {
+    pub dry_run: Option<bool>,
+    pub vpc_endpoint_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteVpcEndpointsResult {
+    pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeleteVpcPeeringConnectionRequest {
     pub dry_run: Option<bool>,
     pub vpc_peering_connection_id: String,
@@ -1464,6 +1618,21 @@ pub struct DescribeAccountAttributesResult {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeAddressesAttributeRequest {
+    pub allocation_ids: Option<Vec<String>>,
+    pub attribute: Option<String>,
+    pub next_token: Option<String>,
+    pub max_results: Option<i32>,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeAddressesAttributeResult {
+    pub addresses: Option<Vec<AddressAttribute>>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DescribeAddressesRequest {
     pub public_ips: Option<Vec<String>>,
     pub dry_run: Option<bool>,
@@ -1488,6 +1657,21 @@ pub struct DescribeAvailabilityZonesRequest {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DescribeAvailabilityZonesResult {
     pub availability_zones: Option<Vec<AvailabilityZone>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeDhcpOptionsRequest {
+    pub dhcp_options_ids: Option<Vec<String>>,
+    pub next_token: Option<String>,
+    pub max_results: Option<i32>,
+    pub dry_run: Option<bool>,
+    pub filters: Option<Vec<Filter>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeDhcpOptionsResult {
+    pub next_token: Option<String>,
+    pub dhcp_options: Option<Vec<DhcpOptions>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1552,6 +1736,21 @@ pub struct DescribeManagedPrefixListsResult {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeNatGatewaysRequest {
+    pub dry_run: Option<bool>,
+    pub filter: Option<Vec<Filter>>,
+    pub max_results: Option<i32>,
+    pub nat_gateway_ids: Option<Vec<String>>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeNatGatewaysResult {
+    pub nat_gateways: Option<Vec<NatGateway>>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DescribeNetworkAclsRequest {
     pub next_token: Option<String>,
     pub max_results: Option<i32>,
@@ -1597,6 +1796,21 @@ pub struct DescribeNetworkInterfacesRequest {
 pub struct DescribeNetworkInterfacesResult {
     pub network_interfaces: Option<Vec<NetworkInterface>>,
     pub next_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribePrefixListsRequest {
+    pub dry_run: Option<bool>,
+    pub filters: Option<Vec<Filter>>,
+    pub max_results: Option<i32>,
+    pub next_token: Option<String>,
+    pub prefix_list_ids: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribePrefixListsResult {
+    pub next_token: Option<String>,
+    pub prefix_lists: Option<Vec<PrefixList>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1742,6 +1956,38 @@ pub struct DescribeVpcAttributeResult {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeVpcEndpointServicesRequest {
+    pub dry_run: Option<bool>,
+    pub service_names: Option<Vec<String>>,
+    pub filters: Option<Vec<Filter>>,
+    pub max_results: Option<i32>,
+    pub next_token: Option<String>,
+    pub service_regions: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeVpcEndpointServicesResult {
+    pub service_names: Option<Vec<String>>,
+    pub service_details: Option<Vec<ServiceDetail>>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeVpcEndpointsRequest {
+    pub dry_run: Option<bool>,
+    pub vpc_endpoint_ids: Option<Vec<String>>,
+    pub filters: Option<Vec<Filter>>,
+    pub max_results: Option<i32>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeVpcEndpointsResult {
+    pub vpc_endpoints: Option<Vec<VpcEndpoint>>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DescribeVpcPeeringConnectionsRequest {
     pub next_token: Option<String>,
     pub max_results: Option<i32>,
@@ -1776,6 +2022,20 @@ pub struct DetachInternetGatewayRequest {
     pub dry_run: Option<bool>,
     pub internet_gateway_id: String,
     pub vpc_id: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DhcpConfiguration {
+    pub key: Option<String>,
+    pub values: Option<Vec<AttributeValue>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DhcpOptions {
+    pub owner_id: Option<String>,
+    pub tags: Option<Vec<Tag>>,
+    pub dhcp_options_id: Option<String>,
+    pub dhcp_configurations: Option<Vec<DhcpConfiguration>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1824,6 +2084,28 @@ pub struct DisassociateVpcCidrBlockResult {
     pub ipv6_cidr_block_association: Option<VpcIpv6CidrBlockAssociation>,
     pub cidr_block_association: Option<VpcCidrBlockAssociation>,
     pub vpc_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DnsEntry {
+    pub dns_name: Option<String>,
+    pub hosted_zone_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DnsOptions {
+    pub dns_record_ip_type: Option<String>,
+    pub private_dns_only_for_inbound_resolver_endpoint: Option<bool>,
+    pub private_dns_preference: Option<String>,
+    pub private_dns_specified_domains: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DnsOptionsSpecification {
+    pub dns_record_ip_type: Option<String>,
+    pub private_dns_only_for_inbound_resolver_endpoint: Option<bool>,
+    pub private_dns_preference: Option<String>,
+    pub private_dns_specified_domains: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -2337,6 +2619,12 @@ pub struct Ipv6Range {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct LastError {
+    pub message: Option<String>,
+    pub code: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct LaunchTemplateSpecification {
     pub launch_template_id: Option<String>,
     pub launch_template_name: Option<String>,
@@ -2437,8 +2725,77 @@ pub struct ModifyVpcAttributeRequest {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct ModifyVpcEndpointRequest {
+    pub dry_run: Option<bool>,
+    pub vpc_endpoint_id: String,
+    pub reset_policy: Option<bool>,
+    pub policy_document: Option<String>,
+    pub add_route_table_ids: Option<Vec<String>>,
+    pub remove_route_table_ids: Option<Vec<String>>,
+    pub add_subnet_ids: Option<Vec<String>>,
+    pub remove_subnet_ids: Option<Vec<String>>,
+    pub add_security_group_ids: Option<Vec<String>>,
+    pub remove_security_group_ids: Option<Vec<String>>,
+    pub ip_address_type: Option<String>,
+    pub dns_options: Option<DnsOptionsSpecification>,
+    pub private_dns_enabled: Option<bool>,
+    pub subnet_configurations: Option<Vec<SubnetConfiguration>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ModifyVpcEndpointResult {
+    pub r#return: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Monitoring {
     pub state: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NatGateway {
+    pub create_time: Option<DateTime>,
+    pub delete_time: Option<DateTime>,
+    pub failure_code: Option<String>,
+    pub failure_message: Option<String>,
+    pub nat_gateway_addresses: Option<Vec<NatGatewayAddress>>,
+    pub nat_gateway_id: Option<String>,
+    pub provisioned_bandwidth: Option<ProvisionedBandwidth>,
+    pub state: Option<String>,
+    pub subnet_id: Option<String>,
+    pub vpc_id: Option<String>,
+    pub tags: Option<Vec<Tag>>,
+    pub connectivity_type: Option<String>,
+    pub availability_mode: Option<String>,
+    pub auto_scaling_ips: Option<String>,
+    pub auto_provision_zones: Option<String>,
+    pub attached_appliances: Option<Vec<NatGatewayAttachedAppliance>>,
+    pub route_table_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NatGatewayAddress {
+    pub allocation_id: Option<String>,
+    pub network_interface_id: Option<String>,
+    pub private_ip: Option<String>,
+    pub public_ip: Option<String>,
+    pub association_id: Option<String>,
+    pub is_primary: Option<bool>,
+    pub failure_message: Option<String>,
+    pub status: Option<String>,
+    pub availability_zone: Option<String>,
+    pub availability_zone_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NatGatewayAttachedAppliance {
+    pub r#type: Option<String>,
+    pub appliance_arn: Option<String>,
+    pub vpc_endpoint_id: Option<String>,
+    pub attachment_state: Option<String>,
+    pub modification_state: Option<String>,
+    pub failure_code: Option<String>,
+    pub failure_message: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -2556,6 +2913,12 @@ pub struct NetworkInterfacePrivateIpAddress {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewDhcpConfiguration {
+    pub key: Option<String>,
+    pub values: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct OperatorRequest {
     pub principal: Option<String>,
 }
@@ -2588,6 +2951,13 @@ pub struct PortRange {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct PrefixList {
+    pub cidrs: Option<Vec<String>>,
+    pub prefix_list_id: Option<String>,
+    pub prefix_list_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PrefixListEntry {
     pub cidr: Option<String>,
     pub description: Option<String>,
@@ -2597,6 +2967,11 @@ pub struct PrefixListEntry {
 pub struct PrefixListId {
     pub description: Option<String>,
     pub prefix_list_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PrivateDnsDetails {
+    pub private_dns_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -2635,6 +3010,22 @@ pub struct ProductCode {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PropagatingVgw {
     pub gateway_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProvisionedBandwidth {
+    pub provision_time: Option<DateTime>,
+    pub provisioned: Option<String>,
+    pub request_time: Option<DateTime>,
+    pub requested: Option<String>,
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PtrUpdateStatus {
+    pub value: Option<String>,
+    pub status: Option<String>,
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -2689,6 +3080,32 @@ pub struct ReleaseAddressRequest {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RemovePrefixListEntry {
     pub cidr: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReplaceNetworkAclAssociationRequest {
+    pub dry_run: Option<bool>,
+    pub association_id: String,
+    pub network_acl_id: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReplaceNetworkAclAssociationResult {
+    pub new_association_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReplaceNetworkAclEntryRequest {
+    pub dry_run: Option<bool>,
+    pub network_acl_id: String,
+    pub rule_number: i32,
+    pub protocol: String,
+    pub rule_action: String,
+    pub egress: bool,
+    pub cidr_block: Option<String>,
+    pub ipv6_cidr_block: Option<String>,
+    pub icmp_type_code: Option<IcmpTypeCode>,
+    pub port_range: Option<PortRange>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -2920,6 +3337,12 @@ pub struct SecurityGroupForVpc {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct SecurityGroupIdentifier {
+    pub group_id: Option<String>,
+    pub group_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SecurityGroupReference {
     pub group_id: Option<String>,
     pub referencing_vpc_id: Option<String>,
@@ -2977,6 +3400,32 @@ pub struct SecurityGroupVpcAssociation {
     pub state: Option<String>,
     pub state_reason: Option<String>,
     pub group_owner_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ServiceDetail {
+    pub service_name: Option<String>,
+    pub service_id: Option<String>,
+    pub service_type: Option<Vec<ServiceTypeDetail>>,
+    pub service_region: Option<String>,
+    pub availability_zone_ids: Option<Vec<String>>,
+    pub availability_zones: Option<Vec<String>>,
+    pub owner: Option<String>,
+    pub base_endpoint_dns_names: Option<Vec<String>>,
+    pub private_dns_name: Option<String>,
+    pub private_dns_names: Option<Vec<PrivateDnsDetails>>,
+    pub vpc_endpoint_policy_supported: Option<bool>,
+    pub acceptance_required: Option<bool>,
+    pub manages_vpc_endpoints: Option<bool>,
+    pub payer_responsibility: Option<String>,
+    pub tags: Option<Vec<Tag>>,
+    pub private_dns_name_verification_state: Option<String>,
+    pub supported_ip_address_types: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ServiceTypeDetail {
+    pub service_type: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -3048,6 +3497,19 @@ pub struct SubnetCidrBlockState {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct SubnetConfiguration {
+    pub subnet_id: Option<String>,
+    pub ipv4: Option<String>,
+    pub ipv6: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SubnetIpPrefixes {
+    pub subnet_id: Option<String>,
+    pub ip_prefixes: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SubnetIpv6CidrBlockAssociation {
     pub association_id: Option<String>,
     pub ipv6_cidr_block: Option<String>,
@@ -3108,6 +3570,18 @@ pub struct UnassignPrivateIpAddressesRequest {
     pub ipv4_prefixes: Option<Vec<String>>,
     pub network_interface_id: String,
     pub private_ip_addresses: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UnsuccessfulItem {
+    pub error: Option<UnsuccessfulItemError>,
+    pub resource_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UnsuccessfulItemError {
+    pub code: Option<String>,
+    pub message: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -3218,6 +3692,35 @@ pub struct VpcEncryptionControlExclusions {
     pub lambda: Option<VpcEncryptionControlExclusion>,
     pub vpc_lattice: Option<VpcEncryptionControlExclusion>,
     pub elastic_file_system: Option<VpcEncryptionControlExclusion>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VpcEndpoint {
+    pub vpc_endpoint_id: Option<String>,
+    pub vpc_endpoint_type: Option<String>,
+    pub vpc_id: Option<String>,
+    pub service_name: Option<String>,
+    pub state: Option<String>,
+    pub policy_document: Option<String>,
+    pub route_table_ids: Option<Vec<String>>,
+    pub subnet_ids: Option<Vec<String>>,
+    pub groups: Option<Vec<SecurityGroupIdentifier>>,
+    pub ip_address_type: Option<String>,
+    pub dns_options: Option<DnsOptions>,
+    pub private_dns_enabled: Option<bool>,
+    pub requester_managed: Option<bool>,
+    pub network_interface_ids: Option<Vec<String>>,
+    pub dns_entries: Option<Vec<DnsEntry>>,
+    pub creation_timestamp: Option<DateTime>,
+    pub tags: Option<Vec<Tag>>,
+    pub owner_id: Option<String>,
+    pub last_error: Option<LastError>,
+    pub ipv4_prefixes: Option<Vec<SubnetIpPrefixes>>,
+    pub ipv6_prefixes: Option<Vec<SubnetIpPrefixes>>,
+    pub failure_reason: Option<String>,
+    pub service_network_arn: Option<String>,
+    pub resource_configuration_arn: Option<String>,
+    pub service_region: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -3351,6 +3854,16 @@ impl AssociateAddressRequest {
             network_interface_id: rt::query_opt(n, "NetworkInterfaceId", rt::query_scalar)?,
             private_ip_address: rt::query_opt(n, "PrivateIpAddress", rt::query_scalar)?,
             allow_reassociation: rt::query_opt(n, "AllowReassociation", rt::query_scalar)?,
+        })
+    }
+}
+
+impl AssociateDhcpOptionsRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            dhcp_options_id: rt::query_req(n, "DhcpOptionsId", rt::query_scalar)?,
+            vpc_id: rt::query_req(n, "VpcId", rt::query_scalar)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
         })
     }
 }
@@ -3498,6 +4011,18 @@ impl AuthorizeSecurityGroupIngressRequest {
     }
 }
 
+impl AvailabilityZoneAddress {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            availability_zone: rt::query_opt(n, "AvailabilityZone", rt::query_scalar)?,
+            availability_zone_id: rt::query_opt(n, "AvailabilityZoneId", rt::query_scalar)?,
+            allocation_ids: rt::query_opt(n, "AllocationId", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+        })
+    }
+}
+
 impl BlockDeviceMapping {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -3568,6 +4093,20 @@ impl CreateDefaultVpcRequest {
     }
 }
 
+impl CreateDhcpOptionsRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            dhcp_configurations: rt::query_req(n, "DhcpConfiguration", |n: &QueryNode| {
+                rt::query_list(n, None, NewDhcpConfiguration::from_query)
+            })?,
+            tag_specifications: rt::query_opt(n, "TagSpecification", |n: &QueryNode| {
+                rt::query_list(n, None, TagSpecification::from_query)
+            })?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
 impl CreateEgressOnlyInternetGatewayRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -3606,6 +4145,74 @@ impl CreateManagedPrefixListRequest {
             })?,
             address_family: rt::query_req(n, "AddressFamily", rt::query_scalar)?,
             client_token: rt::query_opt(n, "ClientToken", rt::query_scalar)?,
+        })
+    }
+}
+
+impl CreateNatGatewayRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            availability_mode: rt::query_opt(n, "AvailabilityMode", rt::query_scalar)?,
+            allocation_id: rt::query_opt(n, "AllocationId", rt::query_scalar)?,
+            client_token: rt::query_opt(n, "ClientToken", rt::query_scalar)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            subnet_id: rt::query_opt(n, "SubnetId", rt::query_scalar)?,
+            vpc_id: rt::query_opt(n, "VpcId", rt::query_scalar)?,
+            availability_zone_addresses: rt::query_opt(
+                n,
+                "AvailabilityZoneAddress",
+                |n: &QueryNode| rt::query_list(n, None, AvailabilityZoneAddress::from_query),
+            )?,
+            tag_specifications: rt::query_opt(n, "TagSpecification", |n: &QueryNode| {
+                rt::query_list(n, None, TagSpecification::from_query)
+            })?,
+            connectivity_type: rt::query_opt(n, "ConnectivityType", rt::query_scalar)?,
+            private_ip_address: rt::query_opt(n, "PrivateIpAddress", rt::query_scalar)?,
+            secondary_allocation_ids: rt::query_opt(
+                n,
+                "SecondaryAllocationId",
+                |n: &QueryNode| rt::query_list(n, None, rt::query_scalar),
+            )?,
+            secondary_private_ip_addresses: rt::query_opt(
+                n,
+                "SecondaryPrivateIpAddress",
+                |n: &QueryNode| rt::query_list(n, None, rt::query_scalar),
+            )?,
+            secondary_private_ip_address_count: rt::query_opt(
+                n,
+                "SecondaryPrivateIpAddressCount",
+                rt::query_scalar,
+            )?,
+        })
+    }
+}
+
+impl CreateNetworkAclEntryRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            network_acl_id: rt::query_req(n, "NetworkAclId", rt::query_scalar)?,
+            rule_number: rt::query_req(n, "RuleNumber", rt::query_scalar)?,
+            protocol: rt::query_req(n, "Protocol", rt::query_scalar)?,
+            rule_action: rt::query_req(n, "RuleAction", rt::query_scalar)?,
+            egress: rt::query_req(n, "Egress", rt::query_scalar)?,
+            cidr_block: rt::query_opt(n, "CidrBlock", rt::query_scalar)?,
+            ipv6_cidr_block: rt::query_opt(n, "Ipv6CidrBlock", rt::query_scalar)?,
+            icmp_type_code: rt::query_opt(n, "Icmp", IcmpTypeCode::from_query)?,
+            port_range: rt::query_opt(n, "PortRange", PortRange::from_query)?,
+        })
+    }
+}
+
+impl CreateNetworkAclRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            tag_specifications: rt::query_opt(n, "TagSpecification", |n: &QueryNode| {
+                rt::query_list(n, None, TagSpecification::from_query)
+            })?,
+            client_token: rt::query_opt(n, "ClientToken", rt::query_scalar)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            vpc_id: rt::query_req(n, "VpcId", rt::query_scalar)?,
         })
     }
 }
@@ -3759,6 +4366,44 @@ impl CreateTagsRequest {
     }
 }
 
+impl CreateVpcEndpointRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            vpc_endpoint_type: rt::query_opt(n, "VpcEndpointType", rt::query_scalar)?,
+            vpc_id: rt::query_req(n, "VpcId", rt::query_scalar)?,
+            service_name: rt::query_opt(n, "ServiceName", rt::query_scalar)?,
+            policy_document: rt::query_opt(n, "PolicyDocument", rt::query_scalar)?,
+            route_table_ids: rt::query_opt(n, "RouteTableId", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            subnet_ids: rt::query_opt(n, "SubnetId", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            security_group_ids: rt::query_opt(n, "SecurityGroupId", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            ip_address_type: rt::query_opt(n, "IpAddressType", rt::query_scalar)?,
+            dns_options: rt::query_opt(n, "DnsOptions", DnsOptionsSpecification::from_query)?,
+            client_token: rt::query_opt(n, "ClientToken", rt::query_scalar)?,
+            private_dns_enabled: rt::query_opt(n, "PrivateDnsEnabled", rt::query_scalar)?,
+            tag_specifications: rt::query_opt(n, "TagSpecification", |n: &QueryNode| {
+                rt::query_list(n, None, TagSpecification::from_query)
+            })?,
+            subnet_configurations: rt::query_opt(n, "SubnetConfiguration", |n: &QueryNode| {
+                rt::query_list(n, None, SubnetConfiguration::from_query)
+            })?,
+            service_network_arn: rt::query_opt(n, "ServiceNetworkArn", rt::query_scalar)?,
+            resource_configuration_arn: rt::query_opt(
+                n,
+                "ResourceConfigurationArn",
+                rt::query_scalar,
+            )?,
+            service_region: rt::query_opt(n, "ServiceRegion", rt::query_scalar)?,
+        })
+    }
+}
+
 impl CreateVpcPeeringConnectionRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -3816,6 +4461,15 @@ impl CreditSpecificationRequest {
     }
 }
 
+impl DeleteDhcpOptionsRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            dhcp_options_id: rt::query_req(n, "DhcpOptionsId", rt::query_scalar)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
 impl DeleteEgressOnlyInternetGatewayRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -3843,6 +4497,35 @@ impl DeleteManagedPrefixListRequest {
         Ok(Self {
             dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
             prefix_list_id: rt::query_req(n, "PrefixListId", rt::query_scalar)?,
+        })
+    }
+}
+
+impl DeleteNatGatewayRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            nat_gateway_id: rt::query_req(n, "NatGatewayId", rt::query_scalar)?,
+        })
+    }
+}
+
+impl DeleteNetworkAclEntryRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            network_acl_id: rt::query_req(n, "NetworkAclId", rt::query_scalar)?,
+            rule_number: rt::query_req(n, "RuleNumber", rt::query_scalar)?,
+            egress: rt::query_req(n, "Egress", rt::query_scalar)?,
+        })
+    }
+}
+
+impl DeleteNetworkAclRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            network_acl_id: rt::query_req(n, "NetworkAclId", rt::query_scalar)?,
         })
     }
 }
@@ -3918,6 +4601,17 @@ impl DeleteTagsRequest {
     }
 }
 
+impl DeleteVpcEndpointsRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            vpc_endpoint_ids: rt::query_req(n, "VpcEndpointId", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+        })
+    }
+}
+
 impl DeleteVpcPeeringConnectionRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -3951,6 +4645,20 @@ impl DescribeAccountAttributesRequest {
     }
 }
 
+impl DescribeAddressesAttributeRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            allocation_ids: rt::query_opt(n, "AllocationId", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            attribute: rt::query_opt(n, "Attribute", rt::query_scalar)?,
+            next_token: rt::query_opt(n, "NextToken", rt::query_scalar)?,
+            max_results: rt::query_opt(n, "MaxResults", rt::query_scalar)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
 impl DescribeAddressesRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -3978,6 +4686,22 @@ impl DescribeAvailabilityZonesRequest {
                 rt::query_list(n, None, rt::query_scalar)
             })?,
             all_availability_zones: rt::query_opt(n, "AllAvailabilityZones", rt::query_scalar)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            filters: rt::query_opt(n, "Filter", |n: &QueryNode| {
+                rt::query_list(n, None, Filter::from_query)
+            })?,
+        })
+    }
+}
+
+impl DescribeDhcpOptionsRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            dhcp_options_ids: rt::query_opt(n, "DhcpOptionsId", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            next_token: rt::query_opt(n, "NextToken", rt::query_scalar)?,
+            max_results: rt::query_opt(n, "MaxResults", rt::query_scalar)?,
             dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
             filters: rt::query_opt(n, "Filter", |n: &QueryNode| {
                 rt::query_list(n, None, Filter::from_query)
@@ -4057,6 +4781,22 @@ impl DescribeManagedPrefixListsRequest {
     }
 }
 
+impl DescribeNatGatewaysRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            filter: rt::query_opt(n, "Filter", |n: &QueryNode| {
+                rt::query_list(n, None, Filter::from_query)
+            })?,
+            max_results: rt::query_opt(n, "MaxResults", rt::query_scalar)?,
+            nat_gateway_ids: rt::query_opt(n, "NatGatewayId", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            next_token: rt::query_opt(n, "NextToken", rt::query_scalar)?,
+        })
+    }
+}
+
 impl DescribeNetworkAclsRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -4099,6 +4839,22 @@ impl DescribeNetworkInterfacesRequest {
             })?,
             filters: rt::query_opt(n, "Filter", |n: &QueryNode| {
                 rt::query_list(n, None, Filter::from_query)
+            })?,
+        })
+    }
+}
+
+impl DescribePrefixListsRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            filters: rt::query_opt(n, "Filter", |n: &QueryNode| {
+                rt::query_list(n, None, Filter::from_query)
+            })?,
+            max_results: rt::query_opt(n, "MaxResults", rt::query_scalar)?,
+            next_token: rt::query_opt(n, "NextToken", rt::query_scalar)?,
+            prefix_list_ids: rt::query_opt(n, "PrefixListId", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
             })?,
         })
     }
@@ -4244,6 +5000,41 @@ impl DescribeVpcAttributeRequest {
     }
 }
 
+impl DescribeVpcEndpointServicesRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            service_names: rt::query_opt(n, "ServiceName", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            filters: rt::query_opt(n, "Filter", |n: &QueryNode| {
+                rt::query_list(n, None, Filter::from_query)
+            })?,
+            max_results: rt::query_opt(n, "MaxResults", rt::query_scalar)?,
+            next_token: rt::query_opt(n, "NextToken", rt::query_scalar)?,
+            service_regions: rt::query_opt(n, "ServiceRegion", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+        })
+    }
+}
+
+impl DescribeVpcEndpointsRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            vpc_endpoint_ids: rt::query_opt(n, "VpcEndpointId", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            filters: rt::query_opt(n, "Filter", |n: &QueryNode| {
+                rt::query_list(n, None, Filter::from_query)
+            })?,
+            max_results: rt::query_opt(n, "MaxResults", rt::query_scalar)?,
+            next_token: rt::query_opt(n, "NextToken", rt::query_scalar)?,
+        })
+    }
+}
+
 impl DescribeVpcPeeringConnectionsRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -4329,6 +5120,25 @@ impl DisassociateVpcCidrBlockRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
             association_id: rt::query_req(n, "AssociationId", rt::query_scalar)?,
+        })
+    }
+}
+
+impl DnsOptionsSpecification {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            dns_record_ip_type: rt::query_opt(n, "DnsRecordIpType", rt::query_scalar)?,
+            private_dns_only_for_inbound_resolver_endpoint: rt::query_opt(
+                n,
+                "PrivateDnsOnlyForInboundResolverEndpoint",
+                rt::query_scalar,
+            )?,
+            private_dns_preference: rt::query_opt(n, "PrivateDnsPreference", rt::query_scalar)?,
+            private_dns_specified_domains: rt::query_opt(
+                n,
+                "PrivateDnsSpecifiedDomain",
+                |n: &QueryNode| rt::query_list(n, None, rt::query_scalar),
+            )?,
         })
     }
 }
@@ -4474,6 +5284,15 @@ impl IamInstanceProfileSpecification {
         Ok(Self {
             arn: rt::query_opt(n, "Arn", rt::query_scalar)?,
             name: rt::query_opt(n, "Name", rt::query_scalar)?,
+        })
+    }
+}
+
+impl IcmpTypeCode {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            code: rt::query_opt(n, "Code", rt::query_scalar)?,
+            r#type: rt::query_opt(n, "Type", rt::query_scalar)?,
         })
     }
 }
@@ -4844,6 +5663,43 @@ impl ModifyVpcAttributeRequest {
     }
 }
 
+impl ModifyVpcEndpointRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            vpc_endpoint_id: rt::query_req(n, "VpcEndpointId", rt::query_scalar)?,
+            reset_policy: rt::query_opt(n, "ResetPolicy", rt::query_scalar)?,
+            policy_document: rt::query_opt(n, "PolicyDocument", rt::query_scalar)?,
+            add_route_table_ids: rt::query_opt(n, "AddRouteTableId", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            remove_route_table_ids: rt::query_opt(n, "RemoveRouteTableId", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            add_subnet_ids: rt::query_opt(n, "AddSubnetId", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            remove_subnet_ids: rt::query_opt(n, "RemoveSubnetId", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            add_security_group_ids: rt::query_opt(n, "AddSecurityGroupId", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            remove_security_group_ids: rt::query_opt(
+                n,
+                "RemoveSecurityGroupId",
+                |n: &QueryNode| rt::query_list(n, None, rt::query_scalar),
+            )?,
+            ip_address_type: rt::query_opt(n, "IpAddressType", rt::query_scalar)?,
+            dns_options: rt::query_opt(n, "DnsOptions", DnsOptionsSpecification::from_query)?,
+            private_dns_enabled: rt::query_opt(n, "PrivateDnsEnabled", rt::query_scalar)?,
+            subnet_configurations: rt::query_opt(n, "SubnetConfiguration", |n: &QueryNode| {
+                rt::query_list(n, None, SubnetConfiguration::from_query)
+            })?,
+        })
+    }
+}
+
 impl NetworkInterfaceAttachmentChanges {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -4851,6 +5707,17 @@ impl NetworkInterfaceAttachmentChanges {
             ena_queue_count: rt::query_opt(n, "EnaQueueCount", rt::query_scalar)?,
             attachment_id: rt::query_opt(n, "AttachmentId", rt::query_scalar)?,
             delete_on_termination: rt::query_opt(n, "DeleteOnTermination", rt::query_scalar)?,
+        })
+    }
+}
+
+impl NewDhcpConfiguration {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            key: rt::query_opt(n, "Key", rt::query_scalar)?,
+            values: rt::query_opt(n, "Value", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
         })
     }
 }
@@ -4876,6 +5743,15 @@ impl Placement {
             host_resource_group_arn: rt::query_opt(n, "HostResourceGroupArn", rt::query_scalar)?,
             group_id: rt::query_opt(n, "GroupId", rt::query_scalar)?,
             availability_zone: rt::query_opt(n, "AvailabilityZone", rt::query_scalar)?,
+        })
+    }
+}
+
+impl PortRange {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            from: rt::query_opt(n, "From", rt::query_scalar)?,
+            to: rt::query_opt(n, "To", rt::query_scalar)?,
         })
     }
 }
@@ -4944,6 +5820,33 @@ impl RemovePrefixListEntry {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
             cidr: rt::query_req(n, "Cidr", rt::query_scalar)?,
+        })
+    }
+}
+
+impl ReplaceNetworkAclAssociationRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            association_id: rt::query_req(n, "AssociationId", rt::query_scalar)?,
+            network_acl_id: rt::query_req(n, "NetworkAclId", rt::query_scalar)?,
+        })
+    }
+}
+
+impl ReplaceNetworkAclEntryRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            network_acl_id: rt::query_req(n, "NetworkAclId", rt::query_scalar)?,
+            rule_number: rt::query_req(n, "RuleNumber", rt::query_scalar)?,
+            protocol: rt::query_req(n, "Protocol", rt::query_scalar)?,
+            rule_action: rt::query_req(n, "RuleAction", rt::query_scalar)?,
+            egress: rt::query_req(n, "Egress", rt::query_scalar)?,
+            cidr_block: rt::query_opt(n, "CidrBlock", rt::query_scalar)?,
+            ipv6_cidr_block: rt::query_opt(n, "Ipv6CidrBlock", rt::query_scalar)?,
+            icmp_type_code: rt::query_opt(n, "Icmp", IcmpTypeCode::from_query)?,
+            port_range: rt::query_opt(n, "PortRange", PortRange::from_query)?,
         })
     }
 }
@@ -5242,6 +6145,16 @@ impl SpotMarketOptions {
     }
 }
 
+impl SubnetConfiguration {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            subnet_id: rt::query_opt(n, "SubnetId", rt::query_scalar)?,
+            ipv4: rt::query_opt(n, "Ipv4", rt::query_scalar)?,
+            ipv6: rt::query_opt(n, "Ipv6", rt::query_scalar)?,
+        })
+    }
+}
+
 impl Tag {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -5479,6 +6392,23 @@ impl Address {
         }
         if let Some(x) = &self.public_ip {
             w.field("publicIp", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl AddressAttribute {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.public_ip {
+            w.field("publicIp", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.allocation_id {
+            w.field("allocationId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.ptr_record {
+            w.field("ptrRecord", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.ptr_record_update {
+            w.field("ptrRecordUpdate", x, |w: &mut XmlWriter, v| v.to_xml(w));
         }
     }
 }
@@ -5903,6 +6833,14 @@ impl CreateDefaultVpcResult {
     }
 }
 
+impl CreateDhcpOptionsResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.dhcp_options {
+            w.field("dhcpOptions", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+    }
+}
+
 impl CreateEgressOnlyInternetGatewayResult {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.client_token {
@@ -5928,6 +6866,28 @@ impl CreateManagedPrefixListResult {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.prefix_list {
             w.field("prefixList", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+    }
+}
+
+impl CreateNatGatewayResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.client_token {
+            w.field("clientToken", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.nat_gateway {
+            w.field("natGateway", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+    }
+}
+
+impl CreateNetworkAclResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.network_acl {
+            w.field("networkAcl", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.client_token {
+            w.field("clientToken", x, |w: &mut XmlWriter, v| w.scalar(v));
         }
     }
 }
@@ -5986,6 +6946,17 @@ impl CreateSubnetResult {
     }
 }
 
+impl CreateVpcEndpointResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.vpc_endpoint {
+            w.field("vpcEndpoint", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.client_token {
+            w.field("clientToken", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
 impl CreateVpcPeeringConnectionResult {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.vpc_peering_connection {
@@ -6020,6 +6991,14 @@ impl DeleteManagedPrefixListResult {
     }
 }
 
+impl DeleteNatGatewayResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.nat_gateway_id {
+            w.field("natGatewayId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
 impl DeleteSecurityGroupResult {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.r#return {
@@ -6027,6 +7006,20 @@ impl DeleteSecurityGroupResult {
         }
         if let Some(x) = &self.group_id {
             w.field("groupId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl DeleteVpcEndpointsResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.unsuccessful {
+            w.field(
+                "unsuccessful",
+                x,
+                |w: &mut XmlWriter, v: &Vec<UnsuccessfulItem>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
         }
     }
 }
@@ -6053,6 +7046,23 @@ impl DescribeAccountAttributesResult {
     }
 }
 
+impl DescribeAddressesAttributeResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.addresses {
+            w.field(
+                "addressSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<AddressAttribute>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.next_token {
+            w.field("nextToken", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
 impl DescribeAddressesResult {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.addresses {
@@ -6070,6 +7080,23 @@ impl DescribeAvailabilityZonesResult {
                 "availabilityZoneInfo",
                 x,
                 |w: &mut XmlWriter, v: &Vec<AvailabilityZone>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+    }
+}
+
+impl DescribeDhcpOptionsResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.next_token {
+            w.field("nextToken", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.dhcp_options {
+            w.field(
+                "dhcpOptionsSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<DhcpOptions>| {
                     w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
                 },
             );
@@ -6145,6 +7172,23 @@ impl DescribeManagedPrefixListsResult {
     }
 }
 
+impl DescribeNatGatewaysResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.nat_gateways {
+            w.field(
+                "natGatewaySet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<NatGateway>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.next_token {
+            w.field("nextToken", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
 impl DescribeNetworkAclsResult {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.network_acls {
@@ -6206,6 +7250,23 @@ impl DescribeNetworkInterfacesResult {
         }
         if let Some(x) = &self.next_token {
             w.field("nextToken", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl DescribePrefixListsResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.next_token {
+            w.field("nextToken", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.prefix_lists {
+            w.field(
+                "prefixListSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<PrefixList>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
         }
     }
 }
@@ -6366,6 +7427,45 @@ impl DescribeVpcAttributeResult {
     }
 }
 
+impl DescribeVpcEndpointServicesResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.service_names {
+            w.field("serviceNameSet", x, |w: &mut XmlWriter, v: &Vec<String>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+            });
+        }
+        if let Some(x) = &self.service_details {
+            w.field(
+                "serviceDetailSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<ServiceDetail>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.next_token {
+            w.field("nextToken", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl DescribeVpcEndpointsResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.vpc_endpoints {
+            w.field(
+                "vpcEndpointSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<VpcEndpoint>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.next_token {
+            w.field("nextToken", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
 impl DescribeVpcPeeringConnectionsResult {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.vpc_peering_connections {
@@ -6392,6 +7492,48 @@ impl DescribeVpcsResult {
             w.field("vpcSet", x, |w: &mut XmlWriter, v: &Vec<Vpc>| {
                 w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
             });
+        }
+    }
+}
+
+impl DhcpConfiguration {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.key {
+            w.field("key", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.values {
+            w.field(
+                "valueSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<AttributeValue>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+    }
+}
+
+impl DhcpOptions {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.owner_id {
+            w.field("ownerId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.tags {
+            w.field("tagSet", x, |w: &mut XmlWriter, v: &Vec<Tag>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+            });
+        }
+        if let Some(x) = &self.dhcp_options_id {
+            w.field("dhcpOptionsId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.dhcp_configurations {
+            w.field(
+                "dhcpConfigurationSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<DhcpConfiguration>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
         }
     }
 }
@@ -6431,6 +7573,46 @@ impl DisassociateVpcCidrBlockResult {
         }
         if let Some(x) = &self.vpc_id {
             w.field("vpcId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl DnsEntry {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.dns_name {
+            w.field("dnsName", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.hosted_zone_id {
+            w.field("hostedZoneId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl DnsOptions {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.dns_record_ip_type {
+            w.field("dnsRecordIpType", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.private_dns_only_for_inbound_resolver_endpoint {
+            w.field(
+                "privateDnsOnlyForInboundResolverEndpoint",
+                x,
+                |w: &mut XmlWriter, v| w.scalar(v),
+            );
+        }
+        if let Some(x) = &self.private_dns_preference {
+            w.field("privateDnsPreference", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.private_dns_specified_domains {
+            w.field(
+                "privateDnsSpecifiedDomainSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<String>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+                },
+            );
         }
     }
 }
@@ -7374,6 +8556,17 @@ impl Ipv6Range {
     }
 }
 
+impl LastError {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.message {
+            w.field("message", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.code {
+            w.field("code", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
 impl LicenseConfiguration {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.license_configuration_arn {
@@ -7451,10 +8644,151 @@ impl ModifySecurityGroupRulesResult {
     }
 }
 
+impl ModifyVpcEndpointResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.r#return {
+            w.field("return", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
 impl Monitoring {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.state {
             w.field("state", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl NatGateway {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.create_time {
+            w.field("createTime", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.delete_time {
+            w.field("deleteTime", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.failure_code {
+            w.field("failureCode", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.failure_message {
+            w.field("failureMessage", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.nat_gateway_addresses {
+            w.field(
+                "natGatewayAddressSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<NatGatewayAddress>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.nat_gateway_id {
+            w.field("natGatewayId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.provisioned_bandwidth {
+            w.field("provisionedBandwidth", x, |w: &mut XmlWriter, v| {
+                v.to_xml(w)
+            });
+        }
+        if let Some(x) = &self.state {
+            w.field("state", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.subnet_id {
+            w.field("subnetId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.vpc_id {
+            w.field("vpcId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.tags {
+            w.field("tagSet", x, |w: &mut XmlWriter, v: &Vec<Tag>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+            });
+        }
+        if let Some(x) = &self.connectivity_type {
+            w.field("connectivityType", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.availability_mode {
+            w.field("availabilityMode", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.auto_scaling_ips {
+            w.field("autoScalingIps", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.auto_provision_zones {
+            w.field("autoProvisionZones", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.attached_appliances {
+            w.field(
+                "attachedApplianceSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<NatGatewayAttachedAppliance>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.route_table_id {
+            w.field("routeTableId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl NatGatewayAddress {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.allocation_id {
+            w.field("allocationId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.network_interface_id {
+            w.field("networkInterfaceId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.private_ip {
+            w.field("privateIp", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.public_ip {
+            w.field("publicIp", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.association_id {
+            w.field("associationId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.is_primary {
+            w.field("isPrimary", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.failure_message {
+            w.field("failureMessage", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.status {
+            w.field("status", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.availability_zone {
+            w.field("availabilityZone", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.availability_zone_id {
+            w.field("availabilityZoneId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl NatGatewayAttachedAppliance {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.r#type {
+            w.field("type", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.appliance_arn {
+            w.field("applianceArn", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.vpc_endpoint_id {
+            w.field("vpcEndpointId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.attachment_state {
+            w.field("attachmentState", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.modification_state {
+            w.field("modificationState", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.failure_code {
+            w.field("failureCode", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.failure_message {
+            w.field("failureMessage", x, |w: &mut XmlWriter, v| w.scalar(v));
         }
     }
 }
@@ -7843,6 +9177,22 @@ impl PortRange {
     }
 }
 
+impl PrefixList {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.cidrs {
+            w.field("cidrSet", x, |w: &mut XmlWriter, v: &Vec<String>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+            });
+        }
+        if let Some(x) = &self.prefix_list_id {
+            w.field("prefixListId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.prefix_list_name {
+            w.field("prefixListName", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
 impl PrefixListEntry {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.cidr {
@@ -7861,6 +9211,14 @@ impl PrefixListId {
         }
         if let Some(x) = &self.prefix_list_id {
             w.field("prefixListId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl PrivateDnsDetails {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.private_dns_name {
+            w.field("privateDnsName", x, |w: &mut XmlWriter, v| w.scalar(v));
         }
     }
 }
@@ -7920,6 +9278,40 @@ impl PropagatingVgw {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.gateway_id {
             w.field("gatewayId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl ProvisionedBandwidth {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.provision_time {
+            w.field("provisionTime", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.provisioned {
+            w.field("provisioned", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.request_time {
+            w.field("requestTime", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.requested {
+            w.field("requested", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.status {
+            w.field("status", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl PtrUpdateStatus {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.value {
+            w.field("value", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.status {
+            w.field("status", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.reason {
+            w.field("reason", x, |w: &mut XmlWriter, v| w.scalar(v));
         }
     }
 }
@@ -8000,6 +9392,14 @@ impl RejectVpcPeeringConnectionResult {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.r#return {
             w.field("return", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl ReplaceNetworkAclAssociationResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.new_association_id {
+            w.field("newAssociationId", x, |w: &mut XmlWriter, v| w.scalar(v));
         }
     }
 }
@@ -8354,6 +9754,17 @@ impl SecurityGroupForVpc {
     }
 }
 
+impl SecurityGroupIdentifier {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.group_id {
+            w.field("groupId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.group_name {
+            w.field("groupName", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
 impl SecurityGroupReference {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.group_id {
@@ -8443,6 +9854,114 @@ impl SecurityGroupVpcAssociation {
         }
         if let Some(x) = &self.group_owner_id {
             w.field("groupOwnerId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl ServiceDetail {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.service_name {
+            w.field("serviceName", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.service_id {
+            w.field("serviceId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.service_type {
+            w.field(
+                "serviceType",
+                x,
+                |w: &mut XmlWriter, v: &Vec<ServiceTypeDetail>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.service_region {
+            w.field("serviceRegion", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.availability_zone_ids {
+            w.field(
+                "availabilityZoneIdSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<String>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+                },
+            );
+        }
+        if let Some(x) = &self.availability_zones {
+            w.field(
+                "availabilityZoneSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<String>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+                },
+            );
+        }
+        if let Some(x) = &self.owner {
+            w.field("owner", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.base_endpoint_dns_names {
+            w.field(
+                "baseEndpointDnsNameSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<String>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+                },
+            );
+        }
+        if let Some(x) = &self.private_dns_name {
+            w.field("privateDnsName", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.private_dns_names {
+            w.field(
+                "privateDnsNameSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<PrivateDnsDetails>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.vpc_endpoint_policy_supported {
+            w.field("vpcEndpointPolicySupported", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.acceptance_required {
+            w.field("acceptanceRequired", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.manages_vpc_endpoints {
+            w.field("managesVpcEndpoints", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.payer_responsibility {
+            w.field("payerResponsibility", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.tags {
+            w.field("tagSet", x, |w: &mut XmlWriter, v: &Vec<Tag>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+            });
+        }
+        if let Some(x) = &self.private_dns_name_verification_state {
+            w.field(
+                "privateDnsNameVerificationState",
+                x,
+                |w: &mut XmlWriter, v| w.scalar(v),
+            );
+        }
+        if let Some(x) = &self.supported_ip_address_types {
+            w.field(
+                "supportedIpAddressTypeSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<String>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+                },
+            );
+        }
+    }
+}
+
+impl ServiceTypeDetail {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.service_type {
+            w.field("serviceType", x, |w: &mut XmlWriter, v| w.scalar(v));
         }
     }
 }
@@ -8635,6 +10154,19 @@ impl SubnetCidrBlockState {
     }
 }
 
+impl SubnetIpPrefixes {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.subnet_id {
+            w.field("subnetId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.ip_prefixes {
+            w.field("ipPrefixSet", x, |w: &mut XmlWriter, v: &Vec<String>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+            });
+        }
+    }
+}
+
 impl SubnetIpv6CidrBlockAssociation {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.association_id {
@@ -8721,6 +10253,28 @@ impl UnassignIpv6AddressesResult {
                     w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
                 },
             );
+        }
+    }
+}
+
+impl UnsuccessfulItem {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.error {
+            w.field("error", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.resource_id {
+            w.field("resourceId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl UnsuccessfulItemError {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.code {
+            w.field("code", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.message {
+            w.field("message", x, |w: &mut XmlWriter, v| w.scalar(v));
         }
     }
 }
@@ -8921,6 +10475,124 @@ impl VpcEncryptionControlExclusions {
         }
         if let Some(x) = &self.elastic_file_system {
             w.field("elasticFileSystem", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+    }
+}
+
+impl VpcEndpoint {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.vpc_endpoint_id {
+            w.field("vpcEndpointId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.vpc_endpoint_type {
+            w.field("vpcEndpointType", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.vpc_id {
+            w.field("vpcId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.service_name {
+            w.field("serviceName", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.state {
+            w.field("state", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.policy_document {
+            w.field("policyDocument", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.route_table_ids {
+            w.field(
+                "routeTableIdSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<String>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+                },
+            );
+        }
+        if let Some(x) = &self.subnet_ids {
+            w.field("subnetIdSet", x, |w: &mut XmlWriter, v: &Vec<String>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+            });
+        }
+        if let Some(x) = &self.groups {
+            w.field(
+                "groupSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<SecurityGroupIdentifier>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.ip_address_type {
+            w.field("ipAddressType", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.dns_options {
+            w.field("dnsOptions", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.private_dns_enabled {
+            w.field("privateDnsEnabled", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.requester_managed {
+            w.field("requesterManaged", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.network_interface_ids {
+            w.field(
+                "networkInterfaceIdSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<String>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+                },
+            );
+        }
+        if let Some(x) = &self.dns_entries {
+            w.field("dnsEntrySet", x, |w: &mut XmlWriter, v: &Vec<DnsEntry>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+            });
+        }
+        if let Some(x) = &self.creation_timestamp {
+            w.field("creationTimestamp", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.tags {
+            w.field("tagSet", x, |w: &mut XmlWriter, v: &Vec<Tag>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+            });
+        }
+        if let Some(x) = &self.owner_id {
+            w.field("ownerId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.last_error {
+            w.field("lastError", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.ipv4_prefixes {
+            w.field(
+                "ipv4PrefixSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<SubnetIpPrefixes>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.ipv6_prefixes {
+            w.field(
+                "ipv6PrefixSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<SubnetIpPrefixes>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.failure_reason {
+            w.field("failureReason", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.service_network_arn {
+            w.field("serviceNetworkArn", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.resource_configuration_arn {
+            w.field("resourceConfigurationArn", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.service_region {
+            w.field("serviceRegion", x, |w: &mut XmlWriter, v| w.scalar(v));
         }
     }
 }
@@ -9142,6 +10814,26 @@ pub enum Call<'a> {
     ModifyManagedPrefixList(&'a ModifyManagedPrefixListRequest),
     DeleteManagedPrefixList(&'a DeleteManagedPrefixListRequest),
     GetManagedPrefixListEntries(&'a GetManagedPrefixListEntriesRequest),
+    DescribeAddressesAttribute(&'a DescribeAddressesAttributeRequest),
+    CreateNatGateway(&'a CreateNatGatewayRequest),
+    DeleteNatGateway(&'a DeleteNatGatewayRequest),
+    DescribeNatGateways(&'a DescribeNatGatewaysRequest),
+    CreateNetworkAcl(&'a CreateNetworkAclRequest),
+    DeleteNetworkAcl(&'a DeleteNetworkAclRequest),
+    CreateNetworkAclEntry(&'a CreateNetworkAclEntryRequest),
+    ReplaceNetworkAclEntry(&'a ReplaceNetworkAclEntryRequest),
+    DeleteNetworkAclEntry(&'a DeleteNetworkAclEntryRequest),
+    ReplaceNetworkAclAssociation(&'a ReplaceNetworkAclAssociationRequest),
+    CreateDhcpOptions(&'a CreateDhcpOptionsRequest),
+    AssociateDhcpOptions(&'a AssociateDhcpOptionsRequest),
+    DeleteDhcpOptions(&'a DeleteDhcpOptionsRequest),
+    DescribeDhcpOptions(&'a DescribeDhcpOptionsRequest),
+    CreateVpcEndpoint(&'a CreateVpcEndpointRequest),
+    ModifyVpcEndpoint(&'a ModifyVpcEndpointRequest),
+    DeleteVpcEndpoints(&'a DeleteVpcEndpointsRequest),
+    DescribeVpcEndpoints(&'a DescribeVpcEndpointsRequest),
+    DescribeVpcEndpointServices(&'a DescribeVpcEndpointServicesRequest),
+    DescribePrefixLists(&'a DescribePrefixListsRequest),
 }
 
 impl Call<'_> {
@@ -9234,6 +10926,26 @@ impl Call<'_> {
             Call::ModifyManagedPrefixList(_) => "ModifyManagedPrefixList",
             Call::DeleteManagedPrefixList(_) => "DeleteManagedPrefixList",
             Call::GetManagedPrefixListEntries(_) => "GetManagedPrefixListEntries",
+            Call::DescribeAddressesAttribute(_) => "DescribeAddressesAttribute",
+            Call::CreateNatGateway(_) => "CreateNatGateway",
+            Call::DeleteNatGateway(_) => "DeleteNatGateway",
+            Call::DescribeNatGateways(_) => "DescribeNatGateways",
+            Call::CreateNetworkAcl(_) => "CreateNetworkAcl",
+            Call::DeleteNetworkAcl(_) => "DeleteNetworkAcl",
+            Call::CreateNetworkAclEntry(_) => "CreateNetworkAclEntry",
+            Call::ReplaceNetworkAclEntry(_) => "ReplaceNetworkAclEntry",
+            Call::DeleteNetworkAclEntry(_) => "DeleteNetworkAclEntry",
+            Call::ReplaceNetworkAclAssociation(_) => "ReplaceNetworkAclAssociation",
+            Call::CreateDhcpOptions(_) => "CreateDhcpOptions",
+            Call::AssociateDhcpOptions(_) => "AssociateDhcpOptions",
+            Call::DeleteDhcpOptions(_) => "DeleteDhcpOptions",
+            Call::DescribeDhcpOptions(_) => "DescribeDhcpOptions",
+            Call::CreateVpcEndpoint(_) => "CreateVpcEndpoint",
+            Call::ModifyVpcEndpoint(_) => "ModifyVpcEndpoint",
+            Call::DeleteVpcEndpoints(_) => "DeleteVpcEndpoints",
+            Call::DescribeVpcEndpoints(_) => "DescribeVpcEndpoints",
+            Call::DescribeVpcEndpointServices(_) => "DescribeVpcEndpointServices",
+            Call::DescribePrefixLists(_) => "DescribePrefixLists",
         }
     }
 }
@@ -9975,6 +11687,175 @@ pub trait Api {
             "ec2",
             "GetManagedPrefixListEntries",
         ))
+    }
+    fn describe_addresses_attribute(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DescribeAddressesAttributeRequest,
+    ) -> Result<DescribeAddressesAttributeResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "DescribeAddressesAttribute",
+        ))
+    }
+    fn create_nat_gateway(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: CreateNatGatewayRequest,
+    ) -> Result<CreateNatGatewayResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "CreateNatGateway"))
+    }
+    fn delete_nat_gateway(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DeleteNatGatewayRequest,
+    ) -> Result<DeleteNatGatewayResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "DeleteNatGateway"))
+    }
+    fn describe_nat_gateways(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DescribeNatGatewaysRequest,
+    ) -> Result<DescribeNatGatewaysResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "DescribeNatGateways"))
+    }
+    fn create_network_acl(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: CreateNetworkAclRequest,
+    ) -> Result<CreateNetworkAclResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "CreateNetworkAcl"))
+    }
+    fn delete_network_acl(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DeleteNetworkAclRequest,
+    ) -> Result<(), ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "DeleteNetworkAcl"))
+    }
+    fn create_network_acl_entry(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: CreateNetworkAclEntryRequest,
+    ) -> Result<(), ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "CreateNetworkAclEntry"))
+    }
+    fn replace_network_acl_entry(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: ReplaceNetworkAclEntryRequest,
+    ) -> Result<(), ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "ReplaceNetworkAclEntry"))
+    }
+    fn delete_network_acl_entry(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DeleteNetworkAclEntryRequest,
+    ) -> Result<(), ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "DeleteNetworkAclEntry"))
+    }
+    fn replace_network_acl_association(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: ReplaceNetworkAclAssociationRequest,
+    ) -> Result<ReplaceNetworkAclAssociationResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "ReplaceNetworkAclAssociation",
+        ))
+    }
+    fn create_dhcp_options(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: CreateDhcpOptionsRequest,
+    ) -> Result<CreateDhcpOptionsResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "CreateDhcpOptions"))
+    }
+    fn associate_dhcp_options(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: AssociateDhcpOptionsRequest,
+    ) -> Result<(), ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "AssociateDhcpOptions"))
+    }
+    fn delete_dhcp_options(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DeleteDhcpOptionsRequest,
+    ) -> Result<(), ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "DeleteDhcpOptions"))
+    }
+    fn describe_dhcp_options(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DescribeDhcpOptionsRequest,
+    ) -> Result<DescribeDhcpOptionsResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "DescribeDhcpOptions"))
+    }
+    fn create_vpc_endpoint(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: CreateVpcEndpointRequest,
+    ) -> Result<CreateVpcEndpointResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "CreateVpcEndpoint"))
+    }
+    fn modify_vpc_endpoint(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: ModifyVpcEndpointRequest,
+    ) -> Result<ModifyVpcEndpointResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "ModifyVpcEndpoint"))
+    }
+    fn delete_vpc_endpoints(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DeleteVpcEndpointsRequest,
+    ) -> Result<DeleteVpcEndpointsResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "DeleteVpcEndpoints"))
+    }
+    fn describe_vpc_endpoints(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DescribeVpcEndpointsRequest,
+    ) -> Result<DescribeVpcEndpointsResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "DescribeVpcEndpoints"))
+    }
+    fn describe_vpc_endpoint_services(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DescribeVpcEndpointServicesRequest,
+    ) -> Result<DescribeVpcEndpointServicesResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "DescribeVpcEndpointServices",
+        ))
+    }
+    fn describe_prefix_lists(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DescribePrefixListsRequest,
+    ) -> Result<DescribePrefixListsResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "DescribePrefixLists"))
     }
 }
 
@@ -10738,6 +12619,182 @@ fn call<A: Api>(
             rt::ec2_response("GetManagedPrefixListEntries", req.request_id, |w| {
                 out.to_xml(w)
             })
+        }
+        "DescribeAddressesAttribute" => {
+            let input = DescribeAddressesAttributeRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeAddressesAttribute(&input))?;
+            let out = api.describe_addresses_attribute(ctx, input)?;
+            rt::ec2_response("DescribeAddressesAttribute", req.request_id, |w| {
+                out.to_xml(w)
+            })
+        }
+        "CreateNatGateway" => {
+            let input = CreateNatGatewayRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreateNatGateway(&input))?;
+            let out = api.create_nat_gateway(ctx, input)?;
+            rt::ec2_response("CreateNatGateway", req.request_id, |w| out.to_xml(w))
+        }
+        "DeleteNatGateway" => {
+            let input = DeleteNatGatewayRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeleteNatGateway(&input))?;
+            let out = api.delete_nat_gateway(ctx, input)?;
+            rt::ec2_response("DeleteNatGateway", req.request_id, |w| out.to_xml(w))
+        }
+        "DescribeNatGateways" => {
+            let input = DescribeNatGatewaysRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeNatGateways(&input))?;
+            let out = api.describe_nat_gateways(ctx, input)?;
+            rt::ec2_response("DescribeNatGateways", req.request_id, |w| out.to_xml(w))
+        }
+        "CreateNetworkAcl" => {
+            let input = CreateNetworkAclRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreateNetworkAcl(&input))?;
+            let out = api.create_network_acl(ctx, input)?;
+            rt::ec2_response("CreateNetworkAcl", req.request_id, |w| out.to_xml(w))
+        }
+        "DeleteNetworkAcl" => {
+            let input = DeleteNetworkAclRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeleteNetworkAcl(&input))?;
+            let out = api.delete_network_acl(ctx, input)?;
+            {
+                let () = out;
+                rt::ec2_response("DeleteNetworkAcl", req.request_id, |w| {
+                    w.field("return", &true, |w: &mut XmlWriter, v| w.scalar(v))
+                })
+            }
+        }
+        "CreateNetworkAclEntry" => {
+            let input = CreateNetworkAclEntryRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreateNetworkAclEntry(&input))?;
+            let out = api.create_network_acl_entry(ctx, input)?;
+            {
+                let () = out;
+                rt::ec2_response("CreateNetworkAclEntry", req.request_id, |w| {
+                    w.field("return", &true, |w: &mut XmlWriter, v| w.scalar(v))
+                })
+            }
+        }
+        "ReplaceNetworkAclEntry" => {
+            let input = ReplaceNetworkAclEntryRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ReplaceNetworkAclEntry(&input))?;
+            let out = api.replace_network_acl_entry(ctx, input)?;
+            {
+                let () = out;
+                rt::ec2_response("ReplaceNetworkAclEntry", req.request_id, |w| {
+                    w.field("return", &true, |w: &mut XmlWriter, v| w.scalar(v))
+                })
+            }
+        }
+        "DeleteNetworkAclEntry" => {
+            let input = DeleteNetworkAclEntryRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeleteNetworkAclEntry(&input))?;
+            let out = api.delete_network_acl_entry(ctx, input)?;
+            {
+                let () = out;
+                rt::ec2_response("DeleteNetworkAclEntry", req.request_id, |w| {
+                    w.field("return", &true, |w: &mut XmlWriter, v| w.scalar(v))
+                })
+            }
+        }
+        "ReplaceNetworkAclAssociation" => {
+            let input = ReplaceNetworkAclAssociationRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ReplaceNetworkAclAssociation(&input))?;
+            let out = api.replace_network_acl_association(ctx, input)?;
+            rt::ec2_response("ReplaceNetworkAclAssociation", req.request_id, |w| {
+                out.to_xml(w)
+            })
+        }
+        "CreateDhcpOptions" => {
+            let input = CreateDhcpOptionsRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreateDhcpOptions(&input))?;
+            let out = api.create_dhcp_options(ctx, input)?;
+            rt::ec2_response("CreateDhcpOptions", req.request_id, |w| out.to_xml(w))
+        }
+        "AssociateDhcpOptions" => {
+            let input = AssociateDhcpOptionsRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::AssociateDhcpOptions(&input))?;
+            let out = api.associate_dhcp_options(ctx, input)?;
+            {
+                let () = out;
+                rt::ec2_response("AssociateDhcpOptions", req.request_id, |w| {
+                    w.field("return", &true, |w: &mut XmlWriter, v| w.scalar(v))
+                })
+            }
+        }
+        "DeleteDhcpOptions" => {
+            let input = DeleteDhcpOptionsRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeleteDhcpOptions(&input))?;
+            let out = api.delete_dhcp_options(ctx, input)?;
+            {
+                let () = out;
+                rt::ec2_response("DeleteDhcpOptions", req.request_id, |w| {
+                    w.field("return", &true, |w: &mut XmlWriter, v| w.scalar(v))
+                })
+            }
+        }
+        "DescribeDhcpOptions" => {
+            let input = DescribeDhcpOptionsRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeDhcpOptions(&input))?;
+            let out = api.describe_dhcp_options(ctx, input)?;
+            rt::ec2_response("DescribeDhcpOptions", req.request_id, |w| out.to_xml(w))
+        }
+        "CreateVpcEndpoint" => {
+            let input = CreateVpcEndpointRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreateVpcEndpoint(&input))?;
+            let out = api.create_vpc_endpoint(ctx, input)?;
+            rt::ec2_response("CreateVpcEndpoint", req.request_id, |w| out.to_xml(w))
+        }
+        "ModifyVpcEndpoint" => {
+            let input = ModifyVpcEndpointRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ModifyVpcEndpoint(&input))?;
+            let out = api.modify_vpc_endpoint(ctx, input)?;
+            rt::ec2_response("ModifyVpcEndpoint", req.request_id, |w| out.to_xml(w))
+        }
+        "DeleteVpcEndpoints" => {
+            let input = DeleteVpcEndpointsRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeleteVpcEndpoints(&input))?;
+            let out = api.delete_vpc_endpoints(ctx, input)?;
+            rt::ec2_response("DeleteVpcEndpoints", req.request_id, |w| out.to_xml(w))
+        }
+        "DescribeVpcEndpoints" => {
+            let input = DescribeVpcEndpointsRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeVpcEndpoints(&input))?;
+            let out = api.describe_vpc_endpoints(ctx, input)?;
+            rt::ec2_response("DescribeVpcEndpoints", req.request_id, |w| out.to_xml(w))
+        }
+        "DescribeVpcEndpointServices" => {
+            let input = DescribeVpcEndpointServicesRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeVpcEndpointServices(&input))?;
+            let out = api.describe_vpc_endpoint_services(ctx, input)?;
+            rt::ec2_response("DescribeVpcEndpointServices", req.request_id, |w| {
+                out.to_xml(w)
+            })
+        }
+        "DescribePrefixLists" => {
+            let input = DescribePrefixListsRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribePrefixLists(&input))?;
+            let out = api.describe_prefix_lists(ctx, input)?;
+            rt::ec2_response("DescribePrefixLists", req.request_id, |w| out.to_xml(w))
         }
         _ => return Err(ApiError::not_implemented(SERVICE, op)),
     })
