@@ -363,3 +363,12 @@ def test_another_account_cannot_change_an_interfaces_addresses(aws, ec2):
     with aws_error("InvalidNetworkInterfaceID.NotFound"):
         aws("ec2", "222222222222").assign_private_ip_addresses(
             NetworkInterfaceId=eni["NetworkInterfaceId"], SecondaryPrivateIpAddressCount=1)
+
+
+def test_the_first_listed_address_is_primary_when_none_is_marked(ec2, net):
+    _, subnet = net
+    eni = ec2.create_network_interface(SubnetId=subnet, PrivateIpAddresses=[
+        {"PrivateIpAddress": "10.0.1.20"}, {"PrivateIpAddress": "10.0.1.21"}])["NetworkInterface"]
+    assert eni["PrivateIpAddress"] == "10.0.1.20"
+    assert [(a["PrivateIpAddress"], a["Primary"]) for a in eni["PrivateIpAddresses"]] == [
+        ("10.0.1.20", True), ("10.0.1.21", False)]

@@ -440,3 +440,18 @@ def test_dry_run_authorize(ec2, group):
     with aws_error("DryRunOperation", status=412):
         ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=[tcp(22, "10.0.0.0/8")], DryRun=True)
     assert ingress(ec2, group) == []
+
+
+def test_malformed_group_filter_and_missing_protocol(aws):
+    ec2 = aws("ec2")
+    vpc = new_vpc(ec2)
+    with aws_error("InvalidGroupId.Malformed"):
+        ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": ["nope"]}])
+    group = ec2.create_security_group(VpcId=vpc, GroupName="g", Description="d")["GroupId"]
+    [rule] = ec2.authorize_security_group_ingress(
+        GroupId=group, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 1, "ToPort": 2,
+                                       "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}])["SecurityGroupRules"]
+    with aws_error("InvalidParameterValue", message="Invalid value 'null' for protocol"):
+        ec2.modify_security_group_rules(GroupId=group, SecurityGroupRules=[{
+            "SecurityGroupRuleId": rule["SecurityGroupRuleId"],
+            "SecurityGroupRule": {"CidrIpv4": "10.0.0.0/8", "FromPort": 1, "ToPort": 2}}])

@@ -370,3 +370,8 @@ def test_dry_run_create_security_group(ec2, vpc):
     with aws_error("DryRunOperation", status=412):
         ec2.create_security_group(GroupName="x", Description="x", VpcId=vpc, DryRun=True)
     assert find(ec2, ("group-name", ["x"])) == []
+
+
+def test_an_empty_description_is_a_missing_parameter(ec2, vpc):
+    with aws_error("MissingParameter"):
+        ec2.create_security_group(VpcId=vpc, GroupName="nodesc", Description="")

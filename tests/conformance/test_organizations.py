@@ -549,3 +549,22 @@ def test_reserved_tag_keys_are_invalid_input(org):
         "InvalidInputException", "INVALID_SYSTEM_TAGS_PARAMETER")
     assert reason_of(org.create_organizational_unit, ParentId=root_of(org), Name="t", Tags=reserved) == (
         "InvalidInputException", "INVALID_SYSTEM_TAGS_PARAMETER")
+
+
+def test_inputs_are_checked_as_the_model_and_aws_check_them(org):
+    # A resource id that fails the model's pattern, before any lookup.
+    for call, kwargs in (
+        (org.tag_resource, {"ResourceId": "not-an-id", "Tags": [{"Key": "k", "Value": "v"}]}),
+        (org.untag_resource, {"ResourceId": "12345", "TagKeys": ["k"]}),
+        (org.list_tags_for_resource, {"ResourceId": "ou-x"}),
+    ):
+        assert reason_of(call, **kwargs) == ("InvalidInputException", "INVALID_PATTERN")
+    # A well-formed principal that is no AWS service is still unrecognized.
+    assert reason_of(org.enable_aws_service_access, ServicePrincipal="nothing.amazonaws.com") == (
+        "InvalidInputException", "UNRECOGNIZED_SERVICE_PRINCIPAL")
+    assert reason_of(org.disable_aws_service_access, ServicePrincipal="nothing.amazonaws.com") == (
+        "InvalidInputException", "UNRECOGNIZED_SERVICE_PRINCIPAL")
+    root = org.list_roots()["Roots"][0]["Id"]
+    assert reason_of(org.list_children, ParentId=root, ChildType="BOTH") == ("InvalidInputException", "INVALID_ENUM")
+    with aws_error("AccountNotFoundException", message="You specified an account that doesn't exist."):
+        org.describe_account(AccountId="123456789012")

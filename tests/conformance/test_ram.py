@@ -793,3 +793,11 @@ def test_account_principal_loses_access_on_leaving_the_organization(world):
     assert not sees_subnet(w.ep, w.subnet)
     with aws_error("InvalidGroup.NotFound"):
         w.ep.describe_security_groups(GroupIds=[w.group])
+
+
+def test_fidelity_of_inputs(aws):
+    ram = aws("ram", ACCOUNT_B)
+    with aws_error("InvalidParameterException"):
+        ram.list_resource_types(resourceRegionScope="EVERYWHERE")
+    with aws_error("OperationNotPermittedException", message="Unable to enable sharing with AWS Organizations."):
+        ram.enable_sharing_with_aws_organization()

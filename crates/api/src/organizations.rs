@@ -340,7 +340,7 @@ impl w::Api for Services {
             o.accounts
                 .get(&id)
                 .map(|m| account_out(o, m))
-                .ok_or_else(|| account_not_found(&id))
+                .ok_or_else(account_not_found)
         })?;
         Ok(w::DescribeAccountResponse {
             account: Some(account),
@@ -689,6 +689,15 @@ impl w::Api for Services {
     ) -> Result<w::ListChildrenResponse, ApiError> {
         let parent = input.parent_id;
         let kind = input.child_type;
+        if !matches!(kind.as_str(), "ACCOUNT" | "ORGANIZATIONAL_UNIT") {
+            return Err(domain_error(
+                Error::new(
+                    "InvalidInputException",
+                    "You provided a value that does not match the required pattern.",
+                )
+                .with_reason("INVALID_ENUM"),
+            ));
+        }
         let items = self.managed(ctx, |_, o| {
             check_parent(o, &parent)?;
             let children: Vec<w::Child> = match kind.as_str() {
@@ -850,6 +859,7 @@ impl w::Api for Services {
     }
 
     fn tag_resource(&self, ctx: &mut Ctx, input: w::TagResourceRequest) -> Result<(), ApiError> {
+        check_taggable_id(&input.resource_id)?;
         self.org(
             ctx,
             OrgCommand::TagResource {
@@ -865,6 +875,7 @@ impl w::Api for Services {
         ctx: &mut Ctx,
         input: w::UntagResourceRequest,
     ) -> Result<(), ApiError> {
+        check_taggable_id(&input.resource_id)?;
         self.org(
             ctx,
             OrgCommand::UntagResource {
@@ -881,6 +892,7 @@ impl w::Api for Services {
         input: w::ListTagsForResourceRequest,
     ) -> Result<w::ListTagsForResourceResponse, ApiError> {
         let id = input.resource_id;
+        check_taggable_id(&id)?;
         let tags = self.managed(ctx, |_, o| {
             let tags = if id == o.root_id {
                 &o.root_tags
@@ -910,8 +922,76 @@ impl w::Api for Services {
     }
 }
 
+/// What Organizations tags: a root, an account, an OU or a policy, by the model's pattern.
+fn check_taggable_id(id: &str) -> Result<(), ApiError> {
+    let lower_alnum = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    };
+    let word = |s: &str| s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    let valid = if let Some(rest) = id.strip_prefix("r-") {
+        (4..=32).contains(&rest.len()) && lower_alnum(rest)
+    } else if let Some(rest) = id.strip_prefix("ou-") {
+        rest.split_once('-').is_some_and(|(root, unit)| {
+            (4..=32).contains(&root.len())
+                && lower_alnum(root)
+                && (8..=32).contains(&unit.len())
+                && lower_alnum(unit)
+        })
+    } else if let Some(rest) = id.strip_prefix("p-") {
+        (8..=128).contains(&rest.len()) && word(rest)
+    } else if let Some(rest) = id.strip_prefix("rp-") {
+        (4..=128).contains(&rest.len()) && word(rest)
+    } else {
+        id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())
+    };
+    if valid {
+        Ok(())
+    } else {
+        Err(domain_error(
+            Error::new(
+                "InvalidInputException",
+                "You provided a value that does not match the required pattern.",
+            )
+            .with_reason("INVALID_PATTERN"),
+        ))
+    }
+}
+
+/// Service principals that integrate with Organizations (trusted access).
+const KNOWN_SERVICE_PRINCIPALS: &[&str] = &[
+    "access-analyzer.amazonaws.com",
+    "account.amazonaws.com",
+    "auditmanager.amazonaws.com",
+    "backup.amazonaws.com",
+    "cloudtrail.amazonaws.com",
+    "compute-optimizer.amazonaws.com",
+    "config.amazonaws.com",
+    "config-multiaccountsetup.amazonaws.com",
+    "controltower.amazonaws.com",
+    "detective.amazonaws.com",
+    "ds.amazonaws.com",
+    "fms.amazonaws.com",
+    "guardduty.amazonaws.com",
+    "health.amazonaws.com",
+    "inspector2.amazonaws.com",
+    "ipam.amazonaws.com",
+    "license-manager.amazonaws.com",
+    "macie.amazonaws.com",
+    "member.org.stacksets.cloudformation.amazonaws.com",
+    "ram.amazonaws.com",
+    "reachabilityanalyzer.networkinsights.amazonaws.com",
+    "securityhub.amazonaws.com",
+    "servicecatalog.amazonaws.com",
+    "ssm.amazonaws.com",
+    "sso.amazonaws.com",
+    "storage-lens.s3.amazonaws.com",
+    "tagpolicies.tag.amazonaws.com",
+];
+
 fn check_service_principal(p: &str) -> Result<(), ApiError> {
-    if p.ends_with(".amazonaws.com") && p.len() <= 128 {
+    if KNOWN_SERVICE_PRINCIPALS.contains(&p) {
         Ok(())
     } else {
         Err(domain_error(

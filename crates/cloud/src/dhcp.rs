@@ -126,9 +126,11 @@ fn check_option(key: &str, values: &[String]) -> Result<()> {
                 ));
             }
         }
-        other => return Err(Error::invalid_value(format!(
+        other => {
+            return Err(Error::invalid_value(format!(
             "Value ({other}) for parameter name is invalid. Unrecognized DHCP option name: {other}"
-        ))),
+        )))
+        }
     }
     Ok(())
 }

@@ -666,6 +666,11 @@ impl Cloud {
         page: &Page,
     ) -> Result<Paged<(&SecurityGroup, &Rule)>> {
         filter::validate(filters, RULE_FILTERS)?;
+        for f in filters.iter().filter(|f| f.name == "group-id") {
+            if let Some(bad) = f.values.iter().find(|v| !v.starts_with("sg-")) {
+                return Err(Error::malformed("InvalidGroupId.Malformed", bad, "sg"));
+            }
+        }
         let mut pairs: Vec<(&SecurityGroup, &Rule)> = Vec::new();
         if !rule_ids.is_empty() {
             for id in rule_ids {

@@ -285,10 +285,10 @@ pub fn access_denied() -> Error {
     )
 }
 
-pub fn account_not_found(id: &str) -> Error {
+pub fn account_not_found() -> Error {
     Error::new(
         "AccountNotFoundException",
-        format!("You specified an account that doesn't exist. ({id})"),
+        "You specified an account that doesn't exist.",
     )
 }
 
@@ -444,10 +444,7 @@ impl Cloud {
             ),
             OrgCommand::CloseAccount { account_id } => {
                 let org = self.managed_org(account)?;
-                let member = org
-                    .accounts
-                    .get(account_id)
-                    .ok_or_else(|| account_not_found(account_id))?;
+                let member = org.accounts.get(account_id).ok_or_else(account_not_found)?;
                 if account_id == account {
                     return Err(constraint(
                         "CANNOT_CLOSE_MANAGEMENT_ACCOUNT",
@@ -468,7 +465,7 @@ impl Cloud {
             OrgCommand::RemoveAccount { account_id } => {
                 let org = self.managed_org(account)?;
                 if !org.accounts.contains_key(account_id) {
-                    return Err(account_not_found(account_id));
+                    return Err(account_not_found());
                 }
                 if account_id == account {
                     return Err(master_cannot_leave());
@@ -507,10 +504,7 @@ impl Cloud {
                 destination,
             } => {
                 let org = self.managed_org(account)?;
-                let member = org
-                    .accounts
-                    .get(account_id)
-                    .ok_or_else(|| account_not_found(account_id))?;
+                let member = org.accounts.get(account_id).ok_or_else(account_not_found)?;
                 if !org.has_parent(source) {
                     return Err(Error::new(
                         "SourceParentNotFoundException",
@@ -653,7 +647,13 @@ impl Cloud {
                 Ok(Outcome::Done)
             }
             OrgCommand::EnableRamSharing => {
-                let org = self.member_org(account).map_err(|_| ram_not_permitted())?;
+                // UNSURE: AWS's words when the account is in no organization.
+                let org = self.member_org(account).map_err(|_| {
+                    Error::new(
+                        "OperationNotPermittedException",
+                        "Unable to enable sharing with AWS Organizations. Received AccessDeniedException from AWSOrganizations with the following error message: Your account is not a member of an organization.",
+                    )
+                })?;
                 if org.master != account || org.feature_set != "ALL" {
                     return Err(ram_not_permitted());
                 }

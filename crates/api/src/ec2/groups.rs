@@ -9,6 +9,9 @@ pub(super) fn create_security_group(
 ) -> Result<w::CreateSecurityGroupResult, ApiError> {
     dry_run(input.dry_run)?;
     let tags = tag_specs(input.tag_specifications, "security-group")?;
+    if input.description.is_empty() {
+        return Err(err(cloud::Error::missing("GroupDescription")));
+    }
     let command = Command::CreateSecurityGroup {
         name: input.group_name,
         description: input.description,

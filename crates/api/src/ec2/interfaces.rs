@@ -45,6 +45,10 @@ pub(super) fn create_network_interface(
             secondary_ips.push(ip);
         }
     }
+    // None marked primary: EC2 makes the first one listed the primary.
+    if private_ip.is_none() && !secondary_ips.is_empty() {
+        private_ip = Some(secondary_ips.remove(0));
+    }
     let secondary_count = count_param(
         input.secondary_private_ip_address_count,
         "secondaryPrivateIpAddressCount",

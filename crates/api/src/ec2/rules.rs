@@ -151,6 +151,9 @@ pub(super) fn modify_security_group_rules(
         let r = u
             .security_group_rule
             .ok_or_else(|| err(cloud::Error::missing("SecurityGroupRule")))?;
+        if r.ip_protocol.is_none() {
+            return Err(invalid("Invalid value 'null' for protocol. VPC security group rules must specify protocols explicitly."));
+        }
         let perm = w::IpPermission {
             ip_protocol: r.ip_protocol,
             from_port: r.from_port,

@@ -7,6 +7,13 @@ pub(super) fn list_resource_types(
     _ctx: &mut Ctx,
     input: w::ListResourceTypesRequest,
 ) -> Result<w::ListResourceTypesResponse, ApiError> {
+    if let Some(scope) = input.resource_region_scope.as_deref() {
+        if !matches!(scope, "ALL" | "REGIONAL" | "GLOBAL") {
+            return Err(invalid(format!(
+                "The resourceRegionScope value {scope} is not valid. Valid values are ALL, REGIONAL and GLOBAL."
+            )));
+        }
+    }
     let items: Vec<w::ServiceNameAndResourceType> =
         if input.resource_region_scope.as_deref() == Some("GLOBAL") {
             vec![]
