@@ -45,7 +45,7 @@ pub(crate) struct Resources<'a> {
 }
 
 fn kind_of(id: &str) -> Option<&'static str> {
-    Some(match id.split_once('-')?.0 {
+    Some(match id.rsplit_once('-')?.0 {
         "sg" => "security-group",
         "subnet" => "subnet",
         "vpc" => "vpc",
@@ -62,6 +62,9 @@ fn kind_of(id: &str) -> Option<&'static str> {
         "nat" => "natgateway",
         "dopt" => "dhcp-options",
         "vpce" => "vpc-endpoint",
+        "tgw" => "transit-gateway",
+        "tgw-attach" => "transit-gateway-attachment",
+        "tgw-rtb" => "transit-gateway-route-table",
         _ => return None,
     })
 }
@@ -204,6 +207,9 @@ impl Resources<'_> {
             Ec2::CreateNetworkAcl(i) => &i.tag_specifications,
             Ec2::CreateDhcpOptions(i) => &i.tag_specifications,
             Ec2::CreateVpcEndpoint(i) => &i.tag_specifications,
+            Ec2::CreateTransitGateway(i) => &i.tag_specifications,
+            Ec2::CreateTransitGatewayVpcAttachment(i) => &i.tag_specifications,
+            Ec2::CreateTransitGatewayRouteTable(i) => &i.tag_specifications,
             Ec2::AuthorizeSecurityGroupIngress(i) => &i.tag_specifications,
             Ec2::AuthorizeSecurityGroupEgress(i) => &i.tag_specifications,
             _ => return,
@@ -422,6 +428,60 @@ impl Resources<'_> {
                 .iter()
                 .map(|id| self.existing(a, id))
                 .collect(),
+            Ec2::CreateTransitGateway(_) => vec![self.created(a, "transit-gateway")],
+            Ec2::ModifyTransitGateway(i) => vec![self.existing(a, &i.transit_gateway_id)],
+            Ec2::DeleteTransitGateway(i) => vec![self.existing(a, &i.transit_gateway_id)],
+            Ec2::CreateTransitGatewayVpcAttachment(i) => {
+                let mut out = vec![
+                    self.created(a, "transit-gateway-attachment"),
+                    self.existing(a, &i.transit_gateway_id),
+                    self.existing(a, &i.vpc_id),
+                ];
+                out.extend(i.subnet_ids.iter().map(|s| self.existing(a, s)));
+                out
+            }
+            Ec2::ModifyTransitGatewayVpcAttachment(i) => {
+                vec![self.existing(a, &i.transit_gateway_attachment_id)]
+            }
+            Ec2::DeleteTransitGatewayVpcAttachment(i) => {
+                vec![self.existing(a, &i.transit_gateway_attachment_id)]
+            }
+            Ec2::AcceptTransitGatewayVpcAttachment(i) => {
+                vec![self.existing(a, &i.transit_gateway_attachment_id)]
+            }
+            Ec2::RejectTransitGatewayVpcAttachment(i) => {
+                vec![self.existing(a, &i.transit_gateway_attachment_id)]
+            }
+            Ec2::CreateTransitGatewayRouteTable(i) => vec![
+                self.created(a, "transit-gateway-route-table"),
+                self.existing(a, &i.transit_gateway_id),
+            ],
+            Ec2::DeleteTransitGatewayRouteTable(i) => {
+                vec![self.existing(a, &i.transit_gateway_route_table_id)]
+            }
+            Ec2::AssociateTransitGatewayRouteTable(i) => vec![
+                self.existing(a, &i.transit_gateway_route_table_id),
+                self.existing(a, &i.transit_gateway_attachment_id),
+            ],
+            Ec2::DisassociateTransitGatewayRouteTable(i) => vec![
+                self.existing(a, &i.transit_gateway_route_table_id),
+                self.existing(a, &i.transit_gateway_attachment_id),
+            ],
+            Ec2::EnableTransitGatewayRouteTablePropagation(i) => {
+                vec![self.existing(a, &i.transit_gateway_route_table_id)]
+            }
+            Ec2::DisableTransitGatewayRouteTablePropagation(i) => {
+                vec![self.existing(a, &i.transit_gateway_route_table_id)]
+            }
+            Ec2::CreateTransitGatewayRoute(i) => {
+                vec![self.existing(a, &i.transit_gateway_route_table_id)]
+            }
+            Ec2::ReplaceTransitGatewayRoute(i) => {
+                vec![self.existing(a, &i.transit_gateway_route_table_id)]
+            }
+            Ec2::DeleteTransitGatewayRoute(i) => {
+                vec![self.existing(a, &i.transit_gateway_route_table_id)]
+            }
             Ec2::DeleteManagedPrefixList(i) => vec![self.existing(a, &i.prefix_list_id)],
             Ec2::ModifyManagedPrefixList(i) => vec![self.existing(a, &i.prefix_list_id)],
             _ => vec![Check::on_any(a)],

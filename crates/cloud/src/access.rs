@@ -116,8 +116,35 @@ impl Cloud {
     /// then authorized under the caller's own account, and the operation answers that the id
     /// does not exist (an unseen resource is never revealed by a refusal).
     pub fn resource_facts(&self, c: &Caller, id: &str) -> Option<ResourceFacts<'_>> {
-        let (kind, _) = id.split_once('-')?;
+        let (kind, _) = id.rsplit_once('-')?;
         Some(match kind {
+            "tgw" => {
+                let g = self.visible_transit_gateway(c, id).ok()?;
+                ResourceFacts {
+                    owner: &g.owner,
+                    vpc_id: None,
+                    tags: &g.tags,
+                }
+            }
+            "tgw-attach" => {
+                let a = self
+                    .tgw_attachments
+                    .get(id)
+                    .filter(|a| self.sees_attachment(c, a))?;
+                ResourceFacts {
+                    owner: &a.owner,
+                    vpc_id: Some(&a.vpc_id),
+                    tags: &a.tags,
+                }
+            }
+            "tgw-rtb" => {
+                let t = self.visible_tgw_route_table(c, id).ok()?;
+                ResourceFacts {
+                    owner: &t.owner,
+                    vpc_id: None,
+                    tags: &t.tags,
+                }
+            }
             "sg" => {
                 let g = self.groups.get(id).filter(|g| self.sees_group(c, g))?;
                 ResourceFacts {
@@ -284,6 +311,7 @@ pub fn ram_grant(
         "security-group" => granted.groups.contains(id),
         "subnet" => granted.subnets.contains(id),
         "prefix-list" => granted.prefix_lists.contains(id),
+        "transit-gateway" => granted.transit_gateways.contains(id),
         "vpc" => {
             return granted.vpcs.contains(id).then_some(&[
                 "ec2:CreateSecurityGroup",

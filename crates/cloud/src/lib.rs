@@ -29,6 +29,8 @@ pub mod regions;
 pub mod routes;
 pub mod rules;
 pub mod sts;
+pub mod transit;
+pub mod transit_routes;
 pub mod visibility;
 
 mod eni;
@@ -124,6 +126,8 @@ pub struct Scope {
     pub interfaces: BTreeSet<Id>,
     pub instances: BTreeSet<Id>,
     pub prefix_lists: BTreeSet<Id>,
+    #[serde(default)]
+    pub transit_gateways: BTreeSet<Id>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -299,6 +303,7 @@ pub enum Command {
     Dhcp(dhcp::DhcpCommand),
     Endpoint(endpoints::EndpointCommand),
     Cidr(cidr_blocks::CidrCommand),
+    Transit(transit::TransitCommand),
     Org(OrgCommand),
     Iam(IamCommand),
     Ram(RamCommand),
@@ -373,6 +378,12 @@ pub struct Cloud {
     pub dhcp_options: HashMap<String, dhcp::DhcpOptions>,
     #[serde(default)]
     pub endpoints: HashMap<String, endpoints::VpcEndpoint>,
+    #[serde(default)]
+    pub transit_gateways: HashMap<String, transit::TransitGateway>,
+    #[serde(default)]
+    pub tgw_attachments: HashMap<String, transit::TgwAttachment>,
+    #[serde(default)]
+    pub tgw_route_tables: HashMap<String, transit_routes::TgwRouteTable>,
     /// Rule id → the id of the group that holds it.
     pub rule_index: HashMap<Id, Id>,
     #[serde(skip)]
@@ -584,6 +595,7 @@ impl Cloud {
             Command::Dhcp(command) => self.dhcp_execute(&caller, ids, command),
             Command::Endpoint(command) => self.endpoint_execute(&caller, ids, at, command),
             Command::Cidr(command) => self.cidr_execute(&caller, ids, command),
+            Command::Transit(command) => self.transit_execute(&caller, ids, at, command),
             Command::Org(command) => self.org_execute(&env.account, ids, at, command),
             Command::Iam(command) => self.iam_execute(&env.account, ids, at, command),
             Command::Ram(command) => self.ram_execute(&env.account, &env.region, ids, at, command),

@@ -52,6 +52,19 @@ pub const RESOURCE_TYPES: &[ResourceType] = &[
         ],
     },
     ResourceType {
+        name: "ec2:TransitGateway",
+        arn_kind: "transit-gateway",
+        permission: "AWSRAMDefaultPermissionTransitGateway",
+        org_only: false,
+        actions: &[
+            "ec2:DescribeTransitGateways",
+            "ec2:CreateTransitGatewayVpcAttachment",
+            "ec2:CreateTransitGatewayPeeringAttachment",
+            "ec2:CreateTransitGatewayConnect",
+            "ec2:CreateVpnConnection",
+        ],
+    },
+    ResourceType {
         name: "ec2:Subnet",
         arn_kind: "subnet",
         permission: "AWSRAMDefaultPermissionSubnet",
@@ -110,7 +123,7 @@ pub fn parse_resource_arn(arn: &str) -> Result<Ec2Arn> {
         .ok_or_else(|| {
             Error::new(
                 "InvalidParameterException",
-                format!("The resource type of {arn} cannot be shared through ramparts' RAM (shareable: ec2:Subnet, ec2:SecurityGroup, ec2:PrefixList)."),
+                format!("The resource type of {arn} cannot be shared through ramparts' RAM (shareable: ec2:Subnet, ec2:SecurityGroup, ec2:PrefixList, ec2:TransitGateway)."),
             )
         })?;
     Ok(Ec2Arn {
@@ -908,6 +921,10 @@ impl Cloud {
                 .prefix_lists
                 .get(&arn.id)
                 .is_some_and(|p| p.owner == arn.account && p.region == arn.region),
+            "ec2:TransitGateway" => self
+                .transit_gateways
+                .get(&arn.id)
+                .is_some_and(|g| g.owner == arn.account && g.region == arn.region),
             _ => false,
         }
     }

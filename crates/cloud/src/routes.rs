@@ -30,6 +30,7 @@ pub enum Target {
     /// Only Gateway Load Balancer endpoints can be targets, and ramparts has none: kept so
     /// that naming one is refused as AWS refuses it.
     Endpoint(String),
+    TransitGateway(String),
 }
 
 impl Target {
@@ -41,7 +42,8 @@ impl Target {
             | Target::Peering(id)
             | Target::Instance(id)
             | Target::Nat(id)
-            | Target::Endpoint(id) => id,
+            | Target::Endpoint(id)
+            | Target::TransitGateway(id) => id,
         }
     }
 }
@@ -160,6 +162,7 @@ impl Route {
                 .is_some_and(|i| i.state == crate::model::InstanceState::Running),
             Target::Nat(id) => cloud.nat_gateways.get(id).is_some_and(|g| g.is_available()),
             Target::Endpoint(id) => cloud.endpoints.contains_key(id),
+            Target::TransitGateway(id) => cloud.vpc_attached_to(id, vpc_id),
         };
         if live {
             "active"
@@ -258,7 +261,10 @@ impl Cloud {
                 Target::Nat(id) => Some(id),
                 _ => None,
             }),
-            "route.transit-gateway-id" => vec![],
+            "route.transit-gateway-id" => targets(|t| match t {
+                Target::TransitGateway(id) => Some(id),
+                _ => None,
+            }),
             "route.origin" => {
                 let mut v = vec!["CreateRouteTable".to_string()];
                 if !t.routes.is_empty() || !endpoints().is_empty() {
@@ -387,6 +393,17 @@ impl Cloud {
                 if matches!(route.destination, IpNet::V6(_)) && route.destination != nat64 {
                     return Err(Error::invalid_value(
                         "A NAT gateway can only be the target of IPv4 routes and of 64:ff9b::/96.",
+                    ));
+                }
+            }
+            Target::TransitGateway(id) => {
+                // AWS answers this until the VPC's attachment to the gateway is available.
+                if self.visible_transit_gateway(c, id).is_err()
+                    || !self.vpc_attached_to(id, &table.vpc_id)
+                {
+                    return Err(Error::new(
+                        "InvalidTransitGatewayID.NotFound",
+                        format!("The transitGateway ID '{id}' does not exist."),
                     ));
                 }
             }

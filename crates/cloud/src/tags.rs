@@ -28,6 +28,9 @@ pub fn resource_type(id: &str) -> Option<&'static str> {
         "nat" => "natgateway",
         "dopt" => "dhcp-options",
         "vpce" => "vpc-endpoint",
+        "tgw" => "transit-gateway",
+        "tgw-attach" => "transit-gateway-attachment",
+        "tgw-rtb" => "transit-gateway-route-table",
         _ => return None,
     })
 }
@@ -181,6 +184,23 @@ impl Cloud {
                 let e = self.visible_endpoint(c, id)?;
                 (&e.tags, &e.owner, &e.region)
             }
+            "transit-gateway" => {
+                let g = self.visible_transit_gateway(c, id)?;
+                (&g.tags, &g.owner, &g.region)
+            }
+            "transit-gateway-attachment" => {
+                let a = self
+                    .tgw_attachments
+                    .get(id)
+                    .filter(|a| self.sees_attachment(c, a))
+                    .ok_or_else(|| crate::transit::no_attachment(id))?;
+                // The attachment's tags are its maker's.
+                (&a.tags, &a.owner, &a.region)
+            }
+            "transit-gateway-route-table" => {
+                let t = self.visible_tgw_route_table(c, id)?;
+                (&t.tags, &t.owner, &t.region)
+            }
             _ => {
                 let a = self
                     .network_acls
@@ -229,6 +249,9 @@ impl Cloud {
             "natgateway" => self.nat_gateways.get_mut(id).map(|x| &mut x.tags),
             "dhcp-options" => self.dhcp_options.get_mut(id).map(|x| &mut x.tags),
             "vpc-endpoint" => self.endpoints.get_mut(id).map(|x| &mut x.tags),
+            "transit-gateway" => self.transit_gateways.get_mut(id).map(|x| &mut x.tags),
+            "transit-gateway-attachment" => self.tgw_attachments.get_mut(id).map(|x| &mut x.tags),
+            "transit-gateway-route-table" => self.tgw_route_tables.get_mut(id).map(|x| &mut x.tags),
             _ => None,
         }
     }
@@ -392,6 +415,27 @@ impl Cloud {
         }
         for e in self.endpoints.values().filter(|e| self.sees_endpoint(c, e)) {
             push(&e.id, "vpc-endpoint", &e.tags);
+        }
+        for g in self
+            .transit_gateways
+            .values()
+            .filter(|g| g.owner == c.account && g.region == c.region)
+        {
+            push(&g.id, "transit-gateway", &g.tags);
+        }
+        for a in self
+            .tgw_attachments
+            .values()
+            .filter(|a| a.owner == c.account && a.region == c.region && a.is_available())
+        {
+            push(&a.id, "transit-gateway-attachment", &a.tags);
+        }
+        for t in self
+            .tgw_route_tables
+            .values()
+            .filter(|t| self.sees_tgw_route_table(c, t))
+        {
+            push(&t.id, "transit-gateway-route-table", &t.tags);
         }
         for p in self
             .prefix_lists

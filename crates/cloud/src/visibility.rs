@@ -174,6 +174,9 @@ impl Cloud {
                         "ec2:PrefixList" if self.prefix_lists.contains_key(&r.id) => {
                             scope.prefix_lists.insert(r.id.as_str().into());
                         }
+                        "ec2:TransitGateway" if self.transit_gateways.contains_key(&r.id) => {
+                            scope.transit_gateways.insert(r.id.as_str().into());
+                        }
                         _ => {}
                     }
                 }

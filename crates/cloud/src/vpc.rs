@@ -305,7 +305,8 @@ impl Cloud {
             .values()
             .any(|t| t.vpc_id == vpc.id && t.id != vpc.main_route_table_id);
         let has_acls = self.vpc_has_custom_acls(&vpc.id, &vpc.default_acl_id)
-            || self.vpc_has_endpoints(&vpc.id);
+            || self.vpc_has_endpoints(&vpc.id)
+            || self.vpc_has_attachments(&vpc.id);
         if has_subnets
             || has_acls
             || has_groups

@@ -21,6 +21,7 @@ mod routes;
 mod rules;
 mod subnets;
 mod tagging;
+mod transit;
 mod views;
 mod vpcs;
 
@@ -272,6 +273,30 @@ impl w::Api for Services {
         endpoints::describe_vpc_endpoint_services(DescribeVpcEndpointServicesRequest) -> w::DescribeVpcEndpointServicesResult;
         endpoints::describe_prefix_lists(DescribePrefixListsRequest) -> w::DescribePrefixListsResult;
         addresses::describe_addresses_attribute(DescribeAddressesAttributeRequest) -> w::DescribeAddressesAttributeResult;
+        transit::create_transit_gateway(CreateTransitGatewayRequest) -> w::CreateTransitGatewayResult;
+        transit::modify_transit_gateway(ModifyTransitGatewayRequest) -> w::ModifyTransitGatewayResult;
+        transit::delete_transit_gateway(DeleteTransitGatewayRequest) -> w::DeleteTransitGatewayResult;
+        transit::describe_transit_gateways(DescribeTransitGatewaysRequest) -> w::DescribeTransitGatewaysResult;
+        transit::create_transit_gateway_vpc_attachment(CreateTransitGatewayVpcAttachmentRequest) -> w::CreateTransitGatewayVpcAttachmentResult;
+        transit::modify_transit_gateway_vpc_attachment(ModifyTransitGatewayVpcAttachmentRequest) -> w::ModifyTransitGatewayVpcAttachmentResult;
+        transit::accept_transit_gateway_vpc_attachment(AcceptTransitGatewayVpcAttachmentRequest) -> w::AcceptTransitGatewayVpcAttachmentResult;
+        transit::reject_transit_gateway_vpc_attachment(RejectTransitGatewayVpcAttachmentRequest) -> w::RejectTransitGatewayVpcAttachmentResult;
+        transit::delete_transit_gateway_vpc_attachment(DeleteTransitGatewayVpcAttachmentRequest) -> w::DeleteTransitGatewayVpcAttachmentResult;
+        transit::describe_transit_gateway_vpc_attachments(DescribeTransitGatewayVpcAttachmentsRequest) -> w::DescribeTransitGatewayVpcAttachmentsResult;
+        transit::describe_transit_gateway_attachments(DescribeTransitGatewayAttachmentsRequest) -> w::DescribeTransitGatewayAttachmentsResult;
+        transit::create_transit_gateway_route_table(CreateTransitGatewayRouteTableRequest) -> w::CreateTransitGatewayRouteTableResult;
+        transit::delete_transit_gateway_route_table(DeleteTransitGatewayRouteTableRequest) -> w::DeleteTransitGatewayRouteTableResult;
+        transit::describe_transit_gateway_route_tables(DescribeTransitGatewayRouteTablesRequest) -> w::DescribeTransitGatewayRouteTablesResult;
+        transit::associate_transit_gateway_route_table(AssociateTransitGatewayRouteTableRequest) -> w::AssociateTransitGatewayRouteTableResult;
+        transit::disassociate_transit_gateway_route_table(DisassociateTransitGatewayRouteTableRequest) -> w::DisassociateTransitGatewayRouteTableResult;
+        transit::enable_transit_gateway_route_table_propagation(EnableTransitGatewayRouteTablePropagationRequest) -> w::EnableTransitGatewayRouteTablePropagationResult;
+        transit::disable_transit_gateway_route_table_propagation(DisableTransitGatewayRouteTablePropagationRequest) -> w::DisableTransitGatewayRouteTablePropagationResult;
+        transit::get_transit_gateway_route_table_associations(GetTransitGatewayRouteTableAssociationsRequest) -> w::GetTransitGatewayRouteTableAssociationsResult;
+        transit::get_transit_gateway_route_table_propagations(GetTransitGatewayRouteTablePropagationsRequest) -> w::GetTransitGatewayRouteTablePropagationsResult;
+        transit::create_transit_gateway_route(CreateTransitGatewayRouteRequest) -> w::CreateTransitGatewayRouteResult;
+        transit::replace_transit_gateway_route(ReplaceTransitGatewayRouteRequest) -> w::ReplaceTransitGatewayRouteResult;
+        transit::delete_transit_gateway_route(DeleteTransitGatewayRouteRequest) -> w::DeleteTransitGatewayRouteResult;
+        transit::search_transit_gateway_routes(SearchTransitGatewayRoutesRequest) -> w::SearchTransitGatewayRoutesResult;
     }
 }
 

@@ -34,8 +34,7 @@ fn destination(
     }
 }
 
-/// The one target a route request names; transit gateways, which ramparts does not have yet,
-/// are refused as not implemented.
+/// The one target a route request names.
 #[allow(clippy::too_many_arguments)]
 fn target(
     gateway: Option<String>,
@@ -47,12 +46,6 @@ fn target(
     transit: Option<String>,
     endpoint: Option<String>,
 ) -> Result<Target, ApiError> {
-    if transit.is_some() {
-        return Err(ApiError::not_implemented(
-            "ec2",
-            "routes to transit gateways",
-        ));
-    }
     let named: Vec<Target> = [
         gateway.map(Target::Gateway),
         egress_only.map(Target::EgressOnly),
@@ -61,6 +54,7 @@ fn target(
         instance.map(Target::Instance),
         nat.map(Target::Nat),
         endpoint.map(Target::Endpoint),
+        transit.map(Target::TransitGateway),
     ]
     .into_iter()
     .flatten()

@@ -439,6 +439,7 @@ pub fn route_table_out(c: &Cloud, r: &RouteTable) -> w::RouteTable {
             }
             Target::Nat(id) => out.nat_gateway_id = owned(id),
             Target::Endpoint(id) => out.gateway_id = owned(id),
+            Target::TransitGateway(id) => out.transit_gateway_id = owned(id),
         }
         routes.push(out);
     }

@@ -114,6 +114,30 @@ pub const OPERATIONS: &[&str] = &[
     "DescribeVpcEndpoints",
     "DescribeVpcEndpointServices",
     "DescribePrefixLists",
+    "CreateTransitGateway",
+    "ModifyTransitGateway",
+    "DeleteTransitGateway",
+    "DescribeTransitGateways",
+    "CreateTransitGatewayVpcAttachment",
+    "ModifyTransitGatewayVpcAttachment",
+    "DeleteTransitGatewayVpcAttachment",
+    "DescribeTransitGatewayVpcAttachments",
+    "AcceptTransitGatewayVpcAttachment",
+    "RejectTransitGatewayVpcAttachment",
+    "DescribeTransitGatewayAttachments",
+    "CreateTransitGatewayRouteTable",
+    "DeleteTransitGatewayRouteTable",
+    "DescribeTransitGatewayRouteTables",
+    "AssociateTransitGatewayRouteTable",
+    "DisassociateTransitGatewayRouteTable",
+    "EnableTransitGatewayRouteTablePropagation",
+    "DisableTransitGatewayRouteTablePropagation",
+    "GetTransitGatewayRouteTableAssociations",
+    "GetTransitGatewayRouteTablePropagations",
+    "CreateTransitGatewayRoute",
+    "DeleteTransitGatewayRoute",
+    "ReplaceTransitGatewayRoute",
+    "SearchTransitGatewayRoutes",
 ];
 /// Operations of the service that ramparts does not model.
 pub const UNMODELLED: &[&str] = &[
@@ -123,7 +147,6 @@ pub const UNMODELLED: &[&str] = &[
     "AcceptTransitGatewayClientVpnAttachment",
     "AcceptTransitGatewayMulticastDomainAssociations",
     "AcceptTransitGatewayPeeringAttachment",
-    "AcceptTransitGatewayVpcAttachment",
     "AcceptVpcEndpointConnections",
     "AdvertiseByoipCidr",
     "AllocateHosts",
@@ -141,7 +164,6 @@ pub const UNMODELLED: &[&str] = &[
     "AssociateRouteServer",
     "AssociateTransitGatewayMulticastDomain",
     "AssociateTransitGatewayPolicyTable",
-    "AssociateTransitGatewayRouteTable",
     "AssociateTrunkInterface",
     "AttachClassicLinkVpc",
     "AttachNetworkInterface",
@@ -227,7 +249,6 @@ pub const UNMODELLED: &[&str] = &[
     "CreateTrafficMirrorFilterRule",
     "CreateTrafficMirrorSession",
     "CreateTrafficMirrorTarget",
-    "CreateTransitGateway",
     "CreateTransitGatewayConnect",
     "CreateTransitGatewayConnectPeer",
     "CreateTransitGatewayMeteringPolicy",
@@ -236,10 +257,7 @@ pub const UNMODELLED: &[&str] = &[
     "CreateTransitGatewayPeeringAttachment",
     "CreateTransitGatewayPolicyTable",
     "CreateTransitGatewayPrefixListReference",
-    "CreateTransitGatewayRoute",
-    "CreateTransitGatewayRouteTable",
     "CreateTransitGatewayRouteTableAnnouncement",
-    "CreateTransitGatewayVpcAttachment",
     "CreateVerifiedAccessEndpoint",
     "CreateVerifiedAccessGroup",
     "CreateVerifiedAccessInstance",
@@ -303,7 +321,6 @@ pub const UNMODELLED: &[&str] = &[
     "DeleteTrafficMirrorFilterRule",
     "DeleteTrafficMirrorSession",
     "DeleteTrafficMirrorTarget",
-    "DeleteTransitGateway",
     "DeleteTransitGatewayClientVpnAttachment",
     "DeleteTransitGatewayConnect",
     "DeleteTransitGatewayConnectPeer",
@@ -313,10 +330,7 @@ pub const UNMODELLED: &[&str] = &[
     "DeleteTransitGatewayPeeringAttachment",
     "DeleteTransitGatewayPolicyTable",
     "DeleteTransitGatewayPrefixListReference",
-    "DeleteTransitGatewayRoute",
-    "DeleteTransitGatewayRouteTable",
     "DeleteTransitGatewayRouteTableAnnouncement",
-    "DeleteTransitGatewayVpcAttachment",
     "DeleteVerifiedAccessEndpoint",
     "DeleteVerifiedAccessGroup",
     "DeleteVerifiedAccessInstance",
@@ -462,7 +476,6 @@ pub const UNMODELLED: &[&str] = &[
     "DescribeTrafficMirrorFilters",
     "DescribeTrafficMirrorSessions",
     "DescribeTrafficMirrorTargets",
-    "DescribeTransitGatewayAttachments",
     "DescribeTransitGatewayConnectPeers",
     "DescribeTransitGatewayConnects",
     "DescribeTransitGatewayMeteringPolicies",
@@ -470,9 +483,6 @@ pub const UNMODELLED: &[&str] = &[
     "DescribeTransitGatewayPeeringAttachments",
     "DescribeTransitGatewayPolicyTables",
     "DescribeTransitGatewayRouteTableAnnouncements",
-    "DescribeTransitGatewayRouteTables",
-    "DescribeTransitGatewayVpcAttachments",
-    "DescribeTransitGateways",
     "DescribeTrunkInterfaceAssociations",
     "DescribeVerifiedAccessEndpoints",
     "DescribeVerifiedAccessGroups",
@@ -518,7 +528,6 @@ pub const UNMODELLED: &[&str] = &[
     "DisableRouteServerPropagation",
     "DisableSerialConsoleAccess",
     "DisableSnapshotBlockPublicAccess",
-    "DisableTransitGatewayRouteTablePropagation",
     "DisableVgwRoutePropagation",
     "DisableVpcClassicLink",
     "DisableVpcClassicLinkDnsSupport",
@@ -533,7 +542,6 @@ pub const UNMODELLED: &[&str] = &[
     "DisassociateRouteServer",
     "DisassociateTransitGatewayMulticastDomain",
     "DisassociateTransitGatewayPolicyTable",
-    "DisassociateTransitGatewayRouteTable",
     "DisassociateTrunkInterface",
     "EnableAddressTransfer",
     "EnableAllowedImagesSettings",
@@ -553,7 +561,6 @@ pub const UNMODELLED: &[&str] = &[
     "EnableRouteServerPropagation",
     "EnableSerialConsoleAccess",
     "EnableSnapshotBlockPublicAccess",
-    "EnableTransitGatewayRouteTablePropagation",
     "EnableVgwRoutePropagation",
     "EnableVolumeIO",
     "EnableVpcClassicLink",
@@ -622,8 +629,6 @@ pub const UNMODELLED: &[&str] = &[
     "GetTransitGatewayPolicyTableAssociations",
     "GetTransitGatewayPolicyTableEntries",
     "GetTransitGatewayPrefixListReferences",
-    "GetTransitGatewayRouteTableAssociations",
-    "GetTransitGatewayRouteTablePropagations",
     "GetVerifiedAccessEndpointPolicy",
     "GetVerifiedAccessEndpointTargets",
     "GetVerifiedAccessGroupPolicy",
@@ -688,10 +693,8 @@ pub const UNMODELLED: &[&str] = &[
     "ModifyTrafficMirrorFilterNetworkServices",
     "ModifyTrafficMirrorFilterRule",
     "ModifyTrafficMirrorSession",
-    "ModifyTransitGateway",
     "ModifyTransitGatewayMeteringPolicy",
     "ModifyTransitGatewayPrefixListReference",
-    "ModifyTransitGatewayVpcAttachment",
     "ModifyVerifiedAccessEndpoint",
     "ModifyVerifiedAccessEndpointPolicy",
     "ModifyVerifiedAccessGroup",
@@ -736,13 +739,11 @@ pub const UNMODELLED: &[&str] = &[
     "RejectTransitGatewayClientVpnAttachment",
     "RejectTransitGatewayMulticastDomainAssociations",
     "RejectTransitGatewayPeeringAttachment",
-    "RejectTransitGatewayVpcAttachment",
     "RejectVpcEndpointConnections",
     "ReleaseHosts",
     "ReleaseIpamPoolAllocation",
     "ReplaceIamInstanceProfileAssociation",
     "ReplaceImageCriteriaInAllowedImagesSettings",
-    "ReplaceTransitGatewayRoute",
     "ReplaceVpnTunnel",
     "ReportInstanceStatus",
     "RequestSpotFleet",
@@ -764,7 +765,6 @@ pub const UNMODELLED: &[&str] = &[
     "RunScheduledInstances",
     "SearchLocalGatewayRoutes",
     "SearchTransitGatewayMulticastGroups",
-    "SearchTransitGatewayRoutes",
     "SendDiagnosticInterrupt",
     "StartDeclarativePoliciesReport",
     "StartInstances",
@@ -783,6 +783,17 @@ pub const UNMODELLED: &[&str] = &[
 ];
 /// Modelled error codes and their HTTP statuses.
 pub const ERRORS: &[(&str, u16)] = &[];
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AcceptTransitGatewayVpcAttachmentRequest {
+    pub transit_gateway_attachment_id: String,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AcceptTransitGatewayVpcAttachmentResult {
+    pub transit_gateway_vpc_attachment: Option<TransitGatewayVpcAttachment>,
+}
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AcceptVpcPeeringConnectionRequest {
@@ -964,6 +975,18 @@ pub struct AssociateSubnetCidrBlockRequest {
 pub struct AssociateSubnetCidrBlockResult {
     pub ipv6_cidr_block_association: Option<SubnetIpv6CidrBlockAssociation>,
     pub subnet_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AssociateTransitGatewayRouteTableRequest {
+    pub transit_gateway_route_table_id: String,
+    pub transit_gateway_attachment_id: String,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AssociateTransitGatewayRouteTableResult {
+    pub association: Option<TransitGatewayAssociation>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1404,6 +1427,68 @@ pub struct CreateTagsRequest {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayRequest {
+    pub description: Option<String>,
+    pub options: Option<TransitGatewayRequestOptions>,
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayResult {
+    pub transit_gateway: Option<TransitGateway>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayRouteRequest {
+    pub destination_cidr_block: String,
+    pub transit_gateway_route_table_id: String,
+    pub transit_gateway_attachment_id: Option<String>,
+    pub blackhole: Option<bool>,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayRouteResult {
+    pub route: Option<TransitGatewayRoute>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayRouteTableRequest {
+    pub transit_gateway_id: String,
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayRouteTableResult {
+    pub transit_gateway_route_table: Option<TransitGatewayRouteTable>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayVpcAttachmentRequest {
+    pub transit_gateway_id: String,
+    pub vpc_id: String,
+    pub subnet_ids: Vec<String>,
+    pub options: Option<CreateTransitGatewayVpcAttachmentRequestOptions>,
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayVpcAttachmentRequestOptions {
+    pub dns_support: Option<String>,
+    pub security_group_referencing_support: Option<String>,
+    pub ipv6_support: Option<String>,
+    pub appliance_mode_support: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayVpcAttachmentResult {
+    pub transit_gateway_vpc_attachment: Option<TransitGatewayVpcAttachment>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CreateVpcEndpointRequest {
     pub dry_run: Option<bool>,
     pub vpc_endpoint_type: Option<String>,
@@ -1576,6 +1661,51 @@ pub struct DeleteTagsRequest {
     pub dry_run: Option<bool>,
     pub resources: Vec<String>,
     pub tags: Option<Vec<Tag>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayRequest {
+    pub transit_gateway_id: String,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayResult {
+    pub transit_gateway: Option<TransitGateway>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayRouteRequest {
+    pub transit_gateway_route_table_id: String,
+    pub destination_cidr_block: String,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayRouteResult {
+    pub route: Option<TransitGatewayRoute>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayRouteTableRequest {
+    pub transit_gateway_route_table_id: String,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayRouteTableResult {
+    pub transit_gateway_route_table: Option<TransitGatewayRouteTable>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayVpcAttachmentRequest {
+    pub transit_gateway_attachment_id: String,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayVpcAttachmentResult {
+    pub transit_gateway_vpc_attachment: Option<TransitGatewayVpcAttachment>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1941,6 +2071,66 @@ pub struct DescribeTagsResult {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayAttachmentsRequest {
+    pub transit_gateway_attachment_ids: Option<Vec<String>>,
+    pub filters: Option<Vec<Filter>>,
+    pub max_results: Option<i32>,
+    pub next_token: Option<String>,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayAttachmentsResult {
+    pub transit_gateway_attachments: Option<Vec<TransitGatewayAttachment>>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayRouteTablesRequest {
+    pub transit_gateway_route_table_ids: Option<Vec<String>>,
+    pub filters: Option<Vec<Filter>>,
+    pub max_results: Option<i32>,
+    pub next_token: Option<String>,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayRouteTablesResult {
+    pub transit_gateway_route_tables: Option<Vec<TransitGatewayRouteTable>>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayVpcAttachmentsRequest {
+    pub transit_gateway_attachment_ids: Option<Vec<String>>,
+    pub filters: Option<Vec<Filter>>,
+    pub max_results: Option<i32>,
+    pub next_token: Option<String>,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayVpcAttachmentsResult {
+    pub transit_gateway_vpc_attachments: Option<Vec<TransitGatewayVpcAttachment>>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewaysRequest {
+    pub transit_gateway_ids: Option<Vec<String>>,
+    pub filters: Option<Vec<Filter>>,
+    pub max_results: Option<i32>,
+    pub next_token: Option<String>,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewaysResult {
+    pub transit_gateways: Option<Vec<TransitGateway>>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DescribeVpcAttributeRequest {
     pub attribute: String,
     pub vpc_id: String,
@@ -2039,6 +2229,19 @@ pub struct DhcpOptions {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct DisableTransitGatewayRouteTablePropagationRequest {
+    pub transit_gateway_route_table_id: String,
+    pub transit_gateway_attachment_id: Option<String>,
+    pub dry_run: Option<bool>,
+    pub transit_gateway_route_table_announcement_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DisableTransitGatewayRouteTablePropagationResult {
+    pub propagation: Option<TransitGatewayPropagation>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DisassociateAddressRequest {
     pub association_id: Option<String>,
     pub public_ip: Option<String>,
@@ -2072,6 +2275,18 @@ pub struct DisassociateSubnetCidrBlockRequest {
 pub struct DisassociateSubnetCidrBlockResult {
     pub ipv6_cidr_block_association: Option<SubnetIpv6CidrBlockAssociation>,
     pub subnet_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DisassociateTransitGatewayRouteTableRequest {
+    pub transit_gateway_route_table_id: String,
+    pub transit_gateway_attachment_id: String,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DisassociateTransitGatewayRouteTableResult {
+    pub association: Option<TransitGatewayAssociation>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -2194,6 +2409,19 @@ pub struct EnaSrdUdpSpecificationRequest {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct EnableTransitGatewayRouteTablePropagationRequest {
+    pub transit_gateway_route_table_id: String,
+    pub transit_gateway_attachment_id: Option<String>,
+    pub dry_run: Option<bool>,
+    pub transit_gateway_route_table_announcement_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EnableTransitGatewayRouteTablePropagationResult {
+    pub propagation: Option<TransitGatewayPropagation>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct EnclaveOptions {
     pub enabled: Option<bool>,
 }
@@ -2201,6 +2429,12 @@ pub struct EnclaveOptions {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EnclaveOptionsRequest {
     pub enabled: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EncryptionSupport {
+    pub encryption_state: Option<String>,
+    pub state_message: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -2237,6 +2471,36 @@ pub struct GetSecurityGroupsForVpcRequest {
 pub struct GetSecurityGroupsForVpcResult {
     pub next_token: Option<String>,
     pub security_group_for_vpcs: Option<Vec<SecurityGroupForVpc>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GetTransitGatewayRouteTableAssociationsRequest {
+    pub transit_gateway_route_table_id: String,
+    pub filters: Option<Vec<Filter>>,
+    pub max_results: Option<i32>,
+    pub next_token: Option<String>,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GetTransitGatewayRouteTableAssociationsResult {
+    pub associations: Option<Vec<TransitGatewayRouteTableAssociation>>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GetTransitGatewayRouteTablePropagationsRequest {
+    pub transit_gateway_route_table_id: String,
+    pub filters: Option<Vec<Filter>>,
+    pub max_results: Option<i32>,
+    pub next_token: Option<String>,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GetTransitGatewayRouteTablePropagationsResult {
+    pub transit_gateway_route_table_propagations: Option<Vec<TransitGatewayRouteTablePropagation>>,
+    pub next_token: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -2717,6 +2981,57 @@ pub struct ModifySubnetAttributeRequest {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct ModifyTransitGatewayOptions {
+    pub add_transit_gateway_cidr_blocks: Option<Vec<String>>,
+    pub remove_transit_gateway_cidr_blocks: Option<Vec<String>>,
+    pub vpn_ecmp_support: Option<String>,
+    pub dns_support: Option<String>,
+    pub security_group_referencing_support: Option<String>,
+    pub auto_accept_shared_attachments: Option<String>,
+    pub default_route_table_association: Option<String>,
+    pub association_default_route_table_id: Option<String>,
+    pub default_route_table_propagation: Option<String>,
+    pub propagation_default_route_table_id: Option<String>,
+    pub amazon_side_asn: Option<i64>,
+    pub encryption_support: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ModifyTransitGatewayRequest {
+    pub transit_gateway_id: String,
+    pub description: Option<String>,
+    pub options: Option<ModifyTransitGatewayOptions>,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ModifyTransitGatewayResult {
+    pub transit_gateway: Option<TransitGateway>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ModifyTransitGatewayVpcAttachmentRequest {
+    pub transit_gateway_attachment_id: String,
+    pub add_subnet_ids: Option<Vec<String>>,
+    pub remove_subnet_ids: Option<Vec<String>>,
+    pub options: Option<ModifyTransitGatewayVpcAttachmentRequestOptions>,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ModifyTransitGatewayVpcAttachmentRequestOptions {
+    pub dns_support: Option<String>,
+    pub security_group_referencing_support: Option<String>,
+    pub ipv6_support: Option<String>,
+    pub appliance_mode_support: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ModifyTransitGatewayVpcAttachmentResult {
+    pub transit_gateway_vpc_attachment: Option<TransitGatewayVpcAttachment>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ModifyVpcAttributeRequest {
     pub enable_dns_hostnames: Option<AttributeBooleanValue>,
     pub enable_dns_support: Option<AttributeBooleanValue>,
@@ -3059,6 +3374,17 @@ pub struct RegionGeography {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct RejectTransitGatewayVpcAttachmentRequest {
+    pub transit_gateway_attachment_id: String,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RejectTransitGatewayVpcAttachmentResult {
+    pub transit_gateway_vpc_attachment: Option<TransitGatewayVpcAttachment>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RejectVpcPeeringConnectionRequest {
     pub dry_run: Option<bool>,
     pub vpc_peering_connection_id: String,
@@ -3141,6 +3467,20 @@ pub struct ReplaceRouteTableAssociationRequest {
 pub struct ReplaceRouteTableAssociationResult {
     pub new_association_id: Option<String>,
     pub association_state: Option<RouteTableAssociationState>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReplaceTransitGatewayRouteRequest {
+    pub destination_cidr_block: String,
+    pub transit_gateway_route_table_id: String,
+    pub transit_gateway_attachment_id: Option<String>,
+    pub blackhole: Option<bool>,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReplaceTransitGatewayRouteResult {
+    pub route: Option<TransitGatewayRoute>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -3311,6 +3651,22 @@ pub struct RunInstancesRequest {
     pub network_interfaces: Option<Vec<InstanceNetworkInterfaceSpecification>>,
     pub iam_instance_profile: Option<IamInstanceProfileSpecification>,
     pub ebs_optimized: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SearchTransitGatewayRoutesRequest {
+    pub transit_gateway_route_table_id: String,
+    pub filters: Vec<Filter>,
+    pub max_results: Option<i32>,
+    pub dry_run: Option<bool>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SearchTransitGatewayRoutesResult {
+    pub routes: Option<Vec<TransitGatewayRoute>>,
+    pub additional_routes_available: Option<bool>,
+    pub next_token: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -3552,6 +3908,152 @@ pub struct TerminateInstancesResult {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct TransitGateway {
+    pub transit_gateway_id: Option<String>,
+    pub transit_gateway_arn: Option<String>,
+    pub state: Option<String>,
+    pub owner_id: Option<String>,
+    pub description: Option<String>,
+    pub creation_time: Option<DateTime>,
+    pub options: Option<TransitGatewayOptions>,
+    pub tags: Option<Vec<Tag>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TransitGatewayAssociation {
+    pub transit_gateway_route_table_id: Option<String>,
+    pub transit_gateway_attachment_id: Option<String>,
+    pub resource_id: Option<String>,
+    pub resource_type: Option<String>,
+    pub state: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TransitGatewayAttachment {
+    pub transit_gateway_attachment_id: Option<String>,
+    pub transit_gateway_id: Option<String>,
+    pub transit_gateway_owner_id: Option<String>,
+    pub resource_owner_id: Option<String>,
+    pub resource_type: Option<String>,
+    pub resource_id: Option<String>,
+    pub state: Option<String>,
+    pub association: Option<TransitGatewayAttachmentAssociation>,
+    pub creation_time: Option<DateTime>,
+    pub tags: Option<Vec<Tag>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TransitGatewayAttachmentAssociation {
+    pub transit_gateway_route_table_id: Option<String>,
+    pub state: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TransitGatewayOptions {
+    pub amazon_side_asn: Option<i64>,
+    pub transit_gateway_cidr_blocks: Option<Vec<String>>,
+    pub auto_accept_shared_attachments: Option<String>,
+    pub default_route_table_association: Option<String>,
+    pub association_default_route_table_id: Option<String>,
+    pub default_route_table_propagation: Option<String>,
+    pub propagation_default_route_table_id: Option<String>,
+    pub vpn_ecmp_support: Option<String>,
+    pub dns_support: Option<String>,
+    pub security_group_referencing_support: Option<String>,
+    pub multicast_support: Option<String>,
+    pub encryption_support: Option<EncryptionSupport>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TransitGatewayPropagation {
+    pub transit_gateway_attachment_id: Option<String>,
+    pub resource_id: Option<String>,
+    pub resource_type: Option<String>,
+    pub transit_gateway_route_table_id: Option<String>,
+    pub state: Option<String>,
+    pub transit_gateway_route_table_announcement_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TransitGatewayRequestOptions {
+    pub amazon_side_asn: Option<i64>,
+    pub auto_accept_shared_attachments: Option<String>,
+    pub default_route_table_association: Option<String>,
+    pub default_route_table_propagation: Option<String>,
+    pub vpn_ecmp_support: Option<String>,
+    pub dns_support: Option<String>,
+    pub security_group_referencing_support: Option<String>,
+    pub multicast_support: Option<String>,
+    pub transit_gateway_cidr_blocks: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TransitGatewayRoute {
+    pub destination_cidr_block: Option<String>,
+    pub prefix_list_id: Option<String>,
+    pub transit_gateway_route_table_announcement_id: Option<String>,
+    pub transit_gateway_attachments: Option<Vec<TransitGatewayRouteAttachment>>,
+    pub r#type: Option<String>,
+    pub state: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TransitGatewayRouteAttachment {
+    pub resource_id: Option<String>,
+    pub transit_gateway_attachment_id: Option<String>,
+    pub resource_type: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TransitGatewayRouteTable {
+    pub transit_gateway_route_table_id: Option<String>,
+    pub transit_gateway_id: Option<String>,
+    pub state: Option<String>,
+    pub default_association_route_table: Option<bool>,
+    pub default_propagation_route_table: Option<bool>,
+    pub creation_time: Option<DateTime>,
+    pub tags: Option<Vec<Tag>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TransitGatewayRouteTableAssociation {
+    pub transit_gateway_attachment_id: Option<String>,
+    pub resource_id: Option<String>,
+    pub resource_type: Option<String>,
+    pub state: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TransitGatewayRouteTablePropagation {
+    pub transit_gateway_attachment_id: Option<String>,
+    pub resource_id: Option<String>,
+    pub resource_type: Option<String>,
+    pub state: Option<String>,
+    pub transit_gateway_route_table_announcement_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TransitGatewayVpcAttachment {
+    pub transit_gateway_attachment_id: Option<String>,
+    pub transit_gateway_id: Option<String>,
+    pub vpc_id: Option<String>,
+    pub vpc_owner_id: Option<String>,
+    pub state: Option<String>,
+    pub subnet_ids: Option<Vec<String>>,
+    pub creation_time: Option<DateTime>,
+    pub options: Option<TransitGatewayVpcAttachmentOptions>,
+    pub tags: Option<Vec<Tag>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TransitGatewayVpcAttachmentOptions {
+    pub dns_support: Option<String>,
+    pub security_group_referencing_support: Option<String>,
+    pub ipv6_support: Option<String>,
+    pub appliance_mode_support: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UnassignIpv6AddressesRequest {
     pub ipv6_prefixes: Option<Vec<String>>,
     pub network_interface_id: String,
@@ -3768,6 +4270,19 @@ pub struct VpcPeeringConnectionVpcInfo {
     pub region: Option<String>,
 }
 
+impl AcceptTransitGatewayVpcAttachmentRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            transit_gateway_attachment_id: rt::query_req(
+                n,
+                "TransitGatewayAttachmentId",
+                rt::query_scalar,
+            )?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
 impl AcceptVpcPeeringConnectionRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -3897,6 +4412,24 @@ impl AssociateSubnetCidrBlockRequest {
             ipv6_netmask_length: rt::query_opt(n, "Ipv6NetmaskLength", rt::query_scalar)?,
             subnet_id: rt::query_req(n, "SubnetId", rt::query_scalar)?,
             ipv6_cidr_block: rt::query_opt(n, "Ipv6CidrBlock", rt::query_scalar)?,
+        })
+    }
+}
+
+impl AssociateTransitGatewayRouteTableRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            transit_gateway_route_table_id: rt::query_req(
+                n,
+                "TransitGatewayRouteTableId",
+                rt::query_scalar,
+            )?,
+            transit_gateway_attachment_id: rt::query_req(
+                n,
+                "TransitGatewayAttachmentId",
+                rt::query_scalar,
+            )?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
         })
     }
 }
@@ -4366,6 +4899,87 @@ impl CreateTagsRequest {
     }
 }
 
+impl CreateTransitGatewayRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            description: rt::query_opt(n, "Description", rt::query_scalar)?,
+            options: rt::query_opt(n, "Options", TransitGatewayRequestOptions::from_query)?,
+            tag_specifications: rt::query_opt(n, "TagSpecification", |n: &QueryNode| {
+                rt::query_list(n, None, TagSpecification::from_query)
+            })?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
+impl CreateTransitGatewayRouteRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            destination_cidr_block: rt::query_req(n, "DestinationCidrBlock", rt::query_scalar)?,
+            transit_gateway_route_table_id: rt::query_req(
+                n,
+                "TransitGatewayRouteTableId",
+                rt::query_scalar,
+            )?,
+            transit_gateway_attachment_id: rt::query_opt(
+                n,
+                "TransitGatewayAttachmentId",
+                rt::query_scalar,
+            )?,
+            blackhole: rt::query_opt(n, "Blackhole", rt::query_scalar)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
+impl CreateTransitGatewayRouteTableRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            transit_gateway_id: rt::query_req(n, "TransitGatewayId", rt::query_scalar)?,
+            tag_specifications: rt::query_opt(n, "TagSpecifications", |n: &QueryNode| {
+                rt::query_list(n, None, TagSpecification::from_query)
+            })?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
+impl CreateTransitGatewayVpcAttachmentRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            transit_gateway_id: rt::query_req(n, "TransitGatewayId", rt::query_scalar)?,
+            vpc_id: rt::query_req(n, "VpcId", rt::query_scalar)?,
+            subnet_ids: rt::query_req(n, "SubnetIds", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            options: rt::query_opt(
+                n,
+                "Options",
+                CreateTransitGatewayVpcAttachmentRequestOptions::from_query,
+            )?,
+            tag_specifications: rt::query_opt(n, "TagSpecifications", |n: &QueryNode| {
+                rt::query_list(n, None, TagSpecification::from_query)
+            })?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
+impl CreateTransitGatewayVpcAttachmentRequestOptions {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            dns_support: rt::query_opt(n, "DnsSupport", rt::query_scalar)?,
+            security_group_referencing_support: rt::query_opt(
+                n,
+                "SecurityGroupReferencingSupport",
+                rt::query_scalar,
+            )?,
+            ipv6_support: rt::query_opt(n, "Ipv6Support", rt::query_scalar)?,
+            appliance_mode_support: rt::query_opt(n, "ApplianceModeSupport", rt::query_scalar)?,
+        })
+    }
+}
+
 impl CreateVpcEndpointRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -4597,6 +5211,55 @@ impl DeleteTagsRequest {
             tags: rt::query_opt(n, "Tag", |n: &QueryNode| {
                 rt::query_list(n, None, Tag::from_query)
             })?,
+        })
+    }
+}
+
+impl DeleteTransitGatewayRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            transit_gateway_id: rt::query_req(n, "TransitGatewayId", rt::query_scalar)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
+impl DeleteTransitGatewayRouteRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            transit_gateway_route_table_id: rt::query_req(
+                n,
+                "TransitGatewayRouteTableId",
+                rt::query_scalar,
+            )?,
+            destination_cidr_block: rt::query_req(n, "DestinationCidrBlock", rt::query_scalar)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
+impl DeleteTransitGatewayRouteTableRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            transit_gateway_route_table_id: rt::query_req(
+                n,
+                "TransitGatewayRouteTableId",
+                rt::query_scalar,
+            )?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
+impl DeleteTransitGatewayVpcAttachmentRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            transit_gateway_attachment_id: rt::query_req(
+                n,
+                "TransitGatewayAttachmentId",
+                rt::query_scalar,
+            )?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
         })
     }
 }
@@ -4990,6 +5653,76 @@ impl DescribeTagsRequest {
     }
 }
 
+impl DescribeTransitGatewayAttachmentsRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            transit_gateway_attachment_ids: rt::query_opt(
+                n,
+                "TransitGatewayAttachmentIds",
+                |n: &QueryNode| rt::query_list(n, None, rt::query_scalar),
+            )?,
+            filters: rt::query_opt(n, "Filter", |n: &QueryNode| {
+                rt::query_list(n, None, Filter::from_query)
+            })?,
+            max_results: rt::query_opt(n, "MaxResults", rt::query_scalar)?,
+            next_token: rt::query_opt(n, "NextToken", rt::query_scalar)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
+impl DescribeTransitGatewayRouteTablesRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            transit_gateway_route_table_ids: rt::query_opt(
+                n,
+                "TransitGatewayRouteTableIds",
+                |n: &QueryNode| rt::query_list(n, None, rt::query_scalar),
+            )?,
+            filters: rt::query_opt(n, "Filter", |n: &QueryNode| {
+                rt::query_list(n, None, Filter::from_query)
+            })?,
+            max_results: rt::query_opt(n, "MaxResults", rt::query_scalar)?,
+            next_token: rt::query_opt(n, "NextToken", rt::query_scalar)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
+impl DescribeTransitGatewayVpcAttachmentsRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            transit_gateway_attachment_ids: rt::query_opt(
+                n,
+                "TransitGatewayAttachmentIds",
+                |n: &QueryNode| rt::query_list(n, None, rt::query_scalar),
+            )?,
+            filters: rt::query_opt(n, "Filter", |n: &QueryNode| {
+                rt::query_list(n, None, Filter::from_query)
+            })?,
+            max_results: rt::query_opt(n, "MaxResults", rt::query_scalar)?,
+            next_token: rt::query_opt(n, "NextToken", rt::query_scalar)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
+impl DescribeTransitGatewaysRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            transit_gateway_ids: rt::query_opt(n, "TransitGatewayIds", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            filters: rt::query_opt(n, "Filter", |n: &QueryNode| {
+                rt::query_list(n, None, Filter::from_query)
+            })?,
+            max_results: rt::query_opt(n, "MaxResults", rt::query_scalar)?,
+            next_token: rt::query_opt(n, "NextToken", rt::query_scalar)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
 impl DescribeVpcAttributeRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -5079,6 +5812,29 @@ impl DetachInternetGatewayRequest {
     }
 }
 
+impl DisableTransitGatewayRouteTablePropagationRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            transit_gateway_route_table_id: rt::query_req(
+                n,
+                "TransitGatewayRouteTableId",
+                rt::query_scalar,
+            )?,
+            transit_gateway_attachment_id: rt::query_opt(
+                n,
+                "TransitGatewayAttachmentId",
+                rt::query_scalar,
+            )?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            transit_gateway_route_table_announcement_id: rt::query_opt(
+                n,
+                "TransitGatewayRouteTableAnnouncementId",
+                rt::query_scalar,
+            )?,
+        })
+    }
+}
+
 impl DisassociateAddressRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -5112,6 +5868,24 @@ impl DisassociateSubnetCidrBlockRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
             association_id: rt::query_req(n, "AssociationId", rt::query_scalar)?,
+        })
+    }
+}
+
+impl DisassociateTransitGatewayRouteTableRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            transit_gateway_route_table_id: rt::query_req(
+                n,
+                "TransitGatewayRouteTableId",
+                rt::query_scalar,
+            )?,
+            transit_gateway_attachment_id: rt::query_req(
+                n,
+                "TransitGatewayAttachmentId",
+                rt::query_scalar,
+            )?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
         })
     }
 }
@@ -5226,6 +6000,29 @@ impl EnaSrdUdpSpecificationRequest {
     }
 }
 
+impl EnableTransitGatewayRouteTablePropagationRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            transit_gateway_route_table_id: rt::query_req(
+                n,
+                "TransitGatewayRouteTableId",
+                rt::query_scalar,
+            )?,
+            transit_gateway_attachment_id: rt::query_opt(
+                n,
+                "TransitGatewayAttachmentId",
+                rt::query_scalar,
+            )?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            transit_gateway_route_table_announcement_id: rt::query_opt(
+                n,
+                "TransitGatewayRouteTableAnnouncementId",
+                rt::query_scalar,
+            )?,
+        })
+    }
+}
+
 impl EnclaveOptionsRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -5266,6 +6063,42 @@ impl GetSecurityGroupsForVpcRequest {
             filters: rt::query_opt(n, "Filter", |n: &QueryNode| {
                 rt::query_list(n, None, Filter::from_query)
             })?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
+impl GetTransitGatewayRouteTableAssociationsRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            transit_gateway_route_table_id: rt::query_req(
+                n,
+                "TransitGatewayRouteTableId",
+                rt::query_scalar,
+            )?,
+            filters: rt::query_opt(n, "Filter", |n: &QueryNode| {
+                rt::query_list(n, None, Filter::from_query)
+            })?,
+            max_results: rt::query_opt(n, "MaxResults", rt::query_scalar)?,
+            next_token: rt::query_opt(n, "NextToken", rt::query_scalar)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
+impl GetTransitGatewayRouteTablePropagationsRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            transit_gateway_route_table_id: rt::query_req(
+                n,
+                "TransitGatewayRouteTableId",
+                rt::query_scalar,
+            )?,
+            filters: rt::query_opt(n, "Filter", |n: &QueryNode| {
+                rt::query_list(n, None, Filter::from_query)
+            })?,
+            max_results: rt::query_opt(n, "MaxResults", rt::query_scalar)?,
+            next_token: rt::query_opt(n, "NextToken", rt::query_scalar)?,
             dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
         })
     }
@@ -5640,6 +6473,107 @@ impl ModifySubnetAttributeRequest {
     }
 }
 
+impl ModifyTransitGatewayOptions {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            add_transit_gateway_cidr_blocks: rt::query_opt(
+                n,
+                "AddTransitGatewayCidrBlocks",
+                |n: &QueryNode| rt::query_list(n, None, rt::query_scalar),
+            )?,
+            remove_transit_gateway_cidr_blocks: rt::query_opt(
+                n,
+                "RemoveTransitGatewayCidrBlocks",
+                |n: &QueryNode| rt::query_list(n, None, rt::query_scalar),
+            )?,
+            vpn_ecmp_support: rt::query_opt(n, "VpnEcmpSupport", rt::query_scalar)?,
+            dns_support: rt::query_opt(n, "DnsSupport", rt::query_scalar)?,
+            security_group_referencing_support: rt::query_opt(
+                n,
+                "SecurityGroupReferencingSupport",
+                rt::query_scalar,
+            )?,
+            auto_accept_shared_attachments: rt::query_opt(
+                n,
+                "AutoAcceptSharedAttachments",
+                rt::query_scalar,
+            )?,
+            default_route_table_association: rt::query_opt(
+                n,
+                "DefaultRouteTableAssociation",
+                rt::query_scalar,
+            )?,
+            association_default_route_table_id: rt::query_opt(
+                n,
+                "AssociationDefaultRouteTableId",
+                rt::query_scalar,
+            )?,
+            default_route_table_propagation: rt::query_opt(
+                n,
+                "DefaultRouteTablePropagation",
+                rt::query_scalar,
+            )?,
+            propagation_default_route_table_id: rt::query_opt(
+                n,
+                "PropagationDefaultRouteTableId",
+                rt::query_scalar,
+            )?,
+            amazon_side_asn: rt::query_opt(n, "AmazonSideAsn", rt::query_scalar)?,
+            encryption_support: rt::query_opt(n, "EncryptionSupport", rt::query_scalar)?,
+        })
+    }
+}
+
+impl ModifyTransitGatewayRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            transit_gateway_id: rt::query_req(n, "TransitGatewayId", rt::query_scalar)?,
+            description: rt::query_opt(n, "Description", rt::query_scalar)?,
+            options: rt::query_opt(n, "Options", ModifyTransitGatewayOptions::from_query)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
+impl ModifyTransitGatewayVpcAttachmentRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            transit_gateway_attachment_id: rt::query_req(
+                n,
+                "TransitGatewayAttachmentId",
+                rt::query_scalar,
+            )?,
+            add_subnet_ids: rt::query_opt(n, "AddSubnetIds", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            remove_subnet_ids: rt::query_opt(n, "RemoveSubnetIds", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            options: rt::query_opt(
+                n,
+                "Options",
+                ModifyTransitGatewayVpcAttachmentRequestOptions::from_query,
+            )?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
+impl ModifyTransitGatewayVpcAttachmentRequestOptions {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            dns_support: rt::query_opt(n, "DnsSupport", rt::query_scalar)?,
+            security_group_referencing_support: rt::query_opt(
+                n,
+                "SecurityGroupReferencingSupport",
+                rt::query_scalar,
+            )?,
+            ipv6_support: rt::query_opt(n, "Ipv6Support", rt::query_scalar)?,
+            appliance_mode_support: rt::query_opt(n, "ApplianceModeSupport", rt::query_scalar)?,
+        })
+    }
+}
+
 impl ModifyVpcAttributeRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -5792,6 +6726,19 @@ impl PrivateIpAddressSpecification {
     }
 }
 
+impl RejectTransitGatewayVpcAttachmentRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            transit_gateway_attachment_id: rt::query_req(
+                n,
+                "TransitGatewayAttachmentId",
+                rt::query_scalar,
+            )?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
 impl RejectVpcPeeringConnectionRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -5898,6 +6845,26 @@ impl ReplaceRouteTableAssociationRequest {
             dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
             association_id: rt::query_req(n, "AssociationId", rt::query_scalar)?,
             route_table_id: rt::query_req(n, "RouteTableId", rt::query_scalar)?,
+        })
+    }
+}
+
+impl ReplaceTransitGatewayRouteRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            destination_cidr_block: rt::query_req(n, "DestinationCidrBlock", rt::query_scalar)?,
+            transit_gateway_route_table_id: rt::query_req(
+                n,
+                "TransitGatewayRouteTableId",
+                rt::query_scalar,
+            )?,
+            transit_gateway_attachment_id: rt::query_opt(
+                n,
+                "TransitGatewayAttachmentId",
+                rt::query_scalar,
+            )?,
+            blackhole: rt::query_opt(n, "Blackhole", rt::query_scalar)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
         })
     }
 }
@@ -6092,6 +7059,24 @@ impl RunInstancesRequest {
     }
 }
 
+impl SearchTransitGatewayRoutesRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            transit_gateway_route_table_id: rt::query_req(
+                n,
+                "TransitGatewayRouteTableId",
+                rt::query_scalar,
+            )?,
+            filters: rt::query_req(n, "Filter", |n: &QueryNode| {
+                rt::query_list(n, None, Filter::from_query)
+            })?,
+            max_results: rt::query_opt(n, "MaxResults", rt::query_scalar)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            next_token: rt::query_opt(n, "NextToken", rt::query_scalar)?,
+        })
+    }
+}
+
 impl SecurityGroupRuleDescription {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -6184,6 +7169,42 @@ impl TerminateInstancesRequest {
             force: rt::query_opt(n, "Force", rt::query_scalar)?,
             skip_os_shutdown: rt::query_opt(n, "SkipOsShutdown", rt::query_scalar)?,
             dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
+impl TransitGatewayRequestOptions {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            amazon_side_asn: rt::query_opt(n, "AmazonSideAsn", rt::query_scalar)?,
+            auto_accept_shared_attachments: rt::query_opt(
+                n,
+                "AutoAcceptSharedAttachments",
+                rt::query_scalar,
+            )?,
+            default_route_table_association: rt::query_opt(
+                n,
+                "DefaultRouteTableAssociation",
+                rt::query_scalar,
+            )?,
+            default_route_table_propagation: rt::query_opt(
+                n,
+                "DefaultRouteTablePropagation",
+                rt::query_scalar,
+            )?,
+            vpn_ecmp_support: rt::query_opt(n, "VpnEcmpSupport", rt::query_scalar)?,
+            dns_support: rt::query_opt(n, "DnsSupport", rt::query_scalar)?,
+            security_group_referencing_support: rt::query_opt(
+                n,
+                "SecurityGroupReferencingSupport",
+                rt::query_scalar,
+            )?,
+            multicast_support: rt::query_opt(n, "MulticastSupport", rt::query_scalar)?,
+            transit_gateway_cidr_blocks: rt::query_opt(
+                n,
+                "TransitGatewayCidrBlocks",
+                |n: &QueryNode| rt::query_list(n, None, rt::query_scalar),
+            )?,
         })
     }
 }
@@ -6299,6 +7320,16 @@ impl VpcEncryptionControlConfiguration {
                 rt::query_scalar,
             )?,
         })
+    }
+}
+
+impl AcceptTransitGatewayVpcAttachmentResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.transit_gateway_vpc_attachment {
+            w.field("transitGatewayVpcAttachment", x, |w: &mut XmlWriter, v| {
+                v.to_xml(w)
+            });
+        }
     }
 }
 
@@ -6540,6 +7571,14 @@ impl AssociateSubnetCidrBlockResult {
         }
         if let Some(x) = &self.subnet_id {
             w.field("subnetId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl AssociateTransitGatewayRouteTableResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.association {
+            w.field("association", x, |w: &mut XmlWriter, v| v.to_xml(w));
         }
     }
 }
@@ -6946,6 +7985,42 @@ impl CreateSubnetResult {
     }
 }
 
+impl CreateTransitGatewayResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.transit_gateway {
+            w.field("transitGateway", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+    }
+}
+
+impl CreateTransitGatewayRouteResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.route {
+            w.field("route", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+    }
+}
+
+impl CreateTransitGatewayRouteTableResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.transit_gateway_route_table {
+            w.field("transitGatewayRouteTable", x, |w: &mut XmlWriter, v| {
+                v.to_xml(w)
+            });
+        }
+    }
+}
+
+impl CreateTransitGatewayVpcAttachmentResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.transit_gateway_vpc_attachment {
+            w.field("transitGatewayVpcAttachment", x, |w: &mut XmlWriter, v| {
+                v.to_xml(w)
+            });
+        }
+    }
+}
+
 impl CreateVpcEndpointResult {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.vpc_endpoint {
@@ -7006,6 +8081,42 @@ impl DeleteSecurityGroupResult {
         }
         if let Some(x) = &self.group_id {
             w.field("groupId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl DeleteTransitGatewayResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.transit_gateway {
+            w.field("transitGateway", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+    }
+}
+
+impl DeleteTransitGatewayRouteResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.route {
+            w.field("route", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+    }
+}
+
+impl DeleteTransitGatewayRouteTableResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.transit_gateway_route_table {
+            w.field("transitGatewayRouteTable", x, |w: &mut XmlWriter, v| {
+                v.to_xml(w)
+            });
+        }
+    }
+}
+
+impl DeleteTransitGatewayVpcAttachmentResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.transit_gateway_vpc_attachment {
+            w.field("transitGatewayVpcAttachment", x, |w: &mut XmlWriter, v| {
+                v.to_xml(w)
+            });
         }
     }
 }
@@ -7406,6 +8517,74 @@ impl DescribeTagsResult {
     }
 }
 
+impl DescribeTransitGatewayAttachmentsResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.transit_gateway_attachments {
+            w.field(
+                "transitGatewayAttachments",
+                x,
+                |w: &mut XmlWriter, v: &Vec<TransitGatewayAttachment>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.next_token {
+            w.field("nextToken", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl DescribeTransitGatewayRouteTablesResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.transit_gateway_route_tables {
+            w.field(
+                "transitGatewayRouteTables",
+                x,
+                |w: &mut XmlWriter, v: &Vec<TransitGatewayRouteTable>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.next_token {
+            w.field("nextToken", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl DescribeTransitGatewayVpcAttachmentsResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.transit_gateway_vpc_attachments {
+            w.field(
+                "transitGatewayVpcAttachments",
+                x,
+                |w: &mut XmlWriter, v: &Vec<TransitGatewayVpcAttachment>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.next_token {
+            w.field("nextToken", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl DescribeTransitGatewaysResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.transit_gateways {
+            w.field(
+                "transitGatewaySet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<TransitGateway>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.next_token {
+            w.field("nextToken", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
 impl DescribeVpcAttributeResult {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.enable_dns_hostnames {
@@ -7538,6 +8717,14 @@ impl DhcpOptions {
     }
 }
 
+impl DisableTransitGatewayRouteTablePropagationResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.propagation {
+            w.field("propagation", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+    }
+}
+
 impl DisassociateSecurityGroupVpcResult {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.state {
@@ -7555,6 +8742,14 @@ impl DisassociateSubnetCidrBlockResult {
         }
         if let Some(x) = &self.subnet_id {
             w.field("subnetId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl DisassociateTransitGatewayRouteTableResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.association {
+            w.field("association", x, |w: &mut XmlWriter, v| v.to_xml(w));
         }
     }
 }
@@ -7726,10 +8921,29 @@ impl ElasticInferenceAcceleratorAssociation {
     }
 }
 
+impl EnableTransitGatewayRouteTablePropagationResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.propagation {
+            w.field("propagation", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+    }
+}
+
 impl EnclaveOptions {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.enabled {
             w.field("enabled", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl EncryptionSupport {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.encryption_state {
+            w.field("encryptionState", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.state_message {
+            w.field("stateMessage", x, |w: &mut XmlWriter, v| w.scalar(v));
         }
     }
 }
@@ -7764,6 +8978,40 @@ impl GetSecurityGroupsForVpcResult {
                     w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
                 },
             );
+        }
+    }
+}
+
+impl GetTransitGatewayRouteTableAssociationsResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.associations {
+            w.field(
+                "associations",
+                x,
+                |w: &mut XmlWriter, v: &Vec<TransitGatewayRouteTableAssociation>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.next_token {
+            w.field("nextToken", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl GetTransitGatewayRouteTablePropagationsResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.transit_gateway_route_table_propagations {
+            w.field(
+                "transitGatewayRouteTablePropagations",
+                x,
+                |w: &mut XmlWriter, v: &Vec<TransitGatewayRouteTablePropagation>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.next_token {
+            w.field("nextToken", x, |w: &mut XmlWriter, v| w.scalar(v));
         }
     }
 }
@@ -8644,6 +9892,24 @@ impl ModifySecurityGroupRulesResult {
     }
 }
 
+impl ModifyTransitGatewayResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.transit_gateway {
+            w.field("transitGateway", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+    }
+}
+
+impl ModifyTransitGatewayVpcAttachmentResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.transit_gateway_vpc_attachment {
+            w.field("transitGatewayVpcAttachment", x, |w: &mut XmlWriter, v| {
+                v.to_xml(w)
+            });
+        }
+    }
+}
+
 impl ModifyVpcEndpointResult {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.r#return {
@@ -9388,6 +10654,16 @@ impl RegionGeography {
     }
 }
 
+impl RejectTransitGatewayVpcAttachmentResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.transit_gateway_vpc_attachment {
+            w.field("transitGatewayVpcAttachment", x, |w: &mut XmlWriter, v| {
+                v.to_xml(w)
+            });
+        }
+    }
+}
+
 impl RejectVpcPeeringConnectionResult {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.r#return {
@@ -9411,6 +10687,14 @@ impl ReplaceRouteTableAssociationResult {
         }
         if let Some(x) = &self.association_state {
             w.field("associationState", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+    }
+}
+
+impl ReplaceTransitGatewayRouteResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.route {
+            w.field("route", x, |w: &mut XmlWriter, v| v.to_xml(w));
         }
     }
 }
@@ -9679,6 +10963,28 @@ impl RouteTableAssociationState {
         }
         if let Some(x) = &self.status_message {
             w.field("statusMessage", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl SearchTransitGatewayRoutesResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.routes {
+            w.field(
+                "routeSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<TransitGatewayRoute>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.additional_routes_available {
+            w.field("additionalRoutesAvailable", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.next_token {
+            w.field("nextToken", x, |w: &mut XmlWriter, v| w.scalar(v));
         }
     }
 }
@@ -10227,6 +11533,402 @@ impl TerminateInstancesResult {
                     w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
                 },
             );
+        }
+    }
+}
+
+impl TransitGateway {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.transit_gateway_id {
+            w.field("transitGatewayId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.transit_gateway_arn {
+            w.field("transitGatewayArn", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.state {
+            w.field("state", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.owner_id {
+            w.field("ownerId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.description {
+            w.field("description", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.creation_time {
+            w.field("creationTime", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.options {
+            w.field("options", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.tags {
+            w.field("tagSet", x, |w: &mut XmlWriter, v: &Vec<Tag>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+            });
+        }
+    }
+}
+
+impl TransitGatewayAssociation {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.transit_gateway_route_table_id {
+            w.field("transitGatewayRouteTableId", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.transit_gateway_attachment_id {
+            w.field("transitGatewayAttachmentId", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.resource_id {
+            w.field("resourceId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.resource_type {
+            w.field("resourceType", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.state {
+            w.field("state", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl TransitGatewayAttachment {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.transit_gateway_attachment_id {
+            w.field("transitGatewayAttachmentId", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.transit_gateway_id {
+            w.field("transitGatewayId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.transit_gateway_owner_id {
+            w.field("transitGatewayOwnerId", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.resource_owner_id {
+            w.field("resourceOwnerId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.resource_type {
+            w.field("resourceType", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.resource_id {
+            w.field("resourceId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.state {
+            w.field("state", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.association {
+            w.field("association", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.creation_time {
+            w.field("creationTime", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.tags {
+            w.field("tagSet", x, |w: &mut XmlWriter, v: &Vec<Tag>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+            });
+        }
+    }
+}
+
+impl TransitGatewayAttachmentAssociation {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.transit_gateway_route_table_id {
+            w.field("transitGatewayRouteTableId", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.state {
+            w.field("state", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl TransitGatewayOptions {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.amazon_side_asn {
+            w.field("amazonSideAsn", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.transit_gateway_cidr_blocks {
+            w.field(
+                "transitGatewayCidrBlocks",
+                x,
+                |w: &mut XmlWriter, v: &Vec<String>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+                },
+            );
+        }
+        if let Some(x) = &self.auto_accept_shared_attachments {
+            w.field("autoAcceptSharedAttachments", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.default_route_table_association {
+            w.field("defaultRouteTableAssociation", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.association_default_route_table_id {
+            w.field(
+                "associationDefaultRouteTableId",
+                x,
+                |w: &mut XmlWriter, v| w.scalar(v),
+            );
+        }
+        if let Some(x) = &self.default_route_table_propagation {
+            w.field("defaultRouteTablePropagation", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.propagation_default_route_table_id {
+            w.field(
+                "propagationDefaultRouteTableId",
+                x,
+                |w: &mut XmlWriter, v| w.scalar(v),
+            );
+        }
+        if let Some(x) = &self.vpn_ecmp_support {
+            w.field("vpnEcmpSupport", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.dns_support {
+            w.field("dnsSupport", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.security_group_referencing_support {
+            w.field(
+                "securityGroupReferencingSupport",
+                x,
+                |w: &mut XmlWriter, v| w.scalar(v),
+            );
+        }
+        if let Some(x) = &self.multicast_support {
+            w.field("multicastSupport", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.encryption_support {
+            w.field("encryptionSupport", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+    }
+}
+
+impl TransitGatewayPropagation {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.transit_gateway_attachment_id {
+            w.field("transitGatewayAttachmentId", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.resource_id {
+            w.field("resourceId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.resource_type {
+            w.field("resourceType", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.transit_gateway_route_table_id {
+            w.field("transitGatewayRouteTableId", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.state {
+            w.field("state", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.transit_gateway_route_table_announcement_id {
+            w.field(
+                "transitGatewayRouteTableAnnouncementId",
+                x,
+                |w: &mut XmlWriter, v| w.scalar(v),
+            );
+        }
+    }
+}
+
+impl TransitGatewayRoute {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.destination_cidr_block {
+            w.field("destinationCidrBlock", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.prefix_list_id {
+            w.field("prefixListId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.transit_gateway_route_table_announcement_id {
+            w.field(
+                "transitGatewayRouteTableAnnouncementId",
+                x,
+                |w: &mut XmlWriter, v| w.scalar(v),
+            );
+        }
+        if let Some(x) = &self.transit_gateway_attachments {
+            w.field(
+                "transitGatewayAttachments",
+                x,
+                |w: &mut XmlWriter, v: &Vec<TransitGatewayRouteAttachment>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.r#type {
+            w.field("type", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.state {
+            w.field("state", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl TransitGatewayRouteAttachment {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.resource_id {
+            w.field("resourceId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.transit_gateway_attachment_id {
+            w.field("transitGatewayAttachmentId", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.resource_type {
+            w.field("resourceType", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl TransitGatewayRouteTable {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.transit_gateway_route_table_id {
+            w.field("transitGatewayRouteTableId", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.transit_gateway_id {
+            w.field("transitGatewayId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.state {
+            w.field("state", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.default_association_route_table {
+            w.field("defaultAssociationRouteTable", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.default_propagation_route_table {
+            w.field("defaultPropagationRouteTable", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.creation_time {
+            w.field("creationTime", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.tags {
+            w.field("tagSet", x, |w: &mut XmlWriter, v: &Vec<Tag>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+            });
+        }
+    }
+}
+
+impl TransitGatewayRouteTableAssociation {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.transit_gateway_attachment_id {
+            w.field("transitGatewayAttachmentId", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.resource_id {
+            w.field("resourceId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.resource_type {
+            w.field("resourceType", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.state {
+            w.field("state", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl TransitGatewayRouteTablePropagation {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.transit_gateway_attachment_id {
+            w.field("transitGatewayAttachmentId", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.resource_id {
+            w.field("resourceId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.resource_type {
+            w.field("resourceType", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.state {
+            w.field("state", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.transit_gateway_route_table_announcement_id {
+            w.field(
+                "transitGatewayRouteTableAnnouncementId",
+                x,
+                |w: &mut XmlWriter, v| w.scalar(v),
+            );
+        }
+    }
+}
+
+impl TransitGatewayVpcAttachment {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.transit_gateway_attachment_id {
+            w.field("transitGatewayAttachmentId", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.transit_gateway_id {
+            w.field("transitGatewayId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.vpc_id {
+            w.field("vpcId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.vpc_owner_id {
+            w.field("vpcOwnerId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.state {
+            w.field("state", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.subnet_ids {
+            w.field("subnetIds", x, |w: &mut XmlWriter, v: &Vec<String>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+            });
+        }
+        if let Some(x) = &self.creation_time {
+            w.field("creationTime", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.options {
+            w.field("options", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.tags {
+            w.field("tagSet", x, |w: &mut XmlWriter, v: &Vec<Tag>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+            });
+        }
+    }
+}
+
+impl TransitGatewayVpcAttachmentOptions {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.dns_support {
+            w.field("dnsSupport", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.security_group_referencing_support {
+            w.field(
+                "securityGroupReferencingSupport",
+                x,
+                |w: &mut XmlWriter, v| w.scalar(v),
+            );
+        }
+        if let Some(x) = &self.ipv6_support {
+            w.field("ipv6Support", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.appliance_mode_support {
+            w.field("applianceModeSupport", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
         }
     }
 }
@@ -10834,6 +12536,32 @@ pub enum Call<'a> {
     DescribeVpcEndpoints(&'a DescribeVpcEndpointsRequest),
     DescribeVpcEndpointServices(&'a DescribeVpcEndpointServicesRequest),
     DescribePrefixLists(&'a DescribePrefixListsRequest),
+    CreateTransitGateway(&'a CreateTransitGatewayRequest),
+    ModifyTransitGateway(&'a ModifyTransitGatewayRequest),
+    DeleteTransitGateway(&'a DeleteTransitGatewayRequest),
+    DescribeTransitGateways(&'a DescribeTransitGatewaysRequest),
+    CreateTransitGatewayVpcAttachment(&'a CreateTransitGatewayVpcAttachmentRequest),
+    ModifyTransitGatewayVpcAttachment(&'a ModifyTransitGatewayVpcAttachmentRequest),
+    DeleteTransitGatewayVpcAttachment(&'a DeleteTransitGatewayVpcAttachmentRequest),
+    DescribeTransitGatewayVpcAttachments(&'a DescribeTransitGatewayVpcAttachmentsRequest),
+    AcceptTransitGatewayVpcAttachment(&'a AcceptTransitGatewayVpcAttachmentRequest),
+    RejectTransitGatewayVpcAttachment(&'a RejectTransitGatewayVpcAttachmentRequest),
+    DescribeTransitGatewayAttachments(&'a DescribeTransitGatewayAttachmentsRequest),
+    CreateTransitGatewayRouteTable(&'a CreateTransitGatewayRouteTableRequest),
+    DeleteTransitGatewayRouteTable(&'a DeleteTransitGatewayRouteTableRequest),
+    DescribeTransitGatewayRouteTables(&'a DescribeTransitGatewayRouteTablesRequest),
+    AssociateTransitGatewayRouteTable(&'a AssociateTransitGatewayRouteTableRequest),
+    DisassociateTransitGatewayRouteTable(&'a DisassociateTransitGatewayRouteTableRequest),
+    EnableTransitGatewayRouteTablePropagation(&'a EnableTransitGatewayRouteTablePropagationRequest),
+    DisableTransitGatewayRouteTablePropagation(
+        &'a DisableTransitGatewayRouteTablePropagationRequest,
+    ),
+    GetTransitGatewayRouteTableAssociations(&'a GetTransitGatewayRouteTableAssociationsRequest),
+    GetTransitGatewayRouteTablePropagations(&'a GetTransitGatewayRouteTablePropagationsRequest),
+    CreateTransitGatewayRoute(&'a CreateTransitGatewayRouteRequest),
+    DeleteTransitGatewayRoute(&'a DeleteTransitGatewayRouteRequest),
+    ReplaceTransitGatewayRoute(&'a ReplaceTransitGatewayRouteRequest),
+    SearchTransitGatewayRoutes(&'a SearchTransitGatewayRoutesRequest),
 }
 
 impl Call<'_> {
@@ -10946,6 +12674,38 @@ impl Call<'_> {
             Call::DescribeVpcEndpoints(_) => "DescribeVpcEndpoints",
             Call::DescribeVpcEndpointServices(_) => "DescribeVpcEndpointServices",
             Call::DescribePrefixLists(_) => "DescribePrefixLists",
+            Call::CreateTransitGateway(_) => "CreateTransitGateway",
+            Call::ModifyTransitGateway(_) => "ModifyTransitGateway",
+            Call::DeleteTransitGateway(_) => "DeleteTransitGateway",
+            Call::DescribeTransitGateways(_) => "DescribeTransitGateways",
+            Call::CreateTransitGatewayVpcAttachment(_) => "CreateTransitGatewayVpcAttachment",
+            Call::ModifyTransitGatewayVpcAttachment(_) => "ModifyTransitGatewayVpcAttachment",
+            Call::DeleteTransitGatewayVpcAttachment(_) => "DeleteTransitGatewayVpcAttachment",
+            Call::DescribeTransitGatewayVpcAttachments(_) => "DescribeTransitGatewayVpcAttachments",
+            Call::AcceptTransitGatewayVpcAttachment(_) => "AcceptTransitGatewayVpcAttachment",
+            Call::RejectTransitGatewayVpcAttachment(_) => "RejectTransitGatewayVpcAttachment",
+            Call::DescribeTransitGatewayAttachments(_) => "DescribeTransitGatewayAttachments",
+            Call::CreateTransitGatewayRouteTable(_) => "CreateTransitGatewayRouteTable",
+            Call::DeleteTransitGatewayRouteTable(_) => "DeleteTransitGatewayRouteTable",
+            Call::DescribeTransitGatewayRouteTables(_) => "DescribeTransitGatewayRouteTables",
+            Call::AssociateTransitGatewayRouteTable(_) => "AssociateTransitGatewayRouteTable",
+            Call::DisassociateTransitGatewayRouteTable(_) => "DisassociateTransitGatewayRouteTable",
+            Call::EnableTransitGatewayRouteTablePropagation(_) => {
+                "EnableTransitGatewayRouteTablePropagation"
+            }
+            Call::DisableTransitGatewayRouteTablePropagation(_) => {
+                "DisableTransitGatewayRouteTablePropagation"
+            }
+            Call::GetTransitGatewayRouteTableAssociations(_) => {
+                "GetTransitGatewayRouteTableAssociations"
+            }
+            Call::GetTransitGatewayRouteTablePropagations(_) => {
+                "GetTransitGatewayRouteTablePropagations"
+            }
+            Call::CreateTransitGatewayRoute(_) => "CreateTransitGatewayRoute",
+            Call::DeleteTransitGatewayRoute(_) => "DeleteTransitGatewayRoute",
+            Call::ReplaceTransitGatewayRoute(_) => "ReplaceTransitGatewayRoute",
+            Call::SearchTransitGatewayRoutes(_) => "SearchTransitGatewayRoutes",
         }
     }
 }
@@ -11856,6 +13616,258 @@ pub trait Api {
     ) -> Result<DescribePrefixListsResult, ApiError> {
         let _ = (ctx, input);
         Err(ApiError::not_implemented("ec2", "DescribePrefixLists"))
+    }
+    fn create_transit_gateway(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: CreateTransitGatewayRequest,
+    ) -> Result<CreateTransitGatewayResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "CreateTransitGateway"))
+    }
+    fn modify_transit_gateway(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: ModifyTransitGatewayRequest,
+    ) -> Result<ModifyTransitGatewayResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "ModifyTransitGateway"))
+    }
+    fn delete_transit_gateway(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DeleteTransitGatewayRequest,
+    ) -> Result<DeleteTransitGatewayResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "DeleteTransitGateway"))
+    }
+    fn describe_transit_gateways(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DescribeTransitGatewaysRequest,
+    ) -> Result<DescribeTransitGatewaysResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "DescribeTransitGateways"))
+    }
+    fn create_transit_gateway_vpc_attachment(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: CreateTransitGatewayVpcAttachmentRequest,
+    ) -> Result<CreateTransitGatewayVpcAttachmentResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "CreateTransitGatewayVpcAttachment",
+        ))
+    }
+    fn modify_transit_gateway_vpc_attachment(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: ModifyTransitGatewayVpcAttachmentRequest,
+    ) -> Result<ModifyTransitGatewayVpcAttachmentResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "ModifyTransitGatewayVpcAttachment",
+        ))
+    }
+    fn delete_transit_gateway_vpc_attachment(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DeleteTransitGatewayVpcAttachmentRequest,
+    ) -> Result<DeleteTransitGatewayVpcAttachmentResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "DeleteTransitGatewayVpcAttachment",
+        ))
+    }
+    fn describe_transit_gateway_vpc_attachments(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DescribeTransitGatewayVpcAttachmentsRequest,
+    ) -> Result<DescribeTransitGatewayVpcAttachmentsResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "DescribeTransitGatewayVpcAttachments",
+        ))
+    }
+    fn accept_transit_gateway_vpc_attachment(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: AcceptTransitGatewayVpcAttachmentRequest,
+    ) -> Result<AcceptTransitGatewayVpcAttachmentResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "AcceptTransitGatewayVpcAttachment",
+        ))
+    }
+    fn reject_transit_gateway_vpc_attachment(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: RejectTransitGatewayVpcAttachmentRequest,
+    ) -> Result<RejectTransitGatewayVpcAttachmentResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "RejectTransitGatewayVpcAttachment",
+        ))
+    }
+    fn describe_transit_gateway_attachments(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DescribeTransitGatewayAttachmentsRequest,
+    ) -> Result<DescribeTransitGatewayAttachmentsResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "DescribeTransitGatewayAttachments",
+        ))
+    }
+    fn create_transit_gateway_route_table(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: CreateTransitGatewayRouteTableRequest,
+    ) -> Result<CreateTransitGatewayRouteTableResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "CreateTransitGatewayRouteTable",
+        ))
+    }
+    fn delete_transit_gateway_route_table(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DeleteTransitGatewayRouteTableRequest,
+    ) -> Result<DeleteTransitGatewayRouteTableResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "DeleteTransitGatewayRouteTable",
+        ))
+    }
+    fn describe_transit_gateway_route_tables(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DescribeTransitGatewayRouteTablesRequest,
+    ) -> Result<DescribeTransitGatewayRouteTablesResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "DescribeTransitGatewayRouteTables",
+        ))
+    }
+    fn associate_transit_gateway_route_table(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: AssociateTransitGatewayRouteTableRequest,
+    ) -> Result<AssociateTransitGatewayRouteTableResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "AssociateTransitGatewayRouteTable",
+        ))
+    }
+    fn disassociate_transit_gateway_route_table(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DisassociateTransitGatewayRouteTableRequest,
+    ) -> Result<DisassociateTransitGatewayRouteTableResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "DisassociateTransitGatewayRouteTable",
+        ))
+    }
+    fn enable_transit_gateway_route_table_propagation(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: EnableTransitGatewayRouteTablePropagationRequest,
+    ) -> Result<EnableTransitGatewayRouteTablePropagationResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "EnableTransitGatewayRouteTablePropagation",
+        ))
+    }
+    fn disable_transit_gateway_route_table_propagation(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DisableTransitGatewayRouteTablePropagationRequest,
+    ) -> Result<DisableTransitGatewayRouteTablePropagationResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "DisableTransitGatewayRouteTablePropagation",
+        ))
+    }
+    fn get_transit_gateway_route_table_associations(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: GetTransitGatewayRouteTableAssociationsRequest,
+    ) -> Result<GetTransitGatewayRouteTableAssociationsResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "GetTransitGatewayRouteTableAssociations",
+        ))
+    }
+    fn get_transit_gateway_route_table_propagations(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: GetTransitGatewayRouteTablePropagationsRequest,
+    ) -> Result<GetTransitGatewayRouteTablePropagationsResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "GetTransitGatewayRouteTablePropagations",
+        ))
+    }
+    fn create_transit_gateway_route(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: CreateTransitGatewayRouteRequest,
+    ) -> Result<CreateTransitGatewayRouteResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "CreateTransitGatewayRoute",
+        ))
+    }
+    fn delete_transit_gateway_route(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DeleteTransitGatewayRouteRequest,
+    ) -> Result<DeleteTransitGatewayRouteResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "DeleteTransitGatewayRoute",
+        ))
+    }
+    fn replace_transit_gateway_route(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: ReplaceTransitGatewayRouteRequest,
+    ) -> Result<ReplaceTransitGatewayRouteResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "ReplaceTransitGatewayRoute",
+        ))
+    }
+    fn search_transit_gateway_routes(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: SearchTransitGatewayRoutesRequest,
+    ) -> Result<SearchTransitGatewayRoutesResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "SearchTransitGatewayRoutes",
+        ))
     }
 }
 
@@ -12795,6 +14807,229 @@ fn call<A: Api>(
             api.authorize(ctx, Call::DescribePrefixLists(&input))?;
             let out = api.describe_prefix_lists(ctx, input)?;
             rt::ec2_response("DescribePrefixLists", req.request_id, |w| out.to_xml(w))
+        }
+        "CreateTransitGateway" => {
+            let input = CreateTransitGatewayRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreateTransitGateway(&input))?;
+            let out = api.create_transit_gateway(ctx, input)?;
+            rt::ec2_response("CreateTransitGateway", req.request_id, |w| out.to_xml(w))
+        }
+        "ModifyTransitGateway" => {
+            let input = ModifyTransitGatewayRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ModifyTransitGateway(&input))?;
+            let out = api.modify_transit_gateway(ctx, input)?;
+            rt::ec2_response("ModifyTransitGateway", req.request_id, |w| out.to_xml(w))
+        }
+        "DeleteTransitGateway" => {
+            let input = DeleteTransitGatewayRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeleteTransitGateway(&input))?;
+            let out = api.delete_transit_gateway(ctx, input)?;
+            rt::ec2_response("DeleteTransitGateway", req.request_id, |w| out.to_xml(w))
+        }
+        "DescribeTransitGateways" => {
+            let input = DescribeTransitGatewaysRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeTransitGateways(&input))?;
+            let out = api.describe_transit_gateways(ctx, input)?;
+            rt::ec2_response("DescribeTransitGateways", req.request_id, |w| out.to_xml(w))
+        }
+        "CreateTransitGatewayVpcAttachment" => {
+            let input = CreateTransitGatewayVpcAttachmentRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreateTransitGatewayVpcAttachment(&input))?;
+            let out = api.create_transit_gateway_vpc_attachment(ctx, input)?;
+            rt::ec2_response("CreateTransitGatewayVpcAttachment", req.request_id, |w| {
+                out.to_xml(w)
+            })
+        }
+        "ModifyTransitGatewayVpcAttachment" => {
+            let input = ModifyTransitGatewayVpcAttachmentRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ModifyTransitGatewayVpcAttachment(&input))?;
+            let out = api.modify_transit_gateway_vpc_attachment(ctx, input)?;
+            rt::ec2_response("ModifyTransitGatewayVpcAttachment", req.request_id, |w| {
+                out.to_xml(w)
+            })
+        }
+        "DeleteTransitGatewayVpcAttachment" => {
+            let input = DeleteTransitGatewayVpcAttachmentRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeleteTransitGatewayVpcAttachment(&input))?;
+            let out = api.delete_transit_gateway_vpc_attachment(ctx, input)?;
+            rt::ec2_response("DeleteTransitGatewayVpcAttachment", req.request_id, |w| {
+                out.to_xml(w)
+            })
+        }
+        "DescribeTransitGatewayVpcAttachments" => {
+            let input = DescribeTransitGatewayVpcAttachmentsRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeTransitGatewayVpcAttachments(&input))?;
+            let out = api.describe_transit_gateway_vpc_attachments(ctx, input)?;
+            rt::ec2_response(
+                "DescribeTransitGatewayVpcAttachments",
+                req.request_id,
+                |w| out.to_xml(w),
+            )
+        }
+        "AcceptTransitGatewayVpcAttachment" => {
+            let input = AcceptTransitGatewayVpcAttachmentRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::AcceptTransitGatewayVpcAttachment(&input))?;
+            let out = api.accept_transit_gateway_vpc_attachment(ctx, input)?;
+            rt::ec2_response("AcceptTransitGatewayVpcAttachment", req.request_id, |w| {
+                out.to_xml(w)
+            })
+        }
+        "RejectTransitGatewayVpcAttachment" => {
+            let input = RejectTransitGatewayVpcAttachmentRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::RejectTransitGatewayVpcAttachment(&input))?;
+            let out = api.reject_transit_gateway_vpc_attachment(ctx, input)?;
+            rt::ec2_response("RejectTransitGatewayVpcAttachment", req.request_id, |w| {
+                out.to_xml(w)
+            })
+        }
+        "DescribeTransitGatewayAttachments" => {
+            let input = DescribeTransitGatewayAttachmentsRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeTransitGatewayAttachments(&input))?;
+            let out = api.describe_transit_gateway_attachments(ctx, input)?;
+            rt::ec2_response("DescribeTransitGatewayAttachments", req.request_id, |w| {
+                out.to_xml(w)
+            })
+        }
+        "CreateTransitGatewayRouteTable" => {
+            let input = CreateTransitGatewayRouteTableRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreateTransitGatewayRouteTable(&input))?;
+            let out = api.create_transit_gateway_route_table(ctx, input)?;
+            rt::ec2_response("CreateTransitGatewayRouteTable", req.request_id, |w| {
+                out.to_xml(w)
+            })
+        }
+        "DeleteTransitGatewayRouteTable" => {
+            let input = DeleteTransitGatewayRouteTableRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeleteTransitGatewayRouteTable(&input))?;
+            let out = api.delete_transit_gateway_route_table(ctx, input)?;
+            rt::ec2_response("DeleteTransitGatewayRouteTable", req.request_id, |w| {
+                out.to_xml(w)
+            })
+        }
+        "DescribeTransitGatewayRouteTables" => {
+            let input = DescribeTransitGatewayRouteTablesRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeTransitGatewayRouteTables(&input))?;
+            let out = api.describe_transit_gateway_route_tables(ctx, input)?;
+            rt::ec2_response("DescribeTransitGatewayRouteTables", req.request_id, |w| {
+                out.to_xml(w)
+            })
+        }
+        "AssociateTransitGatewayRouteTable" => {
+            let input = AssociateTransitGatewayRouteTableRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::AssociateTransitGatewayRouteTable(&input))?;
+            let out = api.associate_transit_gateway_route_table(ctx, input)?;
+            rt::ec2_response("AssociateTransitGatewayRouteTable", req.request_id, |w| {
+                out.to_xml(w)
+            })
+        }
+        "DisassociateTransitGatewayRouteTable" => {
+            let input = DisassociateTransitGatewayRouteTableRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DisassociateTransitGatewayRouteTable(&input))?;
+            let out = api.disassociate_transit_gateway_route_table(ctx, input)?;
+            rt::ec2_response(
+                "DisassociateTransitGatewayRouteTable",
+                req.request_id,
+                |w| out.to_xml(w),
+            )
+        }
+        "EnableTransitGatewayRouteTablePropagation" => {
+            let input = EnableTransitGatewayRouteTablePropagationRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::EnableTransitGatewayRouteTablePropagation(&input))?;
+            let out = api.enable_transit_gateway_route_table_propagation(ctx, input)?;
+            rt::ec2_response(
+                "EnableTransitGatewayRouteTablePropagation",
+                req.request_id,
+                |w| out.to_xml(w),
+            )
+        }
+        "DisableTransitGatewayRouteTablePropagation" => {
+            let input = DisableTransitGatewayRouteTablePropagationRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(
+                ctx,
+                Call::DisableTransitGatewayRouteTablePropagation(&input),
+            )?;
+            let out = api.disable_transit_gateway_route_table_propagation(ctx, input)?;
+            rt::ec2_response(
+                "DisableTransitGatewayRouteTablePropagation",
+                req.request_id,
+                |w| out.to_xml(w),
+            )
+        }
+        "GetTransitGatewayRouteTableAssociations" => {
+            let input = GetTransitGatewayRouteTableAssociationsRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::GetTransitGatewayRouteTableAssociations(&input))?;
+            let out = api.get_transit_gateway_route_table_associations(ctx, input)?;
+            rt::ec2_response(
+                "GetTransitGatewayRouteTableAssociations",
+                req.request_id,
+                |w| out.to_xml(w),
+            )
+        }
+        "GetTransitGatewayRouteTablePropagations" => {
+            let input = GetTransitGatewayRouteTablePropagationsRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::GetTransitGatewayRouteTablePropagations(&input))?;
+            let out = api.get_transit_gateway_route_table_propagations(ctx, input)?;
+            rt::ec2_response(
+                "GetTransitGatewayRouteTablePropagations",
+                req.request_id,
+                |w| out.to_xml(w),
+            )
+        }
+        "CreateTransitGatewayRoute" => {
+            let input = CreateTransitGatewayRouteRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreateTransitGatewayRoute(&input))?;
+            let out = api.create_transit_gateway_route(ctx, input)?;
+            rt::ec2_response("CreateTransitGatewayRoute", req.request_id, |w| {
+                out.to_xml(w)
+            })
+        }
+        "DeleteTransitGatewayRoute" => {
+            let input = DeleteTransitGatewayRouteRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeleteTransitGatewayRoute(&input))?;
+            let out = api.delete_transit_gateway_route(ctx, input)?;
+            rt::ec2_response("DeleteTransitGatewayRoute", req.request_id, |w| {
+                out.to_xml(w)
+            })
+        }
+        "ReplaceTransitGatewayRoute" => {
+            let input = ReplaceTransitGatewayRouteRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ReplaceTransitGatewayRoute(&input))?;
+            let out = api.replace_transit_gateway_route(ctx, input)?;
+            rt::ec2_response("ReplaceTransitGatewayRoute", req.request_id, |w| {
+                out.to_xml(w)
+            })
+        }
+        "SearchTransitGatewayRoutes" => {
+            let input = SearchTransitGatewayRoutesRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::SearchTransitGatewayRoutes(&input))?;
+            let out = api.search_transit_gateway_routes(ctx, input)?;
+            rt::ec2_response("SearchTransitGatewayRoutes", req.request_id, |w| {
+                out.to_xml(w)
+            })
         }
         _ => return Err(ApiError::not_implemented(SERVICE, op)),
     })
