@@ -652,6 +652,52 @@ def run_sharing(terraform_bin, provider_mirror, workdir, server):
 ENCODED = re.compile(r"Encoded authorization failure message: ([A-Za-z0-9_\-]+)")
 
 
+def test_transit_gateway_hub_apply_plan_destroy(terraform_bin, provider_mirror, tmp_path):
+    workdir = tmp_path / "transit_hub"
+    shutil.copytree(HERE / "transit_hub", workdir, ignore=shutil.ignore_patterns(".terraform*", "terraform.tfstate*"))
+    server = Server(tmp_path, log_level="info", extra=("--config", str(workdir / "organization.toml"))).start()
+    try:
+        tf = Terraform(terraform_bin, provider_mirror, workdir, server)
+        tf.run("init", "-no-color", "-input=false")
+        tf.converge()
+        out = tf.outputs()
+        net, app = client(server, "ec2", NETWORK), client(server, "ec2", APP)
+
+        # The app account sees the shared hub and its own attachment, accepted by the owner.
+        [hub] = app.describe_transit_gateways(TransitGatewayIds=[out["tgw_id"]])["TransitGateways"]
+        assert hub["OwnerId"] == NETWORK
+        [att] = app.describe_transit_gateway_vpc_attachments(
+            TransitGatewayAttachmentIds=[out["app_attachment"]])["TransitGatewayVpcAttachments"]
+        assert att["State"] == "available" and att["VpcOwnerId"] == APP
+        # The owner's table holds both spokes, learns the app VPC, and has its static routes.
+        table = out["spokes_table"]
+        assoc = net.get_transit_gateway_route_table_associations(TransitGatewayRouteTableId=table)["Associations"]
+        assert sorted(a["TransitGatewayAttachmentId"] for a in assoc) == sorted(
+            [out["app_attachment"], out["shared_attachment"]])
+        found = net.search_transit_gateway_routes(
+            TransitGatewayRouteTableId=table, Filters=[{"Name": "state", "Values": ["active", "blackhole"]}])["Routes"]
+        assert sorted((r["DestinationCidrBlock"], r["Type"], r["State"]) for r in found) == [
+            ("10.0.0.0/16", "static", "active"), ("10.1.0.0/16", "propagated", "active"),
+            ("192.168.0.0/16", "static", "blackhole")]
+        [route] = [r for r in app.describe_route_tables(RouteTableIds=[out["app_route_table"]])["RouteTables"][0]["Routes"]
+                   if r.get("TransitGatewayId") == out["tgw_id"]]
+        assert route["State"] == "active"
+        # The participant cannot change the owner's routes.
+        with pytest.raises(botocore.exceptions.ClientError) as e:
+            app.create_transit_gateway_route(TransitGatewayRouteTableId=table, DestinationCidrBlock="0.0.0.0/0",
+                                             TransitGatewayAttachmentId=out["app_attachment"])
+        assert e.value.response["Error"]["Code"] == "InvalidRouteTableID.NotFound"
+
+        tf.run("destroy", "-auto-approve", "-no-color", "-input=false")
+        not_found(net.describe_transit_gateways, "InvalidTransitGatewayID.NotFound", TransitGatewayIds=[out["tgw_id"]])
+        not_found(app.describe_vpcs, "InvalidVpcID.NotFound", VpcIds=[out["app_vpc"]])
+        ops = assert_no_server_errors(server)
+        assert {"AcceptTransitGatewayVpcAttachment", "EnableTransitGatewayRouteTablePropagation",
+                "SearchTransitGatewayRoutes"} <= ops, sorted(ops)
+    finally:
+        server.stop()
+
+
 def test_landing_zone_least_privilege(terraform_bin, provider_mirror, tmp_path):
     workdir = tmp_path / "landing_zone"
     shutil.copytree(HERE / "landing_zone", workdir, ignore=shutil.ignore_patterns(".terraform*", "terraform.tfstate*"))

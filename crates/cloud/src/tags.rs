@@ -194,8 +194,13 @@ impl Cloud {
                     .get(id)
                     .filter(|a| self.sees_attachment(c, a))
                     .ok_or_else(|| crate::transit::no_attachment(id))?;
-                // The attachment's tags are its maker's.
-                (&a.tags, &a.owner, &a.region)
+                // Each side of a cross-account attachment tags it for itself.
+                let tags = if c.account == a.owner {
+                    &a.tags
+                } else {
+                    &a.accepter_tags
+                };
+                return Ok((tags, true));
             }
             "transit-gateway-route-table" => {
                 let t = self.visible_tgw_route_table(c, id)?;
@@ -250,7 +255,13 @@ impl Cloud {
             "dhcp-options" => self.dhcp_options.get_mut(id).map(|x| &mut x.tags),
             "vpc-endpoint" => self.endpoints.get_mut(id).map(|x| &mut x.tags),
             "transit-gateway" => self.transit_gateways.get_mut(id).map(|x| &mut x.tags),
-            "transit-gateway-attachment" => self.tgw_attachments.get_mut(id).map(|x| &mut x.tags),
+            "transit-gateway-attachment" => self.tgw_attachments.get_mut(id).map(|x| {
+                if x.owner == account {
+                    &mut x.tags
+                } else {
+                    &mut x.accepter_tags
+                }
+            }),
             "transit-gateway-route-table" => self.tgw_route_tables.get_mut(id).map(|x| &mut x.tags),
             _ => None,
         }
@@ -426,9 +437,9 @@ impl Cloud {
         for a in self
             .tgw_attachments
             .values()
-            .filter(|a| a.owner == c.account && a.region == c.region && a.is_available())
+            .filter(|a| self.sees_attachment(c, a) && a.is_available())
         {
-            push(&a.id, "transit-gateway-attachment", &a.tags);
+            push(&a.id, "transit-gateway-attachment", a.tags_of(&c.account));
         }
         for t in self
             .tgw_route_tables

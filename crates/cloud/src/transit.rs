@@ -165,10 +165,22 @@ pub struct TgwAttachment {
     pub state: AttachmentState,
     pub state_since: Millis,
     pub created_at: Millis,
+    /// The maker's tags; the gateway's owner, when another account, keeps its own.
     pub tags: Vec<Tag>,
+    #[serde(default)]
+    pub accepter_tags: Vec<Tag>,
 }
 
 impl TgwAttachment {
+    /// The tags an account sees on the attachment: its own side's.
+    pub fn tags_of(&self, account: &str) -> &[Tag] {
+        if account == self.owner {
+            &self.tags
+        } else {
+            &self.accepter_tags
+        }
+    }
+
     pub fn is_available(&self) -> bool {
         self.state == AttachmentState::Available
     }
@@ -677,6 +689,10 @@ impl Cloud {
             }
             TransitCommand::DeleteAttachment { attachment_id } => {
                 let a = self.visible_attachment(c, attachment_id, at)?;
+                // Both sides may delete it (Terraform's attachment and accepter both do).
+                if a.state == AttachmentState::Deleted {
+                    return Ok(Outcome::Id(attachment_id.clone()));
+                }
                 if a.state.is_final() {
                     return Err(incorrect_state(format!(
                         "Transit Gateway Attachment {attachment_id} is in an invalid state: {}.",
@@ -829,6 +845,7 @@ impl Cloud {
                 state_since: at,
                 created_at: at,
                 tags: tags.to_vec(),
+                accepter_tags: Vec::new(),
             },
         );
         if accepted {
@@ -921,7 +938,7 @@ impl Cloud {
             .filter(|a| self.sees_attachment(c, a) && a.described_at(now))
             .filter(|a| ids.is_empty() || ids.contains(&a.id))
             .filter(|a| {
-                filter::matches_with(&a.tags, filters, |name| {
+                filter::matches_with(a.tags_of(&c.account), filters, |name| {
                     let table = self.association_of(&a.id);
                     Some(match name {
                         "state" => vec![a.state.as_str().into()],

@@ -388,13 +388,15 @@ impl Cloud {
                     .iter()
                     .position(|r| r.destination == route.destination);
                 match (existing, replace) {
-                    (Some(_), false) => return Err(Error::new(
-                        "RouteAlreadyExists",
-                        format!(
+                    (Some(_), false) => {
+                        return Err(Error::new(
+                            "RouteAlreadyExists",
+                            format!(
                             "Route {} already exists in Transit Gateway Route Table {table_id}.",
                             route.destination
                         ),
-                    )),
+                        ))
+                    }
                     (None, true) => return Err(no_route(table_id, &route.destination)),
                     _ => {}
                 }

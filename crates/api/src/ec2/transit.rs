@@ -76,11 +76,7 @@ fn attachment_out(who: &Caller, a: &TgwAttachment, state: &str) -> w::TransitGat
             ipv6_support: owned(enable(o.ipv6_support)),
             appliance_mode_support: owned(enable(o.appliance_mode_support)),
         }),
-        tags: if who.account == a.owner {
-            tags_out(&a.tags)
-        } else {
-            Some(Vec::new())
-        },
+        tags: tags_out(a.tags_of(&who.account)),
     }
 }
 
@@ -450,11 +446,7 @@ pub(super) fn describe_transit_gateway_attachments(
                             }
                         }),
                         creation_time: Some(DateTime(a.created_at)),
-                        tags: if who.account == a.owner {
-                            tags_out(&a.tags)
-                        } else {
-                            Some(Vec::new())
-                        },
+                        tags: tags_out(a.tags_of(&who.account)),
                     })
                     .collect(),
             ),
@@ -537,7 +529,7 @@ fn link(c: &Cloud, table_id: &str, attachment_id: &str) -> (Option<String>, Opti
 }
 
 macro_rules! link_change {
-    ($name:ident, $request:ident, $result:ident, $field:ident, $shape:ident, $variant:ident, $state:literal) => {
+    ($name:ident, $request:ident, $result:ident, $field:ident, $shape:ident, $variant:ident, $state:literal $(, $extra:ident)*) => {
         pub(super) fn $name(
             s: &Services,
             ctx: &mut Ctx,
@@ -562,7 +554,7 @@ macro_rules! link_change {
                             resource_id: vpc,
                             resource_type: owned("vpc"),
                             state: owned($state),
-                            ..Default::default()
+                            $($extra: None,)*
                         }),
                     }
                 },
@@ -601,7 +593,8 @@ link_change!(
     propagation,
     TransitGatewayPropagation,
     EnablePropagation,
-    "enabling"
+    "enabling",
+    transit_gateway_route_table_announcement_id
 );
 link_change!(
     disable_transit_gateway_route_table_propagation,
@@ -610,7 +603,8 @@ link_change!(
     propagation,
     TransitGatewayPropagation,
     DisablePropagation,
-    "disabling"
+    "disabling",
+    transit_gateway_route_table_announcement_id
 );
 
 pub(super) fn get_transit_gateway_route_table_associations(
@@ -683,6 +677,8 @@ fn static_route(
     attachment: Option<String>,
     blackhole: Option<bool>,
 ) -> Result<TgwStaticRoute, ApiError> {
+    // Terraform sends an empty attachment id beside Blackhole=true.
+    let attachment = attachment.filter(|a| !a.is_empty());
     let attachment_id = match (attachment, blackhole.unwrap_or(false)) {
         (Some(_), true) => {
             return Err(err(cloud::Error::new(
