@@ -51,3 +51,17 @@ def test_cli_sharing_scenario(server):
     assert result.stdout.rstrip().endswith("sharing scenario OK"), report
     assert "ok - guide step 4 in P: the shared group, owned by O, with its rule" in result.stdout, report
     assert result.stdout.count("ok - refused:") >= 25, report
+
+
+TRANSIT = Path(__file__).resolve().parents[1] / "cli" / "transit.sh"
+
+
+def test_cli_transit_gateway_scenario(server):
+    """The transit-gateway hub shared through RAM across the guide's four accounts."""
+    server.reset()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    result = subprocess.run(["bash", str(TRANSIT), server.url], capture_output=True, text=True, env=env, timeout=600)
+    report = f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    assert result.returncode == 0, report
+    assert result.stdout.rstrip().endswith("transit scenario OK"), report
+    assert result.stdout.count("ok - refused:") >= 14, report
