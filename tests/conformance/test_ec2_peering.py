@@ -172,3 +172,25 @@ def test_peering_tags(a, b):
     assert b.describe_vpc_peering_connections(Filters=[{"Name": "tag:side", "Values": ["a"]}])["VpcPeeringConnections"] == []
     tags = b.describe_tags(Filters=[{"Name": "resource-id", "Values": [pcx]}])["Tags"]
     assert tags == [{"Key": "side", "Value": "b", "ResourceId": pcx, "ResourceType": "vpc-peering-connection"}]
+
+
+def test_each_side_sets_its_own_dns_option(a, b):
+    pcx = peer(a, b, new_vpc(a, "10.0.0.0/16"), new_vpc(b, "10.1.0.0/16"))["VpcPeeringConnectionId"]
+    with aws_error("InvalidStateTransition"):
+        a.modify_vpc_peering_connection_options(
+            VpcPeeringConnectionId=pcx, RequesterPeeringConnectionOptions={"AllowDnsResolutionFromRemoteVpc": True})
+    b.accept_vpc_peering_connection(VpcPeeringConnectionId=pcx)
+    out = a.modify_vpc_peering_connection_options(
+        VpcPeeringConnectionId=pcx, RequesterPeeringConnectionOptions={"AllowDnsResolutionFromRemoteVpc": True})
+    assert out["RequesterPeeringConnectionOptions"]["AllowDnsResolutionFromRemoteVpc"] is True
+    assert "AccepterPeeringConnectionOptions" not in out
+    with aws_error("OperationNotPermitted"):
+        a.modify_vpc_peering_connection_options(
+            VpcPeeringConnectionId=pcx, AccepterPeeringConnectionOptions={"AllowDnsResolutionFromRemoteVpc": True})
+    with aws_error("OperationNotPermitted"):
+        b.modify_vpc_peering_connection_options(
+            VpcPeeringConnectionId=pcx,
+            AccepterPeeringConnectionOptions={"AllowEgressFromLocalClassicLinkToRemoteVpc": True})
+    [seen] = b.describe_vpc_peering_connections(VpcPeeringConnectionIds=[pcx])["VpcPeeringConnections"]
+    assert seen["RequesterVpcInfo"]["PeeringOptions"]["AllowDnsResolutionFromRemoteVpc"] is True
+    assert seen["AccepterVpcInfo"]["PeeringOptions"]["AllowDnsResolutionFromRemoteVpc"] is False

@@ -624,6 +624,13 @@ def run_sharing(terraform_bin, provider_mirror, workdir, server):
     assert out["peering_status"] == "active"
     [pcx] = net.describe_vpc_peering_connections(VpcPeeringConnectionIds=[out["peering_id"]])["VpcPeeringConnections"]
     assert (pcx["Status"]["Code"], pcx["AccepterVpcInfo"]["OwnerId"]) == ("active", OUTSIDER)
+    # Routes through the peering both ways, and each side's DNS option.
+    for who, table in ((net, out["second_rtb_id"]), (outsider, out["outsider_rtb_id"])):
+        [t] = who.describe_route_tables(RouteTableIds=[table])["RouteTables"]
+        [r] = [r for r in t["Routes"] if r.get("VpcPeeringConnectionId") == out["peering_id"]]
+        assert r["State"] == "active", r
+    assert pcx["RequesterVpcInfo"]["PeeringOptions"]["AllowDnsResolutionFromRemoteVpc"] is True
+    assert pcx["AccepterVpcInfo"]["PeeringOptions"]["AllowDnsResolutionFromRemoteVpc"] is True
     for group in (out["outsider_sg_id"], out["outsider_inline_sg_id"]):
         [g] = outsider.describe_security_groups(GroupIds=[group])["SecurityGroups"]
         pairs = [p for perm in g["IpPermissions"] for p in perm["UserIdGroupPairs"]]

@@ -304,6 +304,11 @@ pub enum Command {
     Endpoint(endpoints::EndpointCommand),
     Cidr(cidr_blocks::CidrCommand),
     Transit(transit::TransitCommand),
+    ModifyPeeringOptions {
+        peering_id: String,
+        requester_dns: Option<bool>,
+        accepter_dns: Option<bool>,
+    },
     Org(OrgCommand),
     Iam(IamCommand),
     Ram(RamCommand),
@@ -596,6 +601,13 @@ impl Cloud {
             Command::Endpoint(command) => self.endpoint_execute(&caller, ids, at, command),
             Command::Cidr(command) => self.cidr_execute(&caller, ids, command),
             Command::Transit(command) => self.transit_execute(&caller, ids, at, command),
+            Command::ModifyPeeringOptions {
+                peering_id,
+                requester_dns,
+                accepter_dns,
+            } => {
+                self.modify_peering_options(&caller, at, peering_id, *requester_dns, *accepter_dns)
+            }
             Command::Org(command) => self.org_execute(&env.account, ids, at, command),
             Command::Iam(command) => self.iam_execute(&env.account, ids, at, command),
             Command::Ram(command) => self.ram_execute(&env.account, &env.region, ids, at, command),

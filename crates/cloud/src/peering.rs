@@ -33,6 +33,9 @@ pub struct PeeringSide {
     pub region: Region,
     /// The VPC's range when it exists.
     pub cidr: Option<Ipv4Net>,
+    /// Whether this side's VPC resolves the other side's private DNS names.
+    #[serde(default)]
+    pub allow_remote_dns: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -233,12 +236,14 @@ impl Cloud {
                 vpc_id: vpc.id.clone(),
                 region: c.region.clone(),
                 cidr: Some(vpc.cidr),
+                allow_remote_dns: false,
             },
             accepter: PeeringSide {
                 owner: peer_owner,
                 vpc_id: peer_vpc_id.to_string(),
                 region: peer_region,
                 cidr: peer.map(|p| p.cidr),
+                allow_remote_dns: false,
             },
             state,
             changed_by: c.account.clone(),
@@ -311,6 +316,47 @@ impl Cloud {
             PeeringState::Rejected
         };
         p.changed_by = c.account.clone();
+        Ok(Outcome::Id(id.to_string()))
+    }
+
+    /// Peering options of an active peering: each side sets its own.
+    pub(crate) fn modify_peering_options(
+        &mut self,
+        c: &Caller,
+        at: Millis,
+        id: &str,
+        requester_dns: Option<bool>,
+        accepter_dns: Option<bool>,
+    ) -> Result<Outcome> {
+        let p = self.visible_peering(c, id)?;
+        if p.status_at(at) != "active" {
+            return Err(Error::new(
+                "InvalidStateTransition",
+                format!("Peering {id} is not active; its options cannot be modified."),
+            ));
+        }
+        let not_yours = |side: &str| {
+            Error::new(
+                "OperationNotPermitted",
+                format!(
+                    "User {} cannot modify the {side} peering options of {id}.",
+                    c.account
+                ),
+            )
+        };
+        if requester_dns.is_some() && p.requester.owner != c.account {
+            return Err(not_yours("requester"));
+        }
+        if accepter_dns.is_some() && p.accepter.owner != c.account {
+            return Err(not_yours("accepter"));
+        }
+        let p = self.peerings.get_mut(id).expect("checked above");
+        if let Some(v) = requester_dns {
+            p.requester.allow_remote_dns = v;
+        }
+        if let Some(v) = accepter_dns {
+            p.accepter.allow_remote_dns = v;
+        }
         Ok(Outcome::Id(id.to_string()))
     }
 

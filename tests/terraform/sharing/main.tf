@@ -285,6 +285,48 @@ resource "aws_vpc_peering_connection_accepter" "outsider" {
   tags                      = { Side = "accepter" }
 }
 
+# Routes through the peering both ways, so that the groups each side references are reachable;
+# each side lets its VPC resolve the other's private DNS names.
+resource "aws_route_table" "second" {
+  provider = aws.network
+  vpc_id   = aws_vpc.second.id
+}
+
+resource "aws_route" "second_to_outsider" {
+  provider                  = aws.network
+  route_table_id            = aws_route_table.second.id
+  destination_cidr_block    = aws_vpc.outsider.cidr_block
+  vpc_peering_connection_id = aws_vpc_peering_connection_accepter.outsider.id
+}
+
+resource "aws_route_table" "outsider" {
+  provider = aws.outsider
+  vpc_id   = aws_vpc.outsider.id
+}
+
+resource "aws_route" "outsider_to_second" {
+  provider                  = aws.outsider
+  route_table_id            = aws_route_table.outsider.id
+  destination_cidr_block    = aws_vpc.second.cidr_block
+  vpc_peering_connection_id = aws_vpc_peering_connection_accepter.outsider.id
+}
+
+resource "aws_vpc_peering_connection_options" "requester" {
+  provider                  = aws.network
+  vpc_peering_connection_id = aws_vpc_peering_connection_accepter.outsider.id
+  requester {
+    allow_remote_vpc_dns_resolution = true
+  }
+}
+
+resource "aws_vpc_peering_connection_options" "accepter" {
+  provider                  = aws.outsider
+  vpc_peering_connection_id = aws_vpc_peering_connection_accepter.outsider.id
+  accepter {
+    allow_remote_vpc_dns_resolution = true
+  }
+}
+
 # Cross-account references across the peering, both ways Terraform writes them: acct/sg-...
 resource "aws_vpc_security_group_ingress_rule" "outsider_from_second" {
   provider                     = aws.outsider
@@ -311,6 +353,8 @@ resource "aws_security_group" "outsider_inline" {
 }
 
 output "peering_id" { value = aws_vpc_peering_connection.to_outsider.id }
+output "second_rtb_id" { value = aws_route_table.second.id }
+output "outsider_rtb_id" { value = aws_route_table.outsider.id }
 output "peering_status" { value = aws_vpc_peering_connection_accepter.outsider.accept_status }
 output "second_sg_id" { value = aws_security_group.second.id }
 output "outsider_sg_id" { value = aws_security_group.outsider.id }

@@ -228,6 +228,7 @@ impl w::Api for Services {
         peering::reject_vpc_peering_connection(RejectVpcPeeringConnectionRequest) -> w::RejectVpcPeeringConnectionResult;
         peering::delete_vpc_peering_connection(DeleteVpcPeeringConnectionRequest) -> w::DeleteVpcPeeringConnectionResult;
         peering::describe_vpc_peering_connections(DescribeVpcPeeringConnectionsRequest) -> w::DescribeVpcPeeringConnectionsResult;
+        peering::modify_vpc_peering_connection_options(ModifyVpcPeeringConnectionOptionsRequest) -> w::ModifyVpcPeeringConnectionOptionsResult;
         groups::describe_stale_security_groups(DescribeStaleSecurityGroupsRequest) -> w::DescribeStaleSecurityGroupsResult;
         groups::describe_security_group_references(DescribeSecurityGroupReferencesRequest) -> w::DescribeSecurityGroupReferencesResult;
         vpcs::describe_route_tables(DescribeRouteTablesRequest) -> w::DescribeRouteTablesResult;

@@ -94,3 +94,47 @@ pub(super) fn describe_vpc_peering_connections(
         })
     })
 }
+
+/// Only the DNS option is live: the ClassicLink ones went with EC2-Classic.
+fn dns_option(o: Option<w::PeeringConnectionOptionsRequest>) -> Result<Option<bool>, ApiError> {
+    let Some(o) = o else { return Ok(None) };
+    if o.allow_egress_from_local_classic_link_to_remote_vpc == Some(true)
+        || o.allow_egress_from_local_vpc_to_remote_classic_link == Some(true)
+    {
+        return Err(err(cloud::Error::new(
+            "OperationNotPermitted",
+            "ClassicLink is no longer available; its peering options cannot be enabled.",
+        )));
+    }
+    Ok(o.allow_dns_resolution_from_remote_vpc)
+}
+
+pub(super) fn modify_vpc_peering_connection_options(
+    s: &Services,
+    ctx: &mut Ctx,
+    input: w::ModifyVpcPeeringConnectionOptionsRequest,
+) -> Result<w::ModifyVpcPeeringConnectionOptionsResult, ApiError> {
+    dry_run(input.dry_run)?;
+    let requester_dns = dns_option(input.requester_peering_connection_options)?;
+    let accepter_dns = dns_option(input.accepter_peering_connection_options)?;
+    let peering_id = input.vpc_peering_connection_id;
+    let command = Command::ModifyPeeringOptions {
+        peering_id: peering_id.clone(),
+        requester_dns,
+        accepter_dns,
+    };
+    s.mutate(ctx, command, |c, _| {
+        let p = &c.peerings[&peering_id];
+        let out = |changed: Option<bool>, dns: bool| {
+            changed.map(|_| w::PeeringConnectionOptions {
+                allow_dns_resolution_from_remote_vpc: Some(dns),
+                allow_egress_from_local_classic_link_to_remote_vpc: Some(false),
+                allow_egress_from_local_vpc_to_remote_classic_link: Some(false),
+            })
+        };
+        w::ModifyVpcPeeringConnectionOptionsResult {
+            accepter_peering_connection_options: out(accepter_dns, p.accepter.allow_remote_dns),
+            requester_peering_connection_options: out(requester_dns, p.requester.allow_remote_dns),
+        }
+    })
+}

@@ -476,7 +476,7 @@ fn peering_side_out(side: &PeeringSide) -> w::VpcPeeringConnectionVpcInfo {
         peering_options: side
             .cidr
             .map(|_| w::VpcPeeringConnectionOptionsDescription {
-                allow_dns_resolution_from_remote_vpc: Some(false),
+                allow_dns_resolution_from_remote_vpc: Some(side.allow_remote_dns),
                 allow_egress_from_local_classic_link_to_remote_vpc: Some(false),
                 allow_egress_from_local_vpc_to_remote_classic_link: Some(false),
             }),

@@ -138,6 +138,7 @@ pub const OPERATIONS: &[&str] = &[
     "DeleteTransitGatewayRoute",
     "ReplaceTransitGatewayRoute",
     "SearchTransitGatewayRoutes",
+    "ModifyVpcPeeringConnectionOptions",
 ];
 /// Operations of the service that ramparts does not model.
 pub const UNMODELLED: &[&str] = &[
@@ -711,7 +712,6 @@ pub const UNMODELLED: &[&str] = &[
     "ModifyVpcEndpointServiceConfiguration",
     "ModifyVpcEndpointServicePayerResponsibility",
     "ModifyVpcEndpointServicePermissions",
-    "ModifyVpcPeeringConnectionOptions",
     "ModifyVpcTenancy",
     "ModifyVpnConnection",
     "ModifyVpnConnectionOptions",
@@ -3063,6 +3063,20 @@ pub struct ModifyVpcEndpointResult {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct ModifyVpcPeeringConnectionOptionsRequest {
+    pub accepter_peering_connection_options: Option<PeeringConnectionOptionsRequest>,
+    pub dry_run: Option<bool>,
+    pub requester_peering_connection_options: Option<PeeringConnectionOptionsRequest>,
+    pub vpc_peering_connection_id: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ModifyVpcPeeringConnectionOptionsResult {
+    pub accepter_peering_connection_options: Option<PeeringConnectionOptions>,
+    pub requester_peering_connection_options: Option<PeeringConnectionOptions>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Monitoring {
     pub state: Option<String>,
 }
@@ -3243,6 +3257,20 @@ pub struct OperatorResponse {
     pub managed: Option<bool>,
     pub principal: Option<String>,
     pub hidden_by_default: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PeeringConnectionOptions {
+    pub allow_dns_resolution_from_remote_vpc: Option<bool>,
+    pub allow_egress_from_local_classic_link_to_remote_vpc: Option<bool>,
+    pub allow_egress_from_local_vpc_to_remote_classic_link: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PeeringConnectionOptionsRequest {
+    pub allow_dns_resolution_from_remote_vpc: Option<bool>,
+    pub allow_egress_from_local_classic_link_to_remote_vpc: Option<bool>,
+    pub allow_egress_from_local_vpc_to_remote_classic_link: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -6634,6 +6662,29 @@ impl ModifyVpcEndpointRequest {
     }
 }
 
+impl ModifyVpcPeeringConnectionOptionsRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            accepter_peering_connection_options: rt::query_opt(
+                n,
+                "AccepterPeeringConnectionOptions",
+                PeeringConnectionOptionsRequest::from_query,
+            )?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            requester_peering_connection_options: rt::query_opt(
+                n,
+                "RequesterPeeringConnectionOptions",
+                PeeringConnectionOptionsRequest::from_query,
+            )?,
+            vpc_peering_connection_id: rt::query_req(
+                n,
+                "VpcPeeringConnectionId",
+                rt::query_scalar,
+            )?,
+        })
+    }
+}
+
 impl NetworkInterfaceAttachmentChanges {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -6660,6 +6711,28 @@ impl OperatorRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
             principal: rt::query_opt(n, "Principal", rt::query_scalar)?,
+        })
+    }
+}
+
+impl PeeringConnectionOptionsRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            allow_dns_resolution_from_remote_vpc: rt::query_opt(
+                n,
+                "AllowDnsResolutionFromRemoteVpc",
+                rt::query_scalar,
+            )?,
+            allow_egress_from_local_classic_link_to_remote_vpc: rt::query_opt(
+                n,
+                "AllowEgressFromLocalClassicLinkToRemoteVpc",
+                rt::query_scalar,
+            )?,
+            allow_egress_from_local_vpc_to_remote_classic_link: rt::query_opt(
+                n,
+                "AllowEgressFromLocalVpcToRemoteClassicLink",
+                rt::query_scalar,
+            )?,
         })
     }
 }
@@ -9918,6 +9991,25 @@ impl ModifyVpcEndpointResult {
     }
 }
 
+impl ModifyVpcPeeringConnectionOptionsResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.accepter_peering_connection_options {
+            w.field(
+                "accepterPeeringConnectionOptions",
+                x,
+                |w: &mut XmlWriter, v| v.to_xml(w),
+            );
+        }
+        if let Some(x) = &self.requester_peering_connection_options {
+            w.field(
+                "requesterPeeringConnectionOptions",
+                x,
+                |w: &mut XmlWriter, v| v.to_xml(w),
+            );
+        }
+    }
+}
+
 impl Monitoring {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.state {
@@ -10391,6 +10483,32 @@ impl OperatorResponse {
         }
         if let Some(x) = &self.hidden_by_default {
             w.field("hiddenByDefault", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl PeeringConnectionOptions {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.allow_dns_resolution_from_remote_vpc {
+            w.field(
+                "allowDnsResolutionFromRemoteVpc",
+                x,
+                |w: &mut XmlWriter, v| w.scalar(v),
+            );
+        }
+        if let Some(x) = &self.allow_egress_from_local_classic_link_to_remote_vpc {
+            w.field(
+                "allowEgressFromLocalClassicLinkToRemoteVpc",
+                x,
+                |w: &mut XmlWriter, v| w.scalar(v),
+            );
+        }
+        if let Some(x) = &self.allow_egress_from_local_vpc_to_remote_classic_link {
+            w.field(
+                "allowEgressFromLocalVpcToRemoteClassicLink",
+                x,
+                |w: &mut XmlWriter, v| w.scalar(v),
+            );
         }
     }
 }
@@ -12562,6 +12680,7 @@ pub enum Call<'a> {
     DeleteTransitGatewayRoute(&'a DeleteTransitGatewayRouteRequest),
     ReplaceTransitGatewayRoute(&'a ReplaceTransitGatewayRouteRequest),
     SearchTransitGatewayRoutes(&'a SearchTransitGatewayRoutesRequest),
+    ModifyVpcPeeringConnectionOptions(&'a ModifyVpcPeeringConnectionOptionsRequest),
 }
 
 impl Call<'_> {
@@ -12706,6 +12825,7 @@ impl Call<'_> {
             Call::DeleteTransitGatewayRoute(_) => "DeleteTransitGatewayRoute",
             Call::ReplaceTransitGatewayRoute(_) => "ReplaceTransitGatewayRoute",
             Call::SearchTransitGatewayRoutes(_) => "SearchTransitGatewayRoutes",
+            Call::ModifyVpcPeeringConnectionOptions(_) => "ModifyVpcPeeringConnectionOptions",
         }
     }
 }
@@ -13869,6 +13989,17 @@ pub trait Api {
             "SearchTransitGatewayRoutes",
         ))
     }
+    fn modify_vpc_peering_connection_options(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: ModifyVpcPeeringConnectionOptionsRequest,
+    ) -> Result<ModifyVpcPeeringConnectionOptionsResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "ModifyVpcPeeringConnectionOptions",
+        ))
+    }
 }
 
 /// Decode, call and encode one operation. `None` when the operation is not one of the
@@ -15028,6 +15159,15 @@ fn call<A: Api>(
             api.authorize(ctx, Call::SearchTransitGatewayRoutes(&input))?;
             let out = api.search_transit_gateway_routes(ctx, input)?;
             rt::ec2_response("SearchTransitGatewayRoutes", req.request_id, |w| {
+                out.to_xml(w)
+            })
+        }
+        "ModifyVpcPeeringConnectionOptions" => {
+            let input = ModifyVpcPeeringConnectionOptionsRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ModifyVpcPeeringConnectionOptions(&input))?;
+            let out = api.modify_vpc_peering_connection_options(ctx, input)?;
+            rt::ec2_response("ModifyVpcPeeringConnectionOptions", req.request_id, |w| {
                 out.to_xml(w)
             })
         }
