@@ -62,6 +62,7 @@ fn kind_of(id: &str) -> Option<&'static str> {
         "nat" => "natgateway",
         "dopt" => "dhcp-options",
         "vpce" => "vpc-endpoint",
+        "fl" => "vpc-flow-log",
         "tgw" => "transit-gateway",
         "tgw-attach" => "transit-gateway-attachment",
         "tgw-rtb" => "transit-gateway-route-table",
@@ -208,6 +209,7 @@ impl Resources<'_> {
             Ec2::CreateDhcpOptions(i) => &i.tag_specifications,
             Ec2::CreateVpcEndpoint(i) => &i.tag_specifications,
             Ec2::CreateTransitGateway(i) => &i.tag_specifications,
+            Ec2::CreateFlowLogs(i) => &i.tag_specifications,
             Ec2::CreateTransitGatewayVpcAttachment(i) => &i.tag_specifications,
             Ec2::CreateTransitGatewayRouteTable(i) => &i.tag_specifications,
             Ec2::AuthorizeSecurityGroupIngress(i) => &i.tag_specifications,
@@ -425,6 +427,16 @@ impl Resources<'_> {
             Ec2::ModifyVpcEndpoint(i) => vec![self.existing(a, &i.vpc_endpoint_id)],
             Ec2::DeleteVpcEndpoints(i) => i
                 .vpc_endpoint_ids
+                .iter()
+                .map(|id| self.existing(a, id))
+                .collect(),
+            Ec2::CreateFlowLogs(i) => {
+                let mut out = vec![self.created(a, "vpc-flow-log")];
+                out.extend(i.resource_ids.iter().map(|id| self.existing(a, id)));
+                out
+            }
+            Ec2::DeleteFlowLogs(i) => i
+                .flow_log_ids
                 .iter()
                 .map(|id| self.existing(a, id))
                 .collect(),

@@ -118,6 +118,14 @@ impl Cloud {
     pub fn resource_facts(&self, c: &Caller, id: &str) -> Option<ResourceFacts<'_>> {
         let (kind, _) = id.rsplit_once('-')?;
         Some(match kind {
+            "fl" => {
+                let f = self.visible_flow_log(c, id).ok()?;
+                ResourceFacts {
+                    owner: &f.owner,
+                    vpc_id: None,
+                    tags: &f.tags,
+                }
+            }
             "tgw" => {
                 let g = self.visible_transit_gateway(c, id).ok()?;
                 ResourceFacts {

@@ -13,6 +13,7 @@ pub mod dhcp;
 pub mod endpoints;
 pub mod error;
 pub mod filter;
+pub mod flow_logs;
 pub mod gateways;
 pub mod iam;
 pub mod iam_boundaries;
@@ -304,6 +305,7 @@ pub enum Command {
     Endpoint(endpoints::EndpointCommand),
     Cidr(cidr_blocks::CidrCommand),
     Transit(transit::TransitCommand),
+    FlowLog(flow_logs::FlowLogCommand),
     ModifyPeeringOptions {
         peering_id: String,
         requester_dns: Option<bool>,
@@ -347,6 +349,11 @@ pub enum Outcome {
         association_id: String,
         cidr: ipnet::Ipv4Net,
     },
+    /// What a batch made, and what it could not do: (resource id, error code, message).
+    Batch {
+        made: Vec<String>,
+        failed: Vec<(String, String, String)>,
+    },
     /// What a batch could not do: (resource id, error code, message).
     Unsuccessful(Vec<(String, String, String)>),
     /// A CIDR block association made or ended: the VPC or subnet, the association, the block.
@@ -383,6 +390,8 @@ pub struct Cloud {
     pub dhcp_options: HashMap<String, dhcp::DhcpOptions>,
     #[serde(default)]
     pub endpoints: HashMap<String, endpoints::VpcEndpoint>,
+    #[serde(default)]
+    pub flow_logs: HashMap<String, flow_logs::FlowLog>,
     #[serde(default)]
     pub transit_gateways: HashMap<String, transit::TransitGateway>,
     #[serde(default)]
@@ -601,6 +610,7 @@ impl Cloud {
             Command::Endpoint(command) => self.endpoint_execute(&caller, ids, at, command),
             Command::Cidr(command) => self.cidr_execute(&caller, ids, command),
             Command::Transit(command) => self.transit_execute(&caller, ids, at, command),
+            Command::FlowLog(command) => self.flow_log_execute(&caller, ids, at, command),
             Command::ModifyPeeringOptions {
                 peering_id,
                 requester_dns,

@@ -28,6 +28,7 @@ pub fn resource_type(id: &str) -> Option<&'static str> {
         "nat" => "natgateway",
         "dopt" => "dhcp-options",
         "vpce" => "vpc-endpoint",
+        "fl" => "vpc-flow-log",
         "tgw" => "transit-gateway",
         "tgw-attach" => "transit-gateway-attachment",
         "tgw-rtb" => "transit-gateway-route-table",
@@ -184,6 +185,10 @@ impl Cloud {
                 let e = self.visible_endpoint(c, id)?;
                 (&e.tags, &e.owner, &e.region)
             }
+            "vpc-flow-log" => {
+                let f = self.visible_flow_log(c, id)?;
+                (&f.tags, &f.owner, &f.region)
+            }
             "transit-gateway" => {
                 let g = self.visible_transit_gateway(c, id)?;
                 (&g.tags, &g.owner, &g.region)
@@ -254,6 +259,7 @@ impl Cloud {
             "natgateway" => self.nat_gateways.get_mut(id).map(|x| &mut x.tags),
             "dhcp-options" => self.dhcp_options.get_mut(id).map(|x| &mut x.tags),
             "vpc-endpoint" => self.endpoints.get_mut(id).map(|x| &mut x.tags),
+            "vpc-flow-log" => self.flow_logs.get_mut(id).map(|x| &mut x.tags),
             "transit-gateway" => self.transit_gateways.get_mut(id).map(|x| &mut x.tags),
             "transit-gateway-attachment" => self.tgw_attachments.get_mut(id).map(|x| {
                 if x.owner == account {
@@ -426,6 +432,9 @@ impl Cloud {
         }
         for e in self.endpoints.values().filter(|e| self.sees_endpoint(c, e)) {
             push(&e.id, "vpc-endpoint", &e.tags);
+        }
+        for f in self.flow_logs.values().filter(|f| self.sees_flow_log(c, f)) {
+            push(&f.id, "vpc-flow-log", &f.tags);
         }
         for g in self
             .transit_gateways

@@ -10,6 +10,7 @@ mod addresses;
 mod convert;
 mod dhcp;
 mod endpoints;
+mod flow_logs;
 mod gateways;
 mod groups;
 mod instances;
@@ -274,6 +275,9 @@ impl w::Api for Services {
         endpoints::describe_vpc_endpoint_services(DescribeVpcEndpointServicesRequest) -> w::DescribeVpcEndpointServicesResult;
         endpoints::describe_prefix_lists(DescribePrefixListsRequest) -> w::DescribePrefixListsResult;
         addresses::describe_addresses_attribute(DescribeAddressesAttributeRequest) -> w::DescribeAddressesAttributeResult;
+        flow_logs::create_flow_logs(CreateFlowLogsRequest) -> w::CreateFlowLogsResult;
+        flow_logs::delete_flow_logs(DeleteFlowLogsRequest) -> w::DeleteFlowLogsResult;
+        flow_logs::describe_flow_logs(DescribeFlowLogsRequest) -> w::DescribeFlowLogsResult;
         transit::create_transit_gateway(CreateTransitGatewayRequest) -> w::CreateTransitGatewayResult;
         transit::modify_transit_gateway(ModifyTransitGatewayRequest) -> w::ModifyTransitGatewayResult;
         transit::delete_transit_gateway(DeleteTransitGatewayRequest) -> w::DeleteTransitGatewayResult;

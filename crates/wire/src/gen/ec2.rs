@@ -139,6 +139,9 @@ pub const OPERATIONS: &[&str] = &[
     "ReplaceTransitGatewayRoute",
     "SearchTransitGatewayRoutes",
     "ModifyVpcPeeringConnectionOptions",
+    "CreateFlowLogs",
+    "DescribeFlowLogs",
+    "DeleteFlowLogs",
 ];
 /// Operations of the service that ramparts does not model.
 pub const UNMODELLED: &[&str] = &[
@@ -202,7 +205,6 @@ pub const UNMODELLED: &[&str] = &[
     "CreateDefaultSubnet",
     "CreateDelegateMacVolumeOwnershipTask",
     "CreateFleet",
-    "CreateFlowLogs",
     "CreateFpgaImage",
     "CreateImage",
     "CreateImageUsageReport",
@@ -280,7 +282,6 @@ pub const UNMODELLED: &[&str] = &[
     "DeleteCoipPool",
     "DeleteCustomerGateway",
     "DeleteFleets",
-    "DeleteFlowLogs",
     "DeleteFpgaImage",
     "DeleteImageUsageReport",
     "DeleteInstanceConnectEndpoint",
@@ -387,7 +388,6 @@ pub const UNMODELLED: &[&str] = &[
     "DescribeFleetHistory",
     "DescribeFleetInstances",
     "DescribeFleets",
-    "DescribeFlowLogs",
     "DescribeFpgaImageAttribute",
     "DescribeFpgaImages",
     "DescribeHostReservationOfferings",
@@ -1235,6 +1235,31 @@ pub struct CreateEgressOnlyInternetGatewayResult {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateFlowLogsRequest {
+    pub dry_run: Option<bool>,
+    pub client_token: Option<String>,
+    pub deliver_logs_permission_arn: Option<String>,
+    pub deliver_cross_account_role: Option<String>,
+    pub log_group_name: Option<String>,
+    pub resource_ids: Vec<String>,
+    pub resource_type: String,
+    pub traffic_type: Option<String>,
+    pub log_destination_type: Option<String>,
+    pub log_destination: Option<String>,
+    pub log_format: Option<String>,
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    pub max_aggregation_interval: Option<i32>,
+    pub destination_options: Option<DestinationOptionsRequest>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateFlowLogsResult {
+    pub client_token: Option<String>,
+    pub flow_log_ids: Option<Vec<String>>,
+    pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CreateInternetGatewayRequest {
     pub tag_specifications: Option<Vec<TagSpecification>>,
     pub dry_run: Option<bool>,
@@ -1575,6 +1600,17 @@ pub struct DeleteEgressOnlyInternetGatewayResult {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteFlowLogsRequest {
+    pub dry_run: Option<bool>,
+    pub flow_log_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteFlowLogsResult {
+    pub unsuccessful: Option<Vec<UnsuccessfulItem>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeleteInternetGatewayRequest {
     pub dry_run: Option<bool>,
     pub internet_gateway_id: String,
@@ -1816,6 +1852,21 @@ pub struct DescribeEgressOnlyInternetGatewaysRequest {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DescribeEgressOnlyInternetGatewaysResult {
     pub egress_only_internet_gateways: Option<Vec<EgressOnlyInternetGateway>>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeFlowLogsRequest {
+    pub dry_run: Option<bool>,
+    pub filter: Option<Vec<Filter>>,
+    pub flow_log_ids: Option<Vec<String>>,
+    pub max_results: Option<i32>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeFlowLogsResult {
+    pub flow_logs: Option<Vec<FlowLog>>,
     pub next_token: Option<String>,
 }
 
@@ -2208,6 +2259,20 @@ pub struct DescribeVpcsResult {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct DestinationOptionsRequest {
+    pub file_format: Option<String>,
+    pub hive_compatible_partitions: Option<bool>,
+    pub per_hour_partition: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DestinationOptionsResponse {
+    pub file_format: Option<String>,
+    pub hive_compatible_partitions: Option<bool>,
+    pub per_hour_partition: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DetachInternetGatewayRequest {
     pub dry_run: Option<bool>,
     pub internet_gateway_id: String,
@@ -2441,6 +2506,26 @@ pub struct EncryptionSupport {
 pub struct Filter {
     pub name: Option<String>,
     pub values: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FlowLog {
+    pub creation_time: Option<DateTime>,
+    pub deliver_logs_error_message: Option<String>,
+    pub deliver_logs_permission_arn: Option<String>,
+    pub deliver_cross_account_role: Option<String>,
+    pub deliver_logs_status: Option<String>,
+    pub flow_log_id: Option<String>,
+    pub flow_log_status: Option<String>,
+    pub log_group_name: Option<String>,
+    pub resource_id: Option<String>,
+    pub traffic_type: Option<String>,
+    pub log_destination_type: Option<String>,
+    pub log_destination: Option<String>,
+    pub log_format: Option<String>,
+    pub tags: Option<Vec<Tag>>,
+    pub max_aggregation_interval: Option<i32>,
+    pub destination_options: Option<DestinationOptionsResponse>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -4681,6 +4766,43 @@ impl CreateEgressOnlyInternetGatewayRequest {
     }
 }
 
+impl CreateFlowLogsRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            client_token: rt::query_opt(n, "ClientToken", rt::query_scalar)?,
+            deliver_logs_permission_arn: rt::query_opt(
+                n,
+                "DeliverLogsPermissionArn",
+                rt::query_scalar,
+            )?,
+            deliver_cross_account_role: rt::query_opt(
+                n,
+                "DeliverCrossAccountRole",
+                rt::query_scalar,
+            )?,
+            log_group_name: rt::query_opt(n, "LogGroupName", rt::query_scalar)?,
+            resource_ids: rt::query_req(n, "ResourceId", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            resource_type: rt::query_req(n, "ResourceType", rt::query_scalar)?,
+            traffic_type: rt::query_opt(n, "TrafficType", rt::query_scalar)?,
+            log_destination_type: rt::query_opt(n, "LogDestinationType", rt::query_scalar)?,
+            log_destination: rt::query_opt(n, "LogDestination", rt::query_scalar)?,
+            log_format: rt::query_opt(n, "LogFormat", rt::query_scalar)?,
+            tag_specifications: rt::query_opt(n, "TagSpecification", |n: &QueryNode| {
+                rt::query_list(n, None, TagSpecification::from_query)
+            })?,
+            max_aggregation_interval: rt::query_opt(n, "MaxAggregationInterval", rt::query_scalar)?,
+            destination_options: rt::query_opt(
+                n,
+                "DestinationOptions",
+                DestinationOptionsRequest::from_query,
+            )?,
+        })
+    }
+}
+
 impl CreateInternetGatewayRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -5125,6 +5247,17 @@ impl DeleteEgressOnlyInternetGatewayRequest {
     }
 }
 
+impl DeleteFlowLogsRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            flow_log_ids: rt::query_req(n, "FlowLogId", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+        })
+    }
+}
+
 impl DeleteInternetGatewayRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -5415,6 +5548,22 @@ impl DescribeEgressOnlyInternetGatewaysRequest {
             filters: rt::query_opt(n, "Filter", |n: &QueryNode| {
                 rt::query_list(n, None, Filter::from_query)
             })?,
+        })
+    }
+}
+
+impl DescribeFlowLogsRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            filter: rt::query_opt(n, "Filter", |n: &QueryNode| {
+                rt::query_list(n, None, Filter::from_query)
+            })?,
+            flow_log_ids: rt::query_opt(n, "FlowLogId", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            max_results: rt::query_opt(n, "MaxResults", rt::query_scalar)?,
+            next_token: rt::query_opt(n, "NextToken", rt::query_scalar)?,
         })
     }
 }
@@ -5826,6 +5975,20 @@ impl DescribeVpcsRequest {
             next_token: rt::query_opt(n, "NextToken", rt::query_scalar)?,
             max_results: rt::query_opt(n, "MaxResults", rt::query_scalar)?,
             dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
+impl DestinationOptionsRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            file_format: rt::query_opt(n, "FileFormat", rt::query_scalar)?,
+            hive_compatible_partitions: rt::query_opt(
+                n,
+                "HiveCompatiblePartitions",
+                rt::query_scalar,
+            )?,
+            per_hour_partition: rt::query_opt(n, "PerHourPartition", rt::query_scalar)?,
         })
     }
 }
@@ -7966,6 +8129,28 @@ impl CreateEgressOnlyInternetGatewayResult {
     }
 }
 
+impl CreateFlowLogsResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.client_token {
+            w.field("clientToken", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.flow_log_ids {
+            w.field("flowLogIdSet", x, |w: &mut XmlWriter, v: &Vec<String>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+            });
+        }
+        if let Some(x) = &self.unsuccessful {
+            w.field(
+                "unsuccessful",
+                x,
+                |w: &mut XmlWriter, v: &Vec<UnsuccessfulItem>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+    }
+}
+
 impl CreateInternetGatewayResult {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.internet_gateway {
@@ -8127,6 +8312,20 @@ impl DeleteEgressOnlyInternetGatewayResult {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.return_code {
             w.field("returnCode", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl DeleteFlowLogsResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.unsuccessful {
+            w.field(
+                "unsuccessful",
+                x,
+                |w: &mut XmlWriter, v: &Vec<UnsuccessfulItem>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
         }
     }
 }
@@ -8298,6 +8497,19 @@ impl DescribeEgressOnlyInternetGatewaysResult {
                     w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
                 },
             );
+        }
+        if let Some(x) = &self.next_token {
+            w.field("nextToken", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl DescribeFlowLogsResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.flow_logs {
+            w.field("flowLogSet", x, |w: &mut XmlWriter, v: &Vec<FlowLog>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+            });
         }
         if let Some(x) = &self.next_token {
             w.field("nextToken", x, |w: &mut XmlWriter, v| w.scalar(v));
@@ -8748,6 +8960,22 @@ impl DescribeVpcsResult {
     }
 }
 
+impl DestinationOptionsResponse {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.file_format {
+            w.field("fileFormat", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.hive_compatible_partitions {
+            w.field("hiveCompatiblePartitions", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.per_hour_partition {
+            w.field("perHourPartition", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
 impl DhcpConfiguration {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.key {
@@ -9017,6 +9245,69 @@ impl EncryptionSupport {
         }
         if let Some(x) = &self.state_message {
             w.field("stateMessage", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl FlowLog {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.creation_time {
+            w.field("creationTime", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.deliver_logs_error_message {
+            w.field("deliverLogsErrorMessage", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.deliver_logs_permission_arn {
+            w.field("deliverLogsPermissionArn", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.deliver_cross_account_role {
+            w.field("deliverCrossAccountRole", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.deliver_logs_status {
+            w.field("deliverLogsStatus", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.flow_log_id {
+            w.field("flowLogId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.flow_log_status {
+            w.field("flowLogStatus", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.log_group_name {
+            w.field("logGroupName", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.resource_id {
+            w.field("resourceId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.traffic_type {
+            w.field("trafficType", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.log_destination_type {
+            w.field("logDestinationType", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.log_destination {
+            w.field("logDestination", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.log_format {
+            w.field("logFormat", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.tags {
+            w.field("tagSet", x, |w: &mut XmlWriter, v: &Vec<Tag>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+            });
+        }
+        if let Some(x) = &self.max_aggregation_interval {
+            w.field("maxAggregationInterval", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.destination_options {
+            w.field("destinationOptions", x, |w: &mut XmlWriter, v| v.to_xml(w));
         }
     }
 }
@@ -12681,6 +12972,9 @@ pub enum Call<'a> {
     ReplaceTransitGatewayRoute(&'a ReplaceTransitGatewayRouteRequest),
     SearchTransitGatewayRoutes(&'a SearchTransitGatewayRoutesRequest),
     ModifyVpcPeeringConnectionOptions(&'a ModifyVpcPeeringConnectionOptionsRequest),
+    CreateFlowLogs(&'a CreateFlowLogsRequest),
+    DescribeFlowLogs(&'a DescribeFlowLogsRequest),
+    DeleteFlowLogs(&'a DeleteFlowLogsRequest),
 }
 
 impl Call<'_> {
@@ -12826,6 +13120,9 @@ impl Call<'_> {
             Call::ReplaceTransitGatewayRoute(_) => "ReplaceTransitGatewayRoute",
             Call::SearchTransitGatewayRoutes(_) => "SearchTransitGatewayRoutes",
             Call::ModifyVpcPeeringConnectionOptions(_) => "ModifyVpcPeeringConnectionOptions",
+            Call::CreateFlowLogs(_) => "CreateFlowLogs",
+            Call::DescribeFlowLogs(_) => "DescribeFlowLogs",
+            Call::DeleteFlowLogs(_) => "DeleteFlowLogs",
         }
     }
 }
@@ -14000,6 +14297,30 @@ pub trait Api {
             "ModifyVpcPeeringConnectionOptions",
         ))
     }
+    fn create_flow_logs(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: CreateFlowLogsRequest,
+    ) -> Result<CreateFlowLogsResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "CreateFlowLogs"))
+    }
+    fn describe_flow_logs(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DescribeFlowLogsRequest,
+    ) -> Result<DescribeFlowLogsResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "DescribeFlowLogs"))
+    }
+    fn delete_flow_logs(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DeleteFlowLogsRequest,
+    ) -> Result<DeleteFlowLogsResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "DeleteFlowLogs"))
+    }
 }
 
 /// Decode, call and encode one operation. `None` when the operation is not one of the
@@ -15170,6 +15491,27 @@ fn call<A: Api>(
             rt::ec2_response("ModifyVpcPeeringConnectionOptions", req.request_id, |w| {
                 out.to_xml(w)
             })
+        }
+        "CreateFlowLogs" => {
+            let input = CreateFlowLogsRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreateFlowLogs(&input))?;
+            let out = api.create_flow_logs(ctx, input)?;
+            rt::ec2_response("CreateFlowLogs", req.request_id, |w| out.to_xml(w))
+        }
+        "DescribeFlowLogs" => {
+            let input = DescribeFlowLogsRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeFlowLogs(&input))?;
+            let out = api.describe_flow_logs(ctx, input)?;
+            rt::ec2_response("DescribeFlowLogs", req.request_id, |w| out.to_xml(w))
+        }
+        "DeleteFlowLogs" => {
+            let input = DeleteFlowLogsRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeleteFlowLogs(&input))?;
+            let out = api.delete_flow_logs(ctx, input)?;
+            rt::ec2_response("DeleteFlowLogs", req.request_id, |w| out.to_xml(w))
         }
         _ => return Err(ApiError::not_implemented(SERVICE, op)),
     })
