@@ -63,6 +63,8 @@ fn kind_of(id: &str) -> Option<&'static str> {
         "dopt" => "dhcp-options",
         "vpce" => "vpc-endpoint",
         "fl" => "vpc-flow-log",
+        "vgw" => "vpn-gateway",
+        "cgw" => "customer-gateway",
         "tgw" => "transit-gateway",
         "tgw-attach" => "transit-gateway-attachment",
         "tgw-rtb" => "transit-gateway-route-table",
@@ -210,6 +212,8 @@ impl Resources<'_> {
             Ec2::CreateVpcEndpoint(i) => &i.tag_specifications,
             Ec2::CreateTransitGateway(i) => &i.tag_specifications,
             Ec2::CreateFlowLogs(i) => &i.tag_specifications,
+            Ec2::CreateVpnGateway(i) => &i.tag_specifications,
+            Ec2::CreateCustomerGateway(i) => &i.tag_specifications,
             Ec2::CreateTransitGatewayVpcAttachment(i) => &i.tag_specifications,
             Ec2::CreateTransitGatewayRouteTable(i) => &i.tag_specifications,
             Ec2::AuthorizeSecurityGroupIngress(i) => &i.tag_specifications,
@@ -435,6 +439,24 @@ impl Resources<'_> {
                 out.extend(i.resource_ids.iter().map(|id| self.existing(a, id)));
                 out
             }
+            Ec2::CreateVpnGateway(_) => vec![self.created(a, "vpn-gateway")],
+            Ec2::AttachVpnGateway(i) => {
+                vec![
+                    self.existing(a, &i.vpn_gateway_id),
+                    self.existing(a, &i.vpc_id),
+                ]
+            }
+            Ec2::DetachVpnGateway(i) => {
+                vec![
+                    self.existing(a, &i.vpn_gateway_id),
+                    self.existing(a, &i.vpc_id),
+                ]
+            }
+            Ec2::DeleteVpnGateway(i) => vec![self.existing(a, &i.vpn_gateway_id)],
+            Ec2::EnableVgwRoutePropagation(i) => vec![self.existing(a, &i.route_table_id)],
+            Ec2::DisableVgwRoutePropagation(i) => vec![self.existing(a, &i.route_table_id)],
+            Ec2::CreateCustomerGateway(_) => vec![self.created(a, "customer-gateway")],
+            Ec2::DeleteCustomerGateway(i) => vec![self.existing(a, &i.customer_gateway_id)],
             Ec2::DeleteFlowLogs(i) => i
                 .flow_log_ids
                 .iter()

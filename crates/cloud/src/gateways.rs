@@ -131,7 +131,7 @@ impl Cloud {
         Ok(g)
     }
 
-    /// Whether a VPC has a gateway of either kind attached (it then cannot be deleted).
+    /// Whether a VPC has a gateway of any kind attached (it then cannot be deleted).
     pub(crate) fn vpc_has_gateways(&self, vpc_id: &str) -> bool {
         self.internet_gateways
             .values()
@@ -140,6 +140,10 @@ impl Cloud {
                 .egress_only_gateways
                 .values()
                 .any(|g| g.vpc_id == vpc_id)
+            || self
+                .vpn_gateways
+                .values()
+                .any(|g| g.attached_vpc() == Some(vpc_id))
     }
 
     pub(crate) fn gateway_execute(

@@ -33,6 +33,7 @@ pub mod sts;
 pub mod transit;
 pub mod transit_routes;
 pub mod visibility;
+pub mod vpn;
 
 mod eni;
 mod group;
@@ -306,6 +307,7 @@ pub enum Command {
     Cidr(cidr_blocks::CidrCommand),
     Transit(transit::TransitCommand),
     FlowLog(flow_logs::FlowLogCommand),
+    Vpn(vpn::VpnCommand),
     ModifyPeeringOptions {
         peering_id: String,
         requester_dns: Option<bool>,
@@ -392,6 +394,10 @@ pub struct Cloud {
     pub endpoints: HashMap<String, endpoints::VpcEndpoint>,
     #[serde(default)]
     pub flow_logs: HashMap<String, flow_logs::FlowLog>,
+    #[serde(default)]
+    pub vpn_gateways: HashMap<String, vpn::VpnGateway>,
+    #[serde(default)]
+    pub customer_gateways: HashMap<String, vpn::CustomerGateway>,
     #[serde(default)]
     pub transit_gateways: HashMap<String, transit::TransitGateway>,
     #[serde(default)]
@@ -611,6 +617,7 @@ impl Cloud {
             Command::Cidr(command) => self.cidr_execute(&caller, ids, command),
             Command::Transit(command) => self.transit_execute(&caller, ids, at, command),
             Command::FlowLog(command) => self.flow_log_execute(&caller, ids, at, command),
+            Command::Vpn(command) => self.vpn_execute(&caller, ids, command),
             Command::ModifyPeeringOptions {
                 peering_id,
                 requester_dns,

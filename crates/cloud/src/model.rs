@@ -300,6 +300,9 @@ pub struct RouteTable {
     pub routes: Vec<crate::routes::Route>,
     #[serde(default)]
     pub associations: Vec<crate::routes::SubnetAssociation>,
+    /// Virtual private gateways whose routes this table propagates.
+    #[serde(default)]
+    pub propagating_vgws: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

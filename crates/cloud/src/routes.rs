@@ -146,6 +146,10 @@ impl Route {
     /// `active`, or `blackhole` when the target no longer carries traffic from this VPC.
     pub fn state(&self, cloud: &Cloud, vpc_id: &str) -> &'static str {
         let live = match &self.target {
+            Target::Gateway(id) if id.starts_with("vgw-") => cloud
+                .vpn_gateways
+                .get(id)
+                .is_some_and(|g| g.attached_vpc() == Some(vpc_id)),
             Target::Gateway(id) => cloud
                 .internet_gateways
                 .get(id)
@@ -335,6 +339,12 @@ impl Cloud {
             ))
         };
         match &route.target {
+            Target::Gateway(id) if id.starts_with("vgw-") => {
+                let g = self.visible_vpn_gateway(c, id)?;
+                if g.attached_vpc() != Some(table.vpc_id.as_str()) {
+                    return Err(different());
+                }
+            }
             Target::Gateway(id) => {
                 let g = self.visible_internet_gateway(c, id)?;
                 if g.vpc_id.as_deref() != Some(table.vpc_id.as_str()) {
@@ -460,6 +470,7 @@ impl Cloud {
                         tags: tags.clone(),
                         routes: Vec::new(),
                         associations: Vec::new(),
+                        propagating_vgws: Vec::new(),
                     },
                 );
                 Ok(Outcome::Id(id))

@@ -29,6 +29,8 @@ pub fn resource_type(id: &str) -> Option<&'static str> {
         "dopt" => "dhcp-options",
         "vpce" => "vpc-endpoint",
         "fl" => "vpc-flow-log",
+        "vgw" => "vpn-gateway",
+        "cgw" => "customer-gateway",
         "tgw" => "transit-gateway",
         "tgw-attach" => "transit-gateway-attachment",
         "tgw-rtb" => "transit-gateway-route-table",
@@ -189,6 +191,14 @@ impl Cloud {
                 let f = self.visible_flow_log(c, id)?;
                 (&f.tags, &f.owner, &f.region)
             }
+            "vpn-gateway" => {
+                let g = self.visible_vpn_gateway(c, id)?;
+                (&g.tags, &g.owner, &g.region)
+            }
+            "customer-gateway" => {
+                let g = self.visible_customer_gateway(c, id)?;
+                (&g.tags, &g.owner, &g.region)
+            }
             "transit-gateway" => {
                 let g = self.visible_transit_gateway(c, id)?;
                 (&g.tags, &g.owner, &g.region)
@@ -260,6 +270,8 @@ impl Cloud {
             "dhcp-options" => self.dhcp_options.get_mut(id).map(|x| &mut x.tags),
             "vpc-endpoint" => self.endpoints.get_mut(id).map(|x| &mut x.tags),
             "vpc-flow-log" => self.flow_logs.get_mut(id).map(|x| &mut x.tags),
+            "vpn-gateway" => self.vpn_gateways.get_mut(id).map(|x| &mut x.tags),
+            "customer-gateway" => self.customer_gateways.get_mut(id).map(|x| &mut x.tags),
             "transit-gateway" => self.transit_gateways.get_mut(id).map(|x| &mut x.tags),
             "transit-gateway-attachment" => self.tgw_attachments.get_mut(id).map(|x| {
                 if x.owner == account {
@@ -435,6 +447,21 @@ impl Cloud {
         }
         for f in self.flow_logs.values().filter(|f| self.sees_flow_log(c, f)) {
             push(&f.id, "vpc-flow-log", &f.tags);
+        }
+        let mine = |owner: &str, region: &str| owner == c.account && region == c.region;
+        for g in self
+            .vpn_gateways
+            .values()
+            .filter(|g| mine(&g.owner, &g.region))
+        {
+            push(&g.id, "vpn-gateway", &g.tags);
+        }
+        for g in self
+            .customer_gateways
+            .values()
+            .filter(|g| mine(&g.owner, &g.region))
+        {
+            push(&g.id, "customer-gateway", &g.tags);
         }
         for g in self
             .transit_gateways

@@ -252,6 +252,7 @@ impl Cloud {
                 tags: vec![],
                 routes: Vec::new(),
                 associations: Vec::new(),
+                propagating_vgws: Vec::new(),
             },
         );
         self.network_acls.insert(

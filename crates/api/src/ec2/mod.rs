@@ -25,6 +25,7 @@ mod tagging;
 mod transit;
 mod views;
 mod vpcs;
+mod vpn;
 
 use crate::{Ctx, Services};
 use cloud::{
@@ -275,6 +276,22 @@ impl w::Api for Services {
         endpoints::describe_vpc_endpoint_services(DescribeVpcEndpointServicesRequest) -> w::DescribeVpcEndpointServicesResult;
         endpoints::describe_prefix_lists(DescribePrefixListsRequest) -> w::DescribePrefixListsResult;
         addresses::describe_addresses_attribute(DescribeAddressesAttributeRequest) -> w::DescribeAddressesAttributeResult;
+        vpn::create_vpn_gateway(CreateVpnGatewayRequest) -> w::CreateVpnGatewayResult;
+        vpn::attach_vpn_gateway(AttachVpnGatewayRequest) -> w::AttachVpnGatewayResult;
+        vpn::detach_vpn_gateway(DetachVpnGatewayRequest) -> ();
+        vpn::delete_vpn_gateway(DeleteVpnGatewayRequest) -> ();
+        vpn::describe_vpn_gateways(DescribeVpnGatewaysRequest) -> w::DescribeVpnGatewaysResult;
+        vpn::enable_vgw_route_propagation(EnableVgwRoutePropagationRequest) -> ();
+        vpn::disable_vgw_route_propagation(DisableVgwRoutePropagationRequest) -> ();
+        vpn::create_customer_gateway(CreateCustomerGatewayRequest) -> w::CreateCustomerGatewayResult;
+        vpn::delete_customer_gateway(DeleteCustomerGatewayRequest) -> ();
+        vpn::describe_customer_gateways(DescribeCustomerGatewaysRequest) -> w::DescribeCustomerGatewaysResult;
+        vpn::describe_vpn_connections(DescribeVpnConnectionsRequest) -> w::DescribeVpnConnectionsResult;
+        vpn::describe_carrier_gateways(DescribeCarrierGatewaysRequest) -> w::DescribeCarrierGatewaysResult;
+        vpn::describe_transit_gateway_peering_attachments(DescribeTransitGatewayPeeringAttachmentsRequest) -> w::DescribeTransitGatewayPeeringAttachmentsResult;
+        vpn::describe_vpc_endpoint_service_configurations(DescribeVpcEndpointServiceConfigurationsRequest) -> w::DescribeVpcEndpointServiceConfigurationsResult;
+        vpn::describe_client_vpn_endpoints(DescribeClientVpnEndpointsRequest) -> w::DescribeClientVpnEndpointsResult;
+        vpn::describe_local_gateway_route_tables(DescribeLocalGatewayRouteTablesRequest) -> w::DescribeLocalGatewayRouteTablesResult;
         flow_logs::create_flow_logs(CreateFlowLogsRequest) -> w::CreateFlowLogsResult;
         flow_logs::delete_flow_logs(DeleteFlowLogsRequest) -> w::DeleteFlowLogsResult;
         flow_logs::describe_flow_logs(DescribeFlowLogsRequest) -> w::DescribeFlowLogsResult;

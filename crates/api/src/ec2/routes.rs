@@ -62,10 +62,10 @@ fn target(
     match <[Target; 1]>::try_from(named) {
         Ok([t]) => {
             if let Target::Gateway(id) = &t {
-                if !id.starts_with("igw-") {
+                if !(id.starts_with("igw-") || id.starts_with("vgw-")) {
                     return Err(ApiError::not_implemented(
                         "ec2",
-                        "routes to gateways other than internet gateways",
+                        "routes to gateways other than internet and virtual private gateways",
                     ));
                 }
             }

@@ -455,7 +455,14 @@ pub fn route_table_out(c: &Cloud, r: &RouteTable) -> w::RouteTable {
     }
     w::RouteTable {
         associations: Some(associations),
-        propagating_vgws: Some(vec![]),
+        propagating_vgws: Some(
+            r.propagating_vgws
+                .iter()
+                .map(|g| w::PropagatingVgw {
+                    gateway_id: Some(g.clone()),
+                })
+                .collect(),
+        ),
         route_table_id: owned(&r.id),
         routes: Some(routes),
         tags: tags_out(&r.tags),

@@ -142,6 +142,22 @@ pub const OPERATIONS: &[&str] = &[
     "CreateFlowLogs",
     "DescribeFlowLogs",
     "DeleteFlowLogs",
+    "CreateVpnGateway",
+    "AttachVpnGateway",
+    "DetachVpnGateway",
+    "DeleteVpnGateway",
+    "DescribeVpnGateways",
+    "EnableVgwRoutePropagation",
+    "DisableVgwRoutePropagation",
+    "CreateCustomerGateway",
+    "DeleteCustomerGateway",
+    "DescribeCustomerGateways",
+    "DescribeVpnConnections",
+    "DescribeCarrierGateways",
+    "DescribeTransitGatewayPeeringAttachments",
+    "DescribeVpcEndpointServiceConfigurations",
+    "DescribeClientVpnEndpoints",
+    "DescribeLocalGatewayRouteTables",
 ];
 /// Operations of the service that ramparts does not model.
 pub const UNMODELLED: &[&str] = &[
@@ -173,7 +189,6 @@ pub const UNMODELLED: &[&str] = &[
     "AttachNetworkInterface",
     "AttachVerifiedAccessTrustProvider",
     "AttachVolume",
-    "AttachVpnGateway",
     "AuthorizeClientVpnIngress",
     "BundleInstance",
     "CancelBundleTask",
@@ -201,7 +216,6 @@ pub const UNMODELLED: &[&str] = &[
     "CreateClientVpnRoute",
     "CreateCoipCidr",
     "CreateCoipPool",
-    "CreateCustomerGateway",
     "CreateDefaultSubnet",
     "CreateDelegateMacVolumeOwnershipTask",
     "CreateFleet",
@@ -273,14 +287,12 @@ pub const UNMODELLED: &[&str] = &[
     "CreateVpnConcentrator",
     "CreateVpnConnection",
     "CreateVpnConnectionRoute",
-    "CreateVpnGateway",
     "DeleteCapacityManagerDataExport",
     "DeleteCarrierGateway",
     "DeleteClientVpnEndpoint",
     "DeleteClientVpnRoute",
     "DeleteCoipCidr",
     "DeleteCoipPool",
-    "DeleteCustomerGateway",
     "DeleteFleets",
     "DeleteFpgaImage",
     "DeleteImageUsageReport",
@@ -345,7 +357,6 @@ pub const UNMODELLED: &[&str] = &[
     "DeleteVpnConcentrator",
     "DeleteVpnConnection",
     "DeleteVpnConnectionRoute",
-    "DeleteVpnGateway",
     "DeprovisionByoipCidr",
     "DeprovisionIpamByoasn",
     "DeprovisionIpamPoolCidr",
@@ -369,16 +380,13 @@ pub const UNMODELLED: &[&str] = &[
     "DescribeCapacityReservationFleets",
     "DescribeCapacityReservationTopology",
     "DescribeCapacityReservations",
-    "DescribeCarrierGateways",
     "DescribeClassicLinkInstances",
     "DescribeClientVpnAuthorizationRules",
     "DescribeClientVpnConnections",
-    "DescribeClientVpnEndpoints",
     "DescribeClientVpnRoutes",
     "DescribeClientVpnTargetNetworks",
     "DescribeCoipPools",
     "DescribeConversionTasks",
-    "DescribeCustomerGateways",
     "DescribeDeclarativePoliciesReports",
     "DescribeElasticGpus",
     "DescribeExportImageTasks",
@@ -432,7 +440,6 @@ pub const UNMODELLED: &[&str] = &[
     "DescribeLaunchTemplates",
     "DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations",
     "DescribeLocalGatewayRouteTableVpcAssociations",
-    "DescribeLocalGatewayRouteTables",
     "DescribeLocalGatewayVirtualInterfaceGroups",
     "DescribeLocalGatewayVirtualInterfaces",
     "DescribeLocalGateways",
@@ -481,7 +488,6 @@ pub const UNMODELLED: &[&str] = &[
     "DescribeTransitGatewayConnects",
     "DescribeTransitGatewayMeteringPolicies",
     "DescribeTransitGatewayMulticastDomains",
-    "DescribeTransitGatewayPeeringAttachments",
     "DescribeTransitGatewayPolicyTables",
     "DescribeTransitGatewayRouteTableAnnouncements",
     "DescribeTrunkInterfaceAssociations",
@@ -502,16 +508,12 @@ pub const UNMODELLED: &[&str] = &[
     "DescribeVpcEndpointAssociations",
     "DescribeVpcEndpointConnectionNotifications",
     "DescribeVpcEndpointConnections",
-    "DescribeVpcEndpointServiceConfigurations",
     "DescribeVpcEndpointServicePermissions",
     "DescribeVpnConcentrators",
-    "DescribeVpnConnections",
-    "DescribeVpnGateways",
     "DetachClassicLinkVpc",
     "DetachNetworkInterface",
     "DetachVerifiedAccessTrustProvider",
     "DetachVolume",
-    "DetachVpnGateway",
     "DisableAddressTransfer",
     "DisableAllowedImagesSettings",
     "DisableAwsNetworkPerformanceMetricSubscription",
@@ -529,7 +531,6 @@ pub const UNMODELLED: &[&str] = &[
     "DisableRouteServerPropagation",
     "DisableSerialConsoleAccess",
     "DisableSnapshotBlockPublicAccess",
-    "DisableVgwRoutePropagation",
     "DisableVpcClassicLink",
     "DisableVpcClassicLinkDnsSupport",
     "DisassociateCapacityReservationBillingOwner",
@@ -562,7 +563,6 @@ pub const UNMODELLED: &[&str] = &[
     "EnableRouteServerPropagation",
     "EnableSerialConsoleAccess",
     "EnableSnapshotBlockPublicAccess",
-    "EnableVgwRoutePropagation",
     "EnableVolumeIO",
     "EnableVpcClassicLink",
     "EnableVpcClassicLinkDnsSupport",
@@ -1011,10 +1011,28 @@ pub struct AssociateVpcCidrBlockResult {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct AssociatedTargetNetwork {
+    pub network_id: Option<String>,
+    pub network_type: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AttachInternetGatewayRequest {
     pub dry_run: Option<bool>,
     pub internet_gateway_id: String,
     pub vpc_id: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AttachVpnGatewayRequest {
+    pub vpc_id: String,
+    pub vpn_gateway_id: String,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AttachVpnGatewayResult {
+    pub vpc_attachment: Option<VpcAttachment>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1157,8 +1175,109 @@ pub struct CapacityReservationTargetResponse {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct CarrierGateway {
+    pub carrier_gateway_id: Option<String>,
+    pub vpc_id: Option<String>,
+    pub state: Option<String>,
+    pub owner_id: Option<String>,
+    pub tags: Option<Vec<Tag>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CertificateAuthentication {
+    pub client_root_certificate_chain: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CidrBlock {
     pub cidr_block: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClientConnectResponseOptions {
+    pub enabled: Option<bool>,
+    pub lambda_function_arn: Option<String>,
+    pub status: Option<ClientVpnEndpointAttributeStatus>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClientLoginBannerResponseOptions {
+    pub enabled: Option<bool>,
+    pub banner_text: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClientRouteEnforcementResponseOptions {
+    pub enforced: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClientVpnAuthentication {
+    pub r#type: Option<String>,
+    pub active_directory: Option<DirectoryServiceAuthentication>,
+    pub mutual_authentication: Option<CertificateAuthentication>,
+    pub federated_authentication: Option<FederatedAuthentication>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClientVpnEndpoint {
+    pub client_vpn_endpoint_id: Option<String>,
+    pub description: Option<String>,
+    pub status: Option<ClientVpnEndpointStatus>,
+    pub creation_time: Option<String>,
+    pub deletion_time: Option<String>,
+    pub dns_name: Option<String>,
+    pub client_cidr_block: Option<String>,
+    pub dns_servers: Option<Vec<String>>,
+    pub split_tunnel: Option<bool>,
+    pub vpn_protocol: Option<String>,
+    pub transport_protocol: Option<String>,
+    pub vpn_port: Option<i32>,
+    pub associated_target_networks: Option<Vec<AssociatedTargetNetwork>>,
+    pub server_certificate_arn: Option<String>,
+    pub authentication_options: Option<Vec<ClientVpnAuthentication>>,
+    pub connection_log_options: Option<ConnectionLogResponseOptions>,
+    pub tags: Option<Vec<Tag>>,
+    pub security_group_ids: Option<Vec<String>>,
+    pub vpc_id: Option<String>,
+    pub self_service_portal_url: Option<String>,
+    pub client_connect_options: Option<ClientConnectResponseOptions>,
+    pub session_timeout_hours: Option<i32>,
+    pub client_login_banner_options: Option<ClientLoginBannerResponseOptions>,
+    pub client_route_enforcement_options: Option<ClientRouteEnforcementResponseOptions>,
+    pub disconnect_on_session_timeout: Option<bool>,
+    pub endpoint_ip_address_type: Option<String>,
+    pub traffic_ip_address_type: Option<String>,
+    pub transit_gateway_configuration: Option<TransitGatewayConfigurationDescribeEndpointStructure>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClientVpnEndpointAttributeStatus {
+    pub code: Option<String>,
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClientVpnEndpointStatus {
+    pub code: Option<String>,
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CloudWatchLogOptions {
+    pub log_enabled: Option<bool>,
+    pub log_group_arn: Option<String>,
+    pub log_output_format: Option<String>,
+    pub bgp_log_enabled: Option<bool>,
+    pub bgp_log_group_arn: Option<String>,
+    pub bgp_log_output_format: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ConnectionLogResponseOptions {
+    pub enabled: Option<bool>,
+    pub cloudwatch_log_group: Option<String>,
+    pub cloudwatch_log_stream: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1196,6 +1315,24 @@ pub struct CpuOptionsRequest {
     pub threads_per_core: Option<i32>,
     pub amd_sev_snp: Option<String>,
     pub nested_virtualization: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateCustomerGatewayRequest {
+    pub bgp_asn: Option<i32>,
+    pub public_ip: Option<String>,
+    pub certificate_arn: Option<String>,
+    pub r#type: String,
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    pub device_name: Option<String>,
+    pub ip_address: Option<String>,
+    pub bgp_asn_extended: Option<i64>,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateCustomerGatewayResult {
+    pub customer_gateway: Option<CustomerGateway>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1578,8 +1715,41 @@ pub struct CreateVpcResult {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateVpnGatewayRequest {
+    pub availability_zone: Option<String>,
+    pub r#type: String,
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    pub amazon_side_asn: Option<i64>,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateVpnGatewayResult {
+    pub vpn_gateway: Option<VpnGateway>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CreditSpecificationRequest {
     pub cpu_credits: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CustomerGateway {
+    pub certificate_arn: Option<String>,
+    pub device_name: Option<String>,
+    pub tags: Option<Vec<Tag>>,
+    pub bgp_asn_extended: Option<String>,
+    pub customer_gateway_id: Option<String>,
+    pub state: Option<String>,
+    pub r#type: Option<String>,
+    pub ip_address: Option<String>,
+    pub bgp_asn: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteCustomerGatewayRequest {
+    pub customer_gateway_id: String,
+    pub dry_run: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1773,6 +1943,12 @@ pub struct DeleteVpcRequest {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteVpnGatewayRequest {
+    pub vpn_gateway_id: String,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DescribeAccountAttributesRequest {
     pub dry_run: Option<bool>,
     pub attribute_names: Option<Vec<String>>,
@@ -1823,6 +1999,48 @@ pub struct DescribeAvailabilityZonesRequest {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DescribeAvailabilityZonesResult {
     pub availability_zones: Option<Vec<AvailabilityZone>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeCarrierGatewaysRequest {
+    pub carrier_gateway_ids: Option<Vec<String>>,
+    pub filters: Option<Vec<Filter>>,
+    pub max_results: Option<i32>,
+    pub next_token: Option<String>,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeCarrierGatewaysResult {
+    pub carrier_gateways: Option<Vec<CarrierGateway>>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeClientVpnEndpointsRequest {
+    pub client_vpn_endpoint_ids: Option<Vec<String>>,
+    pub max_results: Option<i32>,
+    pub next_token: Option<String>,
+    pub filters: Option<Vec<Filter>>,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeClientVpnEndpointsResult {
+    pub client_vpn_endpoints: Option<Vec<ClientVpnEndpoint>>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeCustomerGatewaysRequest {
+    pub customer_gateway_ids: Option<Vec<String>>,
+    pub filters: Option<Vec<Filter>>,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeCustomerGatewaysResult {
+    pub customer_gateways: Option<Vec<CustomerGateway>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1898,6 +2116,21 @@ pub struct DescribeInternetGatewaysRequest {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DescribeInternetGatewaysResult {
     pub internet_gateways: Option<Vec<InternetGateway>>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeLocalGatewayRouteTablesRequest {
+    pub local_gateway_route_table_ids: Option<Vec<String>>,
+    pub filters: Option<Vec<Filter>>,
+    pub max_results: Option<i32>,
+    pub next_token: Option<String>,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeLocalGatewayRouteTablesResult {
+    pub local_gateway_route_tables: Option<Vec<LocalGatewayRouteTable>>,
     pub next_token: Option<String>,
 }
 
@@ -2137,6 +2370,21 @@ pub struct DescribeTransitGatewayAttachmentsResult {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayPeeringAttachmentsRequest {
+    pub transit_gateway_attachment_ids: Option<Vec<String>>,
+    pub filters: Option<Vec<Filter>>,
+    pub max_results: Option<i32>,
+    pub next_token: Option<String>,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeTransitGatewayPeeringAttachmentsResult {
+    pub transit_gateway_peering_attachments: Option<Vec<TransitGatewayPeeringAttachment>>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DescribeTransitGatewayRouteTablesRequest {
     pub transit_gateway_route_table_ids: Option<Vec<String>>,
     pub filters: Option<Vec<Filter>>,
@@ -2194,6 +2442,21 @@ pub struct DescribeVpcAttributeResult {
     pub enable_dns_support: Option<AttributeBooleanValue>,
     pub enable_network_address_usage_metrics: Option<AttributeBooleanValue>,
     pub vpc_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeVpcEndpointServiceConfigurationsRequest {
+    pub dry_run: Option<bool>,
+    pub service_ids: Option<Vec<String>>,
+    pub filters: Option<Vec<Filter>>,
+    pub max_results: Option<i32>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeVpcEndpointServiceConfigurationsResult {
+    pub service_configurations: Option<Vec<ServiceConfiguration>>,
+    pub next_token: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -2259,6 +2522,30 @@ pub struct DescribeVpcsResult {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeVpnConnectionsRequest {
+    pub filters: Option<Vec<Filter>>,
+    pub vpn_connection_ids: Option<Vec<String>>,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeVpnConnectionsResult {
+    pub vpn_connections: Option<Vec<VpnConnection>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeVpnGatewaysRequest {
+    pub filters: Option<Vec<Filter>>,
+    pub vpn_gateway_ids: Option<Vec<String>>,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeVpnGatewaysResult {
+    pub vpn_gateways: Option<Vec<VpnGateway>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DestinationOptionsRequest {
     pub file_format: Option<String>,
     pub hive_compatible_partitions: Option<bool>,
@@ -2280,6 +2567,13 @@ pub struct DetachInternetGatewayRequest {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct DetachVpnGatewayRequest {
+    pub vpc_id: String,
+    pub vpn_gateway_id: String,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DhcpConfiguration {
     pub key: Option<String>,
     pub values: Option<Vec<AttributeValue>>,
@@ -2294,6 +2588,11 @@ pub struct DhcpOptions {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct DirectoryServiceAuthentication {
+    pub directory_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DisableTransitGatewayRouteTablePropagationRequest {
     pub transit_gateway_route_table_id: String,
     pub transit_gateway_attachment_id: Option<String>,
@@ -2304,6 +2603,13 @@ pub struct DisableTransitGatewayRouteTablePropagationRequest {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DisableTransitGatewayRouteTablePropagationResult {
     pub propagation: Option<TransitGatewayPropagation>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DisableVgwRoutePropagationRequest {
+    pub gateway_id: String,
+    pub route_table_id: String,
+    pub dry_run: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -2487,6 +2793,13 @@ pub struct EnableTransitGatewayRouteTablePropagationResult {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct EnableVgwRoutePropagationRequest {
+    pub gateway_id: String,
+    pub route_table_id: String,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct EnclaveOptions {
     pub enabled: Option<bool>,
 }
@@ -2500,6 +2813,12 @@ pub struct EnclaveOptionsRequest {
 pub struct EncryptionSupport {
     pub encryption_state: Option<String>,
     pub state_message: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FederatedAuthentication {
+    pub saml_provider_arn: Option<String>,
+    pub self_service_saml_provider_arn: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -2602,6 +2921,11 @@ pub struct HibernationOptions {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct HibernationOptionsRequest {
     pub configured: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IKEVersionsListValue {
+    pub value: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -2991,6 +3315,19 @@ pub struct LicenseConfigurationRequest {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct LocalGatewayRouteTable {
+    pub local_gateway_route_table_id: Option<String>,
+    pub local_gateway_route_table_arn: Option<String>,
+    pub local_gateway_id: Option<String>,
+    pub outpost_arn: Option<String>,
+    pub owner_id: Option<String>,
+    pub state: Option<String>,
+    pub tags: Option<Vec<Tag>>,
+    pub mode: Option<String>,
+    pub state_reason: Option<StateReason>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ManagedPrefixList {
     pub prefix_list_id: Option<String>,
     pub address_family: Option<String>,
@@ -3345,6 +3682,12 @@ pub struct OperatorResponse {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct PeeringAttachmentStatus {
+    pub code: Option<String>,
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PeeringConnectionOptions {
     pub allow_dns_resolution_from_remote_vpc: Option<bool>,
     pub allow_egress_from_local_classic_link_to_remote_vpc: Option<bool>,
@@ -3356,6 +3699,44 @@ pub struct PeeringConnectionOptionsRequest {
     pub allow_dns_resolution_from_remote_vpc: Option<bool>,
     pub allow_egress_from_local_classic_link_to_remote_vpc: Option<bool>,
     pub allow_egress_from_local_vpc_to_remote_classic_link: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PeeringTgwInfo {
+    pub transit_gateway_id: Option<String>,
+    pub core_network_id: Option<String>,
+    pub owner_id: Option<String>,
+    pub region: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Phase1DHGroupNumbersListValue {
+    pub value: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Phase1EncryptionAlgorithmsListValue {
+    pub value: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Phase1IntegrityAlgorithmsListValue {
+    pub value: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Phase2DHGroupNumbersListValue {
+    pub value: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Phase2EncryptionAlgorithmsListValue {
+    pub value: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Phase2IntegrityAlgorithmsListValue {
+    pub value: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -3400,6 +3781,14 @@ pub struct PrefixListId {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PrivateDnsDetails {
     pub private_dns_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PrivateDnsNameConfiguration {
+    pub state: Option<String>,
+    pub r#type: Option<String>,
+    pub value: Option<String>,
+    pub name: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -3872,6 +4261,28 @@ pub struct SecurityGroupVpcAssociation {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct ServiceConfiguration {
+    pub service_type: Option<Vec<ServiceTypeDetail>>,
+    pub service_id: Option<String>,
+    pub service_name: Option<String>,
+    pub service_state: Option<String>,
+    pub availability_zone_ids: Option<Vec<String>>,
+    pub availability_zones: Option<Vec<String>>,
+    pub acceptance_required: Option<bool>,
+    pub manages_vpc_endpoints: Option<bool>,
+    pub network_load_balancer_arns: Option<Vec<String>>,
+    pub gateway_load_balancer_arns: Option<Vec<String>>,
+    pub supported_ip_address_types: Option<Vec<String>>,
+    pub base_endpoint_dns_names: Option<Vec<String>>,
+    pub private_dns_name: Option<String>,
+    pub private_dns_name_configuration: Option<PrivateDnsNameConfiguration>,
+    pub payer_responsibility: Option<String>,
+    pub tags: Option<Vec<Tag>>,
+    pub supported_regions: Option<Vec<SupportedRegionDetail>>,
+    pub remote_access_enabled: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ServiceDetail {
     pub service_name: Option<String>,
     pub service_id: Option<String>,
@@ -3988,6 +4399,12 @@ pub struct SubnetIpv6CidrBlockAssociation {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct SupportedRegionDetail {
+    pub region: Option<String>,
+    pub service_state: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tag {
     pub key: Option<String>,
     pub value: Option<String>,
@@ -4062,6 +4479,14 @@ pub struct TransitGatewayAttachmentAssociation {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct TransitGatewayConfigurationDescribeEndpointStructure {
+    pub transit_gateway_id: Option<String>,
+    pub transit_gateway_attachment_id: Option<String>,
+    pub availability_zones: Option<Vec<String>>,
+    pub availability_zone_ids: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TransitGatewayOptions {
     pub amazon_side_asn: Option<i64>,
     pub transit_gateway_cidr_blocks: Option<Vec<String>>,
@@ -4075,6 +4500,24 @@ pub struct TransitGatewayOptions {
     pub security_group_referencing_support: Option<String>,
     pub multicast_support: Option<String>,
     pub encryption_support: Option<EncryptionSupport>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TransitGatewayPeeringAttachment {
+    pub transit_gateway_attachment_id: Option<String>,
+    pub accepter_transit_gateway_attachment_id: Option<String>,
+    pub requester_tgw_info: Option<PeeringTgwInfo>,
+    pub accepter_tgw_info: Option<PeeringTgwInfo>,
+    pub options: Option<TransitGatewayPeeringAttachmentOptions>,
+    pub status: Option<PeeringAttachmentStatus>,
+    pub state: Option<String>,
+    pub creation_time: Option<DateTime>,
+    pub tags: Option<Vec<Tag>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TransitGatewayPeeringAttachmentOptions {
+    pub dynamic_routing: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -4167,6 +4610,31 @@ pub struct TransitGatewayVpcAttachmentOptions {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct TunnelOption {
+    pub outside_ip_address: Option<String>,
+    pub tunnel_inside_cidr: Option<String>,
+    pub tunnel_inside_ipv6_cidr: Option<String>,
+    pub pre_shared_key: Option<String>,
+    pub phase1_lifetime_seconds: Option<i32>,
+    pub phase2_lifetime_seconds: Option<i32>,
+    pub rekey_margin_time_seconds: Option<i32>,
+    pub rekey_fuzz_percentage: Option<i32>,
+    pub replay_window_size: Option<i32>,
+    pub dpd_timeout_seconds: Option<i32>,
+    pub dpd_timeout_action: Option<String>,
+    pub phase1_encryption_algorithms: Option<Vec<Phase1EncryptionAlgorithmsListValue>>,
+    pub phase2_encryption_algorithms: Option<Vec<Phase2EncryptionAlgorithmsListValue>>,
+    pub phase1_integrity_algorithms: Option<Vec<Phase1IntegrityAlgorithmsListValue>>,
+    pub phase2_integrity_algorithms: Option<Vec<Phase2IntegrityAlgorithmsListValue>>,
+    pub phase1_dh_group_numbers: Option<Vec<Phase1DHGroupNumbersListValue>>,
+    pub phase2_dh_group_numbers: Option<Vec<Phase2DHGroupNumbersListValue>>,
+    pub ike_versions: Option<Vec<IKEVersionsListValue>>,
+    pub startup_action: Option<String>,
+    pub log_options: Option<VpnTunnelLogOptions>,
+    pub enable_tunnel_lifecycle_control: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UnassignIpv6AddressesRequest {
     pub ipv6_prefixes: Option<Vec<String>>,
     pub network_interface_id: String,
@@ -4239,6 +4707,16 @@ pub struct UserIdGroupPair {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct VgwTelemetry {
+    pub accepted_route_count: Option<i32>,
+    pub last_status_change: Option<DateTime>,
+    pub outside_ip_address: Option<String>,
+    pub status: Option<String>,
+    pub status_message: Option<String>,
+    pub certificate_arn: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Vpc {
     pub owner_id: Option<String>,
     pub instance_tenancy: Option<String>,
@@ -4252,6 +4730,12 @@ pub struct Vpc {
     pub state: Option<String>,
     pub cidr_block: Option<String>,
     pub dhcp_options_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VpcAttachment {
+    pub vpc_id: Option<String>,
+    pub state: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -4381,6 +4865,65 @@ pub struct VpcPeeringConnectionVpcInfo {
     pub peering_options: Option<VpcPeeringConnectionOptionsDescription>,
     pub vpc_id: Option<String>,
     pub region: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VpnConnection {
+    pub category: Option<String>,
+    pub transit_gateway_id: Option<String>,
+    pub vpn_concentrator_id: Option<String>,
+    pub core_network_arn: Option<String>,
+    pub core_network_attachment_arn: Option<String>,
+    pub gateway_association_state: Option<String>,
+    pub options: Option<VpnConnectionOptions>,
+    pub routes: Option<Vec<VpnStaticRoute>>,
+    pub tags: Option<Vec<Tag>>,
+    pub vgw_telemetry: Option<Vec<VgwTelemetry>>,
+    pub pre_shared_key_arn: Option<String>,
+    pub vpn_connection_id: Option<String>,
+    pub state: Option<String>,
+    pub customer_gateway_configuration: Option<String>,
+    pub r#type: Option<String>,
+    pub customer_gateway_id: Option<String>,
+    pub vpn_gateway_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VpnConnectionOptions {
+    pub enable_acceleration: Option<bool>,
+    pub static_routes_only: Option<bool>,
+    pub local_ipv4_network_cidr: Option<String>,
+    pub remote_ipv4_network_cidr: Option<String>,
+    pub local_ipv6_network_cidr: Option<String>,
+    pub remote_ipv6_network_cidr: Option<String>,
+    pub outside_ip_address_type: Option<String>,
+    pub transport_transit_gateway_attachment_id: Option<String>,
+    pub tunnel_inside_ip_version: Option<String>,
+    pub tunnel_options: Option<Vec<TunnelOption>>,
+    pub tunnel_bandwidth: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VpnGateway {
+    pub amazon_side_asn: Option<i64>,
+    pub tags: Option<Vec<Tag>>,
+    pub vpn_gateway_id: Option<String>,
+    pub state: Option<String>,
+    pub r#type: Option<String>,
+    pub availability_zone: Option<String>,
+    pub vpc_attachments: Option<Vec<VpcAttachment>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VpnStaticRoute {
+    pub destination_cidr_block: Option<String>,
+    pub source: Option<String>,
+    pub state: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VpnTunnelLogOptions {
+    pub cloud_watch_log_options: Option<CloudWatchLogOptions>,
 }
 
 impl AcceptTransitGatewayVpcAttachmentRequest {
@@ -4582,6 +5125,16 @@ impl AttachInternetGatewayRequest {
     }
 }
 
+impl AttachVpnGatewayRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            vpc_id: rt::query_req(n, "VpcId", rt::query_scalar)?,
+            vpn_gateway_id: rt::query_req(n, "VpnGatewayId", rt::query_scalar)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
 impl AttributeBooleanValue {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -4727,6 +5280,24 @@ impl CpuOptionsRequest {
             threads_per_core: rt::query_opt(n, "ThreadsPerCore", rt::query_scalar)?,
             amd_sev_snp: rt::query_opt(n, "AmdSevSnp", rt::query_scalar)?,
             nested_virtualization: rt::query_opt(n, "NestedVirtualization", rt::query_scalar)?,
+        })
+    }
+}
+
+impl CreateCustomerGatewayRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            bgp_asn: rt::query_opt(n, "BgpAsn", rt::query_scalar)?,
+            public_ip: rt::query_opt(n, "PublicIp", rt::query_scalar)?,
+            certificate_arn: rt::query_opt(n, "CertificateArn", rt::query_scalar)?,
+            r#type: rt::query_req(n, "Type", rt::query_scalar)?,
+            tag_specifications: rt::query_opt(n, "TagSpecification", |n: &QueryNode| {
+                rt::query_list(n, None, TagSpecification::from_query)
+            })?,
+            device_name: rt::query_opt(n, "DeviceName", rt::query_scalar)?,
+            ip_address: rt::query_opt(n, "IpAddress", rt::query_scalar)?,
+            bgp_asn_extended: rt::query_opt(n, "BgpAsnExtended", rt::query_scalar)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
         })
     }
 }
@@ -5217,10 +5788,33 @@ impl CreateVpcRequest {
     }
 }
 
+impl CreateVpnGatewayRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            availability_zone: rt::query_opt(n, "AvailabilityZone", rt::query_scalar)?,
+            r#type: rt::query_req(n, "Type", rt::query_scalar)?,
+            tag_specifications: rt::query_opt(n, "TagSpecification", |n: &QueryNode| {
+                rt::query_list(n, None, TagSpecification::from_query)
+            })?,
+            amazon_side_asn: rt::query_opt(n, "AmazonSideAsn", rt::query_scalar)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
 impl CreditSpecificationRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
             cpu_credits: rt::query_req(n, "CpuCredits", rt::query_scalar)?,
+        })
+    }
+}
+
+impl DeleteCustomerGatewayRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            customer_gateway_id: rt::query_req(n, "CustomerGatewayId", rt::query_scalar)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
         })
     }
 }
@@ -5458,6 +6052,15 @@ impl DeleteVpcRequest {
     }
 }
 
+impl DeleteVpnGatewayRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            vpn_gateway_id: rt::query_req(n, "VpnGatewayId", rt::query_scalar)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
 impl DescribeAccountAttributesRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -5514,6 +6117,52 @@ impl DescribeAvailabilityZonesRequest {
             filters: rt::query_opt(n, "Filter", |n: &QueryNode| {
                 rt::query_list(n, None, Filter::from_query)
             })?,
+        })
+    }
+}
+
+impl DescribeCarrierGatewaysRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            carrier_gateway_ids: rt::query_opt(n, "CarrierGatewayId", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            filters: rt::query_opt(n, "Filter", |n: &QueryNode| {
+                rt::query_list(n, None, Filter::from_query)
+            })?,
+            max_results: rt::query_opt(n, "MaxResults", rt::query_scalar)?,
+            next_token: rt::query_opt(n, "NextToken", rt::query_scalar)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
+impl DescribeClientVpnEndpointsRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            client_vpn_endpoint_ids: rt::query_opt(n, "ClientVpnEndpointId", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            max_results: rt::query_opt(n, "MaxResults", rt::query_scalar)?,
+            next_token: rt::query_opt(n, "NextToken", rt::query_scalar)?,
+            filters: rt::query_opt(n, "Filter", |n: &QueryNode| {
+                rt::query_list(n, None, Filter::from_query)
+            })?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
+impl DescribeCustomerGatewaysRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            customer_gateway_ids: rt::query_opt(n, "CustomerGatewayId", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            filters: rt::query_opt(n, "Filter", |n: &QueryNode| {
+                rt::query_list(n, None, Filter::from_query)
+            })?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
         })
     }
 }
@@ -5601,6 +6250,24 @@ impl DescribeInternetGatewaysRequest {
             filters: rt::query_opt(n, "Filter", |n: &QueryNode| {
                 rt::query_list(n, None, Filter::from_query)
             })?,
+        })
+    }
+}
+
+impl DescribeLocalGatewayRouteTablesRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            local_gateway_route_table_ids: rt::query_opt(
+                n,
+                "LocalGatewayRouteTableId",
+                |n: &QueryNode| rt::query_list(n, None, rt::query_scalar),
+            )?,
+            filters: rt::query_opt(n, "Filter", |n: &QueryNode| {
+                rt::query_list(n, None, Filter::from_query)
+            })?,
+            max_results: rt::query_opt(n, "MaxResults", rt::query_scalar)?,
+            next_token: rt::query_opt(n, "NextToken", rt::query_scalar)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
         })
     }
 }
@@ -5848,6 +6515,24 @@ impl DescribeTransitGatewayAttachmentsRequest {
     }
 }
 
+impl DescribeTransitGatewayPeeringAttachmentsRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            transit_gateway_attachment_ids: rt::query_opt(
+                n,
+                "TransitGatewayAttachmentIds",
+                |n: &QueryNode| rt::query_list(n, None, rt::query_scalar),
+            )?,
+            filters: rt::query_opt(n, "Filter", |n: &QueryNode| {
+                rt::query_list(n, None, Filter::from_query)
+            })?,
+            max_results: rt::query_opt(n, "MaxResults", rt::query_scalar)?,
+            next_token: rt::query_opt(n, "NextToken", rt::query_scalar)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
 impl DescribeTransitGatewayRouteTablesRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -5906,6 +6591,22 @@ impl DescribeVpcAttributeRequest {
             attribute: rt::query_req(n, "Attribute", rt::query_scalar)?,
             vpc_id: rt::query_req(n, "VpcId", rt::query_scalar)?,
             dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
+impl DescribeVpcEndpointServiceConfigurationsRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            service_ids: rt::query_opt(n, "ServiceId", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            filters: rt::query_opt(n, "Filter", |n: &QueryNode| {
+                rt::query_list(n, None, Filter::from_query)
+            })?,
+            max_results: rt::query_opt(n, "MaxResults", rt::query_scalar)?,
+            next_token: rt::query_opt(n, "NextToken", rt::query_scalar)?,
         })
     }
 }
@@ -5979,6 +6680,34 @@ impl DescribeVpcsRequest {
     }
 }
 
+impl DescribeVpnConnectionsRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            filters: rt::query_opt(n, "Filter", |n: &QueryNode| {
+                rt::query_list(n, None, Filter::from_query)
+            })?,
+            vpn_connection_ids: rt::query_opt(n, "VpnConnectionId", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
+impl DescribeVpnGatewaysRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            filters: rt::query_opt(n, "Filter", |n: &QueryNode| {
+                rt::query_list(n, None, Filter::from_query)
+            })?,
+            vpn_gateway_ids: rt::query_opt(n, "VpnGatewayId", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
 impl DestinationOptionsRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -6003,6 +6732,16 @@ impl DetachInternetGatewayRequest {
     }
 }
 
+impl DetachVpnGatewayRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            vpc_id: rt::query_req(n, "VpcId", rt::query_scalar)?,
+            vpn_gateway_id: rt::query_req(n, "VpnGatewayId", rt::query_scalar)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
 impl DisableTransitGatewayRouteTablePropagationRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -6022,6 +6761,16 @@ impl DisableTransitGatewayRouteTablePropagationRequest {
                 "TransitGatewayRouteTableAnnouncementId",
                 rt::query_scalar,
             )?,
+        })
+    }
+}
+
+impl DisableVgwRoutePropagationRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            gateway_id: rt::query_req(n, "GatewayId", rt::query_scalar)?,
+            route_table_id: rt::query_req(n, "RouteTableId", rt::query_scalar)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
         })
     }
 }
@@ -6210,6 +6959,16 @@ impl EnableTransitGatewayRouteTablePropagationRequest {
                 "TransitGatewayRouteTableAnnouncementId",
                 rt::query_scalar,
             )?,
+        })
+    }
+}
+
+impl EnableVgwRoutePropagationRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            gateway_id: rt::query_req(n, "GatewayId", rt::query_scalar)?,
+            route_table_id: rt::query_req(n, "RouteTableId", rt::query_scalar)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
         })
     }
 }
@@ -7837,6 +8596,25 @@ impl AssociateVpcCidrBlockResult {
     }
 }
 
+impl AssociatedTargetNetwork {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.network_id {
+            w.field("networkId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.network_type {
+            w.field("networkType", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl AttachVpnGatewayResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.vpc_attachment {
+            w.field("attachment", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+    }
+}
+
 impl AttachmentEnaSrdSpecification {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.ena_srd_enabled {
@@ -8041,10 +8819,288 @@ impl CapacityReservationTargetResponse {
     }
 }
 
+impl CarrierGateway {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.carrier_gateway_id {
+            w.field("carrierGatewayId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.vpc_id {
+            w.field("vpcId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.state {
+            w.field("state", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.owner_id {
+            w.field("ownerId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.tags {
+            w.field("tagSet", x, |w: &mut XmlWriter, v: &Vec<Tag>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+            });
+        }
+    }
+}
+
+impl CertificateAuthentication {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.client_root_certificate_chain {
+            w.field("clientRootCertificateChain", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+    }
+}
+
 impl CidrBlock {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.cidr_block {
             w.field("cidrBlock", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl ClientConnectResponseOptions {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.enabled {
+            w.field("enabled", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.lambda_function_arn {
+            w.field("lambdaFunctionArn", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.status {
+            w.field("status", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+    }
+}
+
+impl ClientLoginBannerResponseOptions {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.enabled {
+            w.field("enabled", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.banner_text {
+            w.field("bannerText", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl ClientRouteEnforcementResponseOptions {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.enforced {
+            w.field("enforced", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl ClientVpnAuthentication {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.r#type {
+            w.field("type", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.active_directory {
+            w.field("activeDirectory", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.mutual_authentication {
+            w.field("mutualAuthentication", x, |w: &mut XmlWriter, v| {
+                v.to_xml(w)
+            });
+        }
+        if let Some(x) = &self.federated_authentication {
+            w.field("federatedAuthentication", x, |w: &mut XmlWriter, v| {
+                v.to_xml(w)
+            });
+        }
+    }
+}
+
+impl ClientVpnEndpoint {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.client_vpn_endpoint_id {
+            w.field("clientVpnEndpointId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.description {
+            w.field("description", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.status {
+            w.field("status", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.creation_time {
+            w.field("creationTime", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.deletion_time {
+            w.field("deletionTime", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.dns_name {
+            w.field("dnsName", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.client_cidr_block {
+            w.field("clientCidrBlock", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.dns_servers {
+            w.field("dnsServer", x, |w: &mut XmlWriter, v: &Vec<String>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+            });
+        }
+        if let Some(x) = &self.split_tunnel {
+            w.field("splitTunnel", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.vpn_protocol {
+            w.field("vpnProtocol", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.transport_protocol {
+            w.field("transportProtocol", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.vpn_port {
+            w.field("vpnPort", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.associated_target_networks {
+            w.field(
+                "associatedTargetNetwork",
+                x,
+                |w: &mut XmlWriter, v: &Vec<AssociatedTargetNetwork>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.server_certificate_arn {
+            w.field("serverCertificateArn", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.authentication_options {
+            w.field(
+                "authenticationOptions",
+                x,
+                |w: &mut XmlWriter, v: &Vec<ClientVpnAuthentication>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.connection_log_options {
+            w.field("connectionLogOptions", x, |w: &mut XmlWriter, v| {
+                v.to_xml(w)
+            });
+        }
+        if let Some(x) = &self.tags {
+            w.field("tagSet", x, |w: &mut XmlWriter, v: &Vec<Tag>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+            });
+        }
+        if let Some(x) = &self.security_group_ids {
+            w.field(
+                "securityGroupIdSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<String>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+                },
+            );
+        }
+        if let Some(x) = &self.vpc_id {
+            w.field("vpcId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.self_service_portal_url {
+            w.field("selfServicePortalUrl", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.client_connect_options {
+            w.field("clientConnectOptions", x, |w: &mut XmlWriter, v| {
+                v.to_xml(w)
+            });
+        }
+        if let Some(x) = &self.session_timeout_hours {
+            w.field("sessionTimeoutHours", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.client_login_banner_options {
+            w.field("clientLoginBannerOptions", x, |w: &mut XmlWriter, v| {
+                v.to_xml(w)
+            });
+        }
+        if let Some(x) = &self.client_route_enforcement_options {
+            w.field(
+                "clientRouteEnforcementOptions",
+                x,
+                |w: &mut XmlWriter, v| v.to_xml(w),
+            );
+        }
+        if let Some(x) = &self.disconnect_on_session_timeout {
+            w.field("disconnectOnSessionTimeout", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.endpoint_ip_address_type {
+            w.field("endpointIpAddressType", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.traffic_ip_address_type {
+            w.field("trafficIpAddressType", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.transit_gateway_configuration {
+            w.field("transitGatewayConfiguration", x, |w: &mut XmlWriter, v| {
+                v.to_xml(w)
+            });
+        }
+    }
+}
+
+impl ClientVpnEndpointAttributeStatus {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.code {
+            w.field("code", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.message {
+            w.field("message", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl ClientVpnEndpointStatus {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.code {
+            w.field("code", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.message {
+            w.field("message", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl CloudWatchLogOptions {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.log_enabled {
+            w.field("logEnabled", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.log_group_arn {
+            w.field("logGroupArn", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.log_output_format {
+            w.field("logOutputFormat", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.bgp_log_enabled {
+            w.field("bgpLogEnabled", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.bgp_log_group_arn {
+            w.field("bgpLogGroupArn", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.bgp_log_output_format {
+            w.field("bgpLogOutputFormat", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl ConnectionLogResponseOptions {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.enabled {
+            w.field("Enabled", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.cloudwatch_log_group {
+            w.field("CloudwatchLogGroup", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.cloudwatch_log_stream {
+            w.field("CloudwatchLogStream", x, |w: &mut XmlWriter, v| w.scalar(v));
         }
     }
 }
@@ -8096,6 +9152,14 @@ impl CpuOptions {
             w.field("nestedVirtualization", x, |w: &mut XmlWriter, v| {
                 w.scalar(v)
             });
+        }
+    }
+}
+
+impl CreateCustomerGatewayResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.customer_gateway {
+            w.field("customerGateway", x, |w: &mut XmlWriter, v| v.to_xml(w));
         }
     }
 }
@@ -8308,6 +9372,48 @@ impl CreateVpcResult {
     }
 }
 
+impl CreateVpnGatewayResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.vpn_gateway {
+            w.field("vpnGateway", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+    }
+}
+
+impl CustomerGateway {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.certificate_arn {
+            w.field("certificateArn", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.device_name {
+            w.field("deviceName", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.tags {
+            w.field("tagSet", x, |w: &mut XmlWriter, v: &Vec<Tag>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+            });
+        }
+        if let Some(x) = &self.bgp_asn_extended {
+            w.field("bgpAsnExtended", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.customer_gateway_id {
+            w.field("customerGatewayId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.state {
+            w.field("state", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.r#type {
+            w.field("type", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.ip_address {
+            w.field("ipAddress", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.bgp_asn {
+            w.field("bgpAsn", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
 impl DeleteEgressOnlyInternetGatewayResult {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.return_code {
@@ -8470,6 +9576,54 @@ impl DescribeAvailabilityZonesResult {
     }
 }
 
+impl DescribeCarrierGatewaysResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.carrier_gateways {
+            w.field(
+                "carrierGatewaySet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<CarrierGateway>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.next_token {
+            w.field("nextToken", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl DescribeClientVpnEndpointsResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.client_vpn_endpoints {
+            w.field(
+                "clientVpnEndpoint",
+                x,
+                |w: &mut XmlWriter, v: &Vec<ClientVpnEndpoint>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.next_token {
+            w.field("nextToken", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl DescribeCustomerGatewaysResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.customer_gateways {
+            w.field(
+                "customerGatewaySet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<CustomerGateway>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+    }
+}
+
 impl DescribeDhcpOptionsResult {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.next_token {
@@ -8541,6 +9695,23 @@ impl DescribeInternetGatewaysResult {
                 "internetGatewaySet",
                 x,
                 |w: &mut XmlWriter, v: &Vec<InternetGateway>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.next_token {
+            w.field("nextToken", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl DescribeLocalGatewayRouteTablesResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.local_gateway_route_tables {
+            w.field(
+                "localGatewayRouteTableSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<LocalGatewayRouteTable>| {
                     w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
                 },
             );
@@ -8819,6 +9990,23 @@ impl DescribeTransitGatewayAttachmentsResult {
     }
 }
 
+impl DescribeTransitGatewayPeeringAttachmentsResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.transit_gateway_peering_attachments {
+            w.field(
+                "transitGatewayPeeringAttachments",
+                x,
+                |w: &mut XmlWriter, v: &Vec<TransitGatewayPeeringAttachment>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.next_token {
+            w.field("nextToken", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
 impl DescribeTransitGatewayRouteTablesResult {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.transit_gateway_route_tables {
@@ -8887,6 +10075,23 @@ impl DescribeVpcAttributeResult {
         }
         if let Some(x) = &self.vpc_id {
             w.field("vpcId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl DescribeVpcEndpointServiceConfigurationsResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.service_configurations {
+            w.field(
+                "serviceConfigurationSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<ServiceConfiguration>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.next_token {
+            w.field("nextToken", x, |w: &mut XmlWriter, v| w.scalar(v));
         }
     }
 }
@@ -8960,6 +10165,34 @@ impl DescribeVpcsResult {
     }
 }
 
+impl DescribeVpnConnectionsResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.vpn_connections {
+            w.field(
+                "vpnConnectionSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<VpnConnection>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+    }
+}
+
+impl DescribeVpnGatewaysResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.vpn_gateways {
+            w.field(
+                "vpnGatewaySet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<VpnGateway>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+    }
+}
+
 impl DestinationOptionsResponse {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.file_format {
@@ -9014,6 +10247,14 @@ impl DhcpOptions {
                     w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
                 },
             );
+        }
+    }
+}
+
+impl DirectoryServiceAuthentication {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.directory_id {
+            w.field("directoryId", x, |w: &mut XmlWriter, v| w.scalar(v));
         }
     }
 }
@@ -9249,6 +10490,19 @@ impl EncryptionSupport {
     }
 }
 
+impl FederatedAuthentication {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.saml_provider_arn {
+            w.field("samlProviderArn", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.self_service_saml_provider_arn {
+            w.field("selfServiceSamlProviderArn", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+    }
+}
+
 impl FlowLog {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.creation_time {
@@ -9395,6 +10649,14 @@ impl HibernationOptions {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.configured {
             w.field("configured", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl IKEVersionsListValue {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.value {
+            w.field("value", x, |w: &mut XmlWriter, v| w.scalar(v));
         }
     }
 }
@@ -10189,6 +11451,44 @@ impl LicenseConfiguration {
     }
 }
 
+impl LocalGatewayRouteTable {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.local_gateway_route_table_id {
+            w.field("localGatewayRouteTableId", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.local_gateway_route_table_arn {
+            w.field("localGatewayRouteTableArn", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.local_gateway_id {
+            w.field("localGatewayId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.outpost_arn {
+            w.field("outpostArn", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.owner_id {
+            w.field("ownerId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.state {
+            w.field("state", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.tags {
+            w.field("tagSet", x, |w: &mut XmlWriter, v: &Vec<Tag>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+            });
+        }
+        if let Some(x) = &self.mode {
+            w.field("mode", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.state_reason {
+            w.field("stateReason", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+    }
+}
+
 impl ManagedPrefixList {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.prefix_list_id {
@@ -10778,6 +12078,17 @@ impl OperatorResponse {
     }
 }
 
+impl PeeringAttachmentStatus {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.code {
+            w.field("code", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.message {
+            w.field("message", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
 impl PeeringConnectionOptions {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.allow_dns_resolution_from_remote_vpc {
@@ -10800,6 +12111,71 @@ impl PeeringConnectionOptions {
                 x,
                 |w: &mut XmlWriter, v| w.scalar(v),
             );
+        }
+    }
+}
+
+impl PeeringTgwInfo {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.transit_gateway_id {
+            w.field("transitGatewayId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.core_network_id {
+            w.field("coreNetworkId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.owner_id {
+            w.field("ownerId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.region {
+            w.field("region", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl Phase1DHGroupNumbersListValue {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.value {
+            w.field("value", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl Phase1EncryptionAlgorithmsListValue {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.value {
+            w.field("value", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl Phase1IntegrityAlgorithmsListValue {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.value {
+            w.field("value", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl Phase2DHGroupNumbersListValue {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.value {
+            w.field("value", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl Phase2EncryptionAlgorithmsListValue {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.value {
+            w.field("value", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl Phase2IntegrityAlgorithmsListValue {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.value {
+            w.field("value", x, |w: &mut XmlWriter, v| w.scalar(v));
         }
     }
 }
@@ -10894,6 +12270,23 @@ impl PrivateDnsDetails {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.private_dns_name {
             w.field("privateDnsName", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl PrivateDnsNameConfiguration {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.state {
+            w.field("state", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.r#type {
+            w.field("type", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.value {
+            w.field("value", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.name {
+            w.field("name", x, |w: &mut XmlWriter, v| w.scalar(v));
         }
     }
 }
@@ -11573,6 +12966,117 @@ impl SecurityGroupVpcAssociation {
     }
 }
 
+impl ServiceConfiguration {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.service_type {
+            w.field(
+                "serviceType",
+                x,
+                |w: &mut XmlWriter, v: &Vec<ServiceTypeDetail>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.service_id {
+            w.field("serviceId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.service_name {
+            w.field("serviceName", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.service_state {
+            w.field("serviceState", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.availability_zone_ids {
+            w.field(
+                "availabilityZoneIdSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<String>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+                },
+            );
+        }
+        if let Some(x) = &self.availability_zones {
+            w.field(
+                "availabilityZoneSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<String>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+                },
+            );
+        }
+        if let Some(x) = &self.acceptance_required {
+            w.field("acceptanceRequired", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.manages_vpc_endpoints {
+            w.field("managesVpcEndpoints", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.network_load_balancer_arns {
+            w.field(
+                "networkLoadBalancerArnSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<String>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+                },
+            );
+        }
+        if let Some(x) = &self.gateway_load_balancer_arns {
+            w.field(
+                "gatewayLoadBalancerArnSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<String>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+                },
+            );
+        }
+        if let Some(x) = &self.supported_ip_address_types {
+            w.field(
+                "supportedIpAddressTypeSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<String>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+                },
+            );
+        }
+        if let Some(x) = &self.base_endpoint_dns_names {
+            w.field(
+                "baseEndpointDnsNameSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<String>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+                },
+            );
+        }
+        if let Some(x) = &self.private_dns_name {
+            w.field("privateDnsName", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.private_dns_name_configuration {
+            w.field("privateDnsNameConfiguration", x, |w: &mut XmlWriter, v| {
+                v.to_xml(w)
+            });
+        }
+        if let Some(x) = &self.payer_responsibility {
+            w.field("payerResponsibility", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.tags {
+            w.field("tagSet", x, |w: &mut XmlWriter, v: &Vec<Tag>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+            });
+        }
+        if let Some(x) = &self.supported_regions {
+            w.field(
+                "supportedRegionSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<SupportedRegionDetail>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.remote_access_enabled {
+            w.field("remoteAccessEnabled", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
 impl ServiceDetail {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.service_name {
@@ -11904,6 +13408,17 @@ impl SubnetIpv6CidrBlockAssociation {
     }
 }
 
+impl SupportedRegionDetail {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.region {
+            w.field("region", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.service_state {
+            w.field("serviceState", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
 impl Tag {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.key {
@@ -12055,6 +13570,37 @@ impl TransitGatewayAttachmentAssociation {
     }
 }
 
+impl TransitGatewayConfigurationDescribeEndpointStructure {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.transit_gateway_id {
+            w.field("transitGatewayId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.transit_gateway_attachment_id {
+            w.field("transitGatewayAttachmentId", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.availability_zones {
+            w.field(
+                "availabilityZoneSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<String>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+                },
+            );
+        }
+        if let Some(x) = &self.availability_zone_ids {
+            w.field(
+                "availabilityZoneIdSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<String>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+                },
+            );
+        }
+    }
+}
+
 impl TransitGatewayOptions {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.amazon_side_asn {
@@ -12116,6 +13662,54 @@ impl TransitGatewayOptions {
         }
         if let Some(x) = &self.encryption_support {
             w.field("encryptionSupport", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+    }
+}
+
+impl TransitGatewayPeeringAttachment {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.transit_gateway_attachment_id {
+            w.field("transitGatewayAttachmentId", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.accepter_transit_gateway_attachment_id {
+            w.field(
+                "accepterTransitGatewayAttachmentId",
+                x,
+                |w: &mut XmlWriter, v| w.scalar(v),
+            );
+        }
+        if let Some(x) = &self.requester_tgw_info {
+            w.field("requesterTgwInfo", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.accepter_tgw_info {
+            w.field("accepterTgwInfo", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.options {
+            w.field("options", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.status {
+            w.field("status", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.state {
+            w.field("state", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.creation_time {
+            w.field("creationTime", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.tags {
+            w.field("tagSet", x, |w: &mut XmlWriter, v: &Vec<Tag>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+            });
+        }
+    }
+}
+
+impl TransitGatewayPeeringAttachmentOptions {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.dynamic_routing {
+            w.field("dynamicRouting", x, |w: &mut XmlWriter, v| w.scalar(v));
         }
     }
 }
@@ -12342,6 +13936,126 @@ impl TransitGatewayVpcAttachmentOptions {
     }
 }
 
+impl TunnelOption {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.outside_ip_address {
+            w.field("outsideIpAddress", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.tunnel_inside_cidr {
+            w.field("tunnelInsideCidr", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.tunnel_inside_ipv6_cidr {
+            w.field("tunnelInsideIpv6Cidr", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.pre_shared_key {
+            w.field("preSharedKey", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.phase1_lifetime_seconds {
+            w.field("phase1LifetimeSeconds", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.phase2_lifetime_seconds {
+            w.field("phase2LifetimeSeconds", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.rekey_margin_time_seconds {
+            w.field("rekeyMarginTimeSeconds", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.rekey_fuzz_percentage {
+            w.field("rekeyFuzzPercentage", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.replay_window_size {
+            w.field("replayWindowSize", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.dpd_timeout_seconds {
+            w.field("dpdTimeoutSeconds", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.dpd_timeout_action {
+            w.field("dpdTimeoutAction", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.phase1_encryption_algorithms {
+            w.field(
+                "phase1EncryptionAlgorithmSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<Phase1EncryptionAlgorithmsListValue>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.phase2_encryption_algorithms {
+            w.field(
+                "phase2EncryptionAlgorithmSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<Phase2EncryptionAlgorithmsListValue>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.phase1_integrity_algorithms {
+            w.field(
+                "phase1IntegrityAlgorithmSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<Phase1IntegrityAlgorithmsListValue>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.phase2_integrity_algorithms {
+            w.field(
+                "phase2IntegrityAlgorithmSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<Phase2IntegrityAlgorithmsListValue>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.phase1_dh_group_numbers {
+            w.field(
+                "phase1DHGroupNumberSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<Phase1DHGroupNumbersListValue>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.phase2_dh_group_numbers {
+            w.field(
+                "phase2DHGroupNumberSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<Phase2DHGroupNumbersListValue>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.ike_versions {
+            w.field(
+                "ikeVersionSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<IKEVersionsListValue>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.startup_action {
+            w.field("startupAction", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.log_options {
+            w.field("logOptions", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.enable_tunnel_lifecycle_control {
+            w.field("enableTunnelLifecycleControl", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+    }
+}
+
 impl UnassignIpv6AddressesResult {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.network_interface_id {
@@ -12434,6 +14148,29 @@ impl UserIdGroupPair {
     }
 }
 
+impl VgwTelemetry {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.accepted_route_count {
+            w.field("acceptedRouteCount", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.last_status_change {
+            w.field("lastStatusChange", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.outside_ip_address {
+            w.field("outsideIpAddress", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.status {
+            w.field("status", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.status_message {
+            w.field("statusMessage", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.certificate_arn {
+            w.field("certificateArn", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
 impl Vpc {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.owner_id {
@@ -12487,6 +14224,17 @@ impl Vpc {
         }
         if let Some(x) = &self.dhcp_options_id {
             w.field("dhcpOptionsId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl VpcAttachment {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.vpc_id {
+            w.field("vpcId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.state {
+            w.field("state", x, |w: &mut XmlWriter, v| w.scalar(v));
         }
     }
 }
@@ -12838,6 +14586,198 @@ impl VpcPeeringConnectionVpcInfo {
     }
 }
 
+impl VpnConnection {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.category {
+            w.field("category", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.transit_gateway_id {
+            w.field("transitGatewayId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.vpn_concentrator_id {
+            w.field("vpnConcentratorId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.core_network_arn {
+            w.field("coreNetworkArn", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.core_network_attachment_arn {
+            w.field("coreNetworkAttachmentArn", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.gateway_association_state {
+            w.field("gatewayAssociationState", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.options {
+            w.field("options", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.routes {
+            w.field("routes", x, |w: &mut XmlWriter, v: &Vec<VpnStaticRoute>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+            });
+        }
+        if let Some(x) = &self.tags {
+            w.field("tagSet", x, |w: &mut XmlWriter, v: &Vec<Tag>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+            });
+        }
+        if let Some(x) = &self.vgw_telemetry {
+            w.field(
+                "vgwTelemetry",
+                x,
+                |w: &mut XmlWriter, v: &Vec<VgwTelemetry>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.pre_shared_key_arn {
+            w.field("preSharedKeyArn", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.vpn_connection_id {
+            w.field("vpnConnectionId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.state {
+            w.field("state", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.customer_gateway_configuration {
+            w.field("customerGatewayConfiguration", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.r#type {
+            w.field("type", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.customer_gateway_id {
+            w.field("customerGatewayId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.vpn_gateway_id {
+            w.field("vpnGatewayId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl VpnConnectionOptions {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.enable_acceleration {
+            w.field("enableAcceleration", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.static_routes_only {
+            w.field("staticRoutesOnly", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.local_ipv4_network_cidr {
+            w.field("localIpv4NetworkCidr", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.remote_ipv4_network_cidr {
+            w.field("remoteIpv4NetworkCidr", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.local_ipv6_network_cidr {
+            w.field("localIpv6NetworkCidr", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.remote_ipv6_network_cidr {
+            w.field("remoteIpv6NetworkCidr", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.outside_ip_address_type {
+            w.field("outsideIpAddressType", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.transport_transit_gateway_attachment_id {
+            w.field(
+                "transportTransitGatewayAttachmentId",
+                x,
+                |w: &mut XmlWriter, v| w.scalar(v),
+            );
+        }
+        if let Some(x) = &self.tunnel_inside_ip_version {
+            w.field("tunnelInsideIpVersion", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.tunnel_options {
+            w.field(
+                "tunnelOptionSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<TunnelOption>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.tunnel_bandwidth {
+            w.field("tunnelBandwidth", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl VpnGateway {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.amazon_side_asn {
+            w.field("amazonSideAsn", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.tags {
+            w.field("tagSet", x, |w: &mut XmlWriter, v: &Vec<Tag>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+            });
+        }
+        if let Some(x) = &self.vpn_gateway_id {
+            w.field("vpnGatewayId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.state {
+            w.field("state", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.r#type {
+            w.field("type", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.availability_zone {
+            w.field("availabilityZone", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.vpc_attachments {
+            w.field(
+                "attachments",
+                x,
+                |w: &mut XmlWriter, v: &Vec<VpcAttachment>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+    }
+}
+
+impl VpnStaticRoute {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.destination_cidr_block {
+            w.field("destinationCidrBlock", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.source {
+            w.field("source", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.state {
+            w.field("state", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl VpnTunnelLogOptions {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.cloud_watch_log_options {
+            w.field("cloudWatchLogOptions", x, |w: &mut XmlWriter, v| {
+                v.to_xml(w)
+            });
+        }
+    }
+}
+
 /// One decoded request, as the authorization step sees it before the operation runs.
 #[derive(Debug, Clone, Copy)]
 pub enum Call<'a> {
@@ -12975,6 +14915,22 @@ pub enum Call<'a> {
     CreateFlowLogs(&'a CreateFlowLogsRequest),
     DescribeFlowLogs(&'a DescribeFlowLogsRequest),
     DeleteFlowLogs(&'a DeleteFlowLogsRequest),
+    CreateVpnGateway(&'a CreateVpnGatewayRequest),
+    AttachVpnGateway(&'a AttachVpnGatewayRequest),
+    DetachVpnGateway(&'a DetachVpnGatewayRequest),
+    DeleteVpnGateway(&'a DeleteVpnGatewayRequest),
+    DescribeVpnGateways(&'a DescribeVpnGatewaysRequest),
+    EnableVgwRoutePropagation(&'a EnableVgwRoutePropagationRequest),
+    DisableVgwRoutePropagation(&'a DisableVgwRoutePropagationRequest),
+    CreateCustomerGateway(&'a CreateCustomerGatewayRequest),
+    DeleteCustomerGateway(&'a DeleteCustomerGatewayRequest),
+    DescribeCustomerGateways(&'a DescribeCustomerGatewaysRequest),
+    DescribeVpnConnections(&'a DescribeVpnConnectionsRequest),
+    DescribeCarrierGateways(&'a DescribeCarrierGatewaysRequest),
+    DescribeTransitGatewayPeeringAttachments(&'a DescribeTransitGatewayPeeringAttachmentsRequest),
+    DescribeVpcEndpointServiceConfigurations(&'a DescribeVpcEndpointServiceConfigurationsRequest),
+    DescribeClientVpnEndpoints(&'a DescribeClientVpnEndpointsRequest),
+    DescribeLocalGatewayRouteTables(&'a DescribeLocalGatewayRouteTablesRequest),
 }
 
 impl Call<'_> {
@@ -13123,6 +15079,26 @@ impl Call<'_> {
             Call::CreateFlowLogs(_) => "CreateFlowLogs",
             Call::DescribeFlowLogs(_) => "DescribeFlowLogs",
             Call::DeleteFlowLogs(_) => "DeleteFlowLogs",
+            Call::CreateVpnGateway(_) => "CreateVpnGateway",
+            Call::AttachVpnGateway(_) => "AttachVpnGateway",
+            Call::DetachVpnGateway(_) => "DetachVpnGateway",
+            Call::DeleteVpnGateway(_) => "DeleteVpnGateway",
+            Call::DescribeVpnGateways(_) => "DescribeVpnGateways",
+            Call::EnableVgwRoutePropagation(_) => "EnableVgwRoutePropagation",
+            Call::DisableVgwRoutePropagation(_) => "DisableVgwRoutePropagation",
+            Call::CreateCustomerGateway(_) => "CreateCustomerGateway",
+            Call::DeleteCustomerGateway(_) => "DeleteCustomerGateway",
+            Call::DescribeCustomerGateways(_) => "DescribeCustomerGateways",
+            Call::DescribeVpnConnections(_) => "DescribeVpnConnections",
+            Call::DescribeCarrierGateways(_) => "DescribeCarrierGateways",
+            Call::DescribeTransitGatewayPeeringAttachments(_) => {
+                "DescribeTransitGatewayPeeringAttachments"
+            }
+            Call::DescribeVpcEndpointServiceConfigurations(_) => {
+                "DescribeVpcEndpointServiceConfigurations"
+            }
+            Call::DescribeClientVpnEndpoints(_) => "DescribeClientVpnEndpoints",
+            Call::DescribeLocalGatewayRouteTables(_) => "DescribeLocalGatewayRouteTables",
         }
     }
 }
@@ -14321,6 +16297,152 @@ pub trait Api {
         let _ = (ctx, input);
         Err(ApiError::not_implemented("ec2", "DeleteFlowLogs"))
     }
+    fn create_vpn_gateway(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: CreateVpnGatewayRequest,
+    ) -> Result<CreateVpnGatewayResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "CreateVpnGateway"))
+    }
+    fn attach_vpn_gateway(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: AttachVpnGatewayRequest,
+    ) -> Result<AttachVpnGatewayResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "AttachVpnGateway"))
+    }
+    fn detach_vpn_gateway(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DetachVpnGatewayRequest,
+    ) -> Result<(), ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "DetachVpnGateway"))
+    }
+    fn delete_vpn_gateway(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DeleteVpnGatewayRequest,
+    ) -> Result<(), ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "DeleteVpnGateway"))
+    }
+    fn describe_vpn_gateways(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DescribeVpnGatewaysRequest,
+    ) -> Result<DescribeVpnGatewaysResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "DescribeVpnGateways"))
+    }
+    fn enable_vgw_route_propagation(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: EnableVgwRoutePropagationRequest,
+    ) -> Result<(), ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "EnableVgwRoutePropagation",
+        ))
+    }
+    fn disable_vgw_route_propagation(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DisableVgwRoutePropagationRequest,
+    ) -> Result<(), ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "DisableVgwRoutePropagation",
+        ))
+    }
+    fn create_customer_gateway(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: CreateCustomerGatewayRequest,
+    ) -> Result<CreateCustomerGatewayResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "CreateCustomerGateway"))
+    }
+    fn delete_customer_gateway(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DeleteCustomerGatewayRequest,
+    ) -> Result<(), ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "DeleteCustomerGateway"))
+    }
+    fn describe_customer_gateways(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DescribeCustomerGatewaysRequest,
+    ) -> Result<DescribeCustomerGatewaysResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "DescribeCustomerGateways"))
+    }
+    fn describe_vpn_connections(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DescribeVpnConnectionsRequest,
+    ) -> Result<DescribeVpnConnectionsResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "DescribeVpnConnections"))
+    }
+    fn describe_carrier_gateways(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DescribeCarrierGatewaysRequest,
+    ) -> Result<DescribeCarrierGatewaysResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented("ec2", "DescribeCarrierGateways"))
+    }
+    fn describe_transit_gateway_peering_attachments(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DescribeTransitGatewayPeeringAttachmentsRequest,
+    ) -> Result<DescribeTransitGatewayPeeringAttachmentsResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "DescribeTransitGatewayPeeringAttachments",
+        ))
+    }
+    fn describe_vpc_endpoint_service_configurations(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DescribeVpcEndpointServiceConfigurationsRequest,
+    ) -> Result<DescribeVpcEndpointServiceConfigurationsResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "DescribeVpcEndpointServiceConfigurations",
+        ))
+    }
+    fn describe_client_vpn_endpoints(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DescribeClientVpnEndpointsRequest,
+    ) -> Result<DescribeClientVpnEndpointsResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "DescribeClientVpnEndpoints",
+        ))
+    }
+    fn describe_local_gateway_route_tables(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DescribeLocalGatewayRouteTablesRequest,
+    ) -> Result<DescribeLocalGatewayRouteTablesResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "DescribeLocalGatewayRouteTables",
+        ))
+    }
 }
 
 /// Decode, call and encode one operation. `None` when the operation is not one of the
@@ -15512,6 +17634,157 @@ fn call<A: Api>(
             api.authorize(ctx, Call::DeleteFlowLogs(&input))?;
             let out = api.delete_flow_logs(ctx, input)?;
             rt::ec2_response("DeleteFlowLogs", req.request_id, |w| out.to_xml(w))
+        }
+        "CreateVpnGateway" => {
+            let input = CreateVpnGatewayRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreateVpnGateway(&input))?;
+            let out = api.create_vpn_gateway(ctx, input)?;
+            rt::ec2_response("CreateVpnGateway", req.request_id, |w| out.to_xml(w))
+        }
+        "AttachVpnGateway" => {
+            let input = AttachVpnGatewayRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::AttachVpnGateway(&input))?;
+            let out = api.attach_vpn_gateway(ctx, input)?;
+            rt::ec2_response("AttachVpnGateway", req.request_id, |w| out.to_xml(w))
+        }
+        "DetachVpnGateway" => {
+            let input = DetachVpnGatewayRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DetachVpnGateway(&input))?;
+            let out = api.detach_vpn_gateway(ctx, input)?;
+            {
+                let () = out;
+                rt::ec2_response("DetachVpnGateway", req.request_id, |w| {
+                    w.field("return", &true, |w: &mut XmlWriter, v| w.scalar(v))
+                })
+            }
+        }
+        "DeleteVpnGateway" => {
+            let input = DeleteVpnGatewayRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeleteVpnGateway(&input))?;
+            let out = api.delete_vpn_gateway(ctx, input)?;
+            {
+                let () = out;
+                rt::ec2_response("DeleteVpnGateway", req.request_id, |w| {
+                    w.field("return", &true, |w: &mut XmlWriter, v| w.scalar(v))
+                })
+            }
+        }
+        "DescribeVpnGateways" => {
+            let input = DescribeVpnGatewaysRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeVpnGateways(&input))?;
+            let out = api.describe_vpn_gateways(ctx, input)?;
+            rt::ec2_response("DescribeVpnGateways", req.request_id, |w| out.to_xml(w))
+        }
+        "EnableVgwRoutePropagation" => {
+            let input = EnableVgwRoutePropagationRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::EnableVgwRoutePropagation(&input))?;
+            let out = api.enable_vgw_route_propagation(ctx, input)?;
+            {
+                let () = out;
+                rt::ec2_response("EnableVgwRoutePropagation", req.request_id, |w| {
+                    w.field("return", &true, |w: &mut XmlWriter, v| w.scalar(v))
+                })
+            }
+        }
+        "DisableVgwRoutePropagation" => {
+            let input = DisableVgwRoutePropagationRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DisableVgwRoutePropagation(&input))?;
+            let out = api.disable_vgw_route_propagation(ctx, input)?;
+            {
+                let () = out;
+                rt::ec2_response("DisableVgwRoutePropagation", req.request_id, |w| {
+                    w.field("return", &true, |w: &mut XmlWriter, v| w.scalar(v))
+                })
+            }
+        }
+        "CreateCustomerGateway" => {
+            let input = CreateCustomerGatewayRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreateCustomerGateway(&input))?;
+            let out = api.create_customer_gateway(ctx, input)?;
+            rt::ec2_response("CreateCustomerGateway", req.request_id, |w| out.to_xml(w))
+        }
+        "DeleteCustomerGateway" => {
+            let input = DeleteCustomerGatewayRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeleteCustomerGateway(&input))?;
+            let out = api.delete_customer_gateway(ctx, input)?;
+            {
+                let () = out;
+                rt::ec2_response("DeleteCustomerGateway", req.request_id, |w| {
+                    w.field("return", &true, |w: &mut XmlWriter, v| w.scalar(v))
+                })
+            }
+        }
+        "DescribeCustomerGateways" => {
+            let input = DescribeCustomerGatewaysRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeCustomerGateways(&input))?;
+            let out = api.describe_customer_gateways(ctx, input)?;
+            rt::ec2_response("DescribeCustomerGateways", req.request_id, |w| {
+                out.to_xml(w)
+            })
+        }
+        "DescribeVpnConnections" => {
+            let input = DescribeVpnConnectionsRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeVpnConnections(&input))?;
+            let out = api.describe_vpn_connections(ctx, input)?;
+            rt::ec2_response("DescribeVpnConnections", req.request_id, |w| out.to_xml(w))
+        }
+        "DescribeCarrierGateways" => {
+            let input = DescribeCarrierGatewaysRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeCarrierGateways(&input))?;
+            let out = api.describe_carrier_gateways(ctx, input)?;
+            rt::ec2_response("DescribeCarrierGateways", req.request_id, |w| out.to_xml(w))
+        }
+        "DescribeTransitGatewayPeeringAttachments" => {
+            let input = DescribeTransitGatewayPeeringAttachmentsRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeTransitGatewayPeeringAttachments(&input))?;
+            let out = api.describe_transit_gateway_peering_attachments(ctx, input)?;
+            rt::ec2_response(
+                "DescribeTransitGatewayPeeringAttachments",
+                req.request_id,
+                |w| out.to_xml(w),
+            )
+        }
+        "DescribeVpcEndpointServiceConfigurations" => {
+            let input = DescribeVpcEndpointServiceConfigurationsRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeVpcEndpointServiceConfigurations(&input))?;
+            let out = api.describe_vpc_endpoint_service_configurations(ctx, input)?;
+            rt::ec2_response(
+                "DescribeVpcEndpointServiceConfigurations",
+                req.request_id,
+                |w| out.to_xml(w),
+            )
+        }
+        "DescribeClientVpnEndpoints" => {
+            let input = DescribeClientVpnEndpointsRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeClientVpnEndpoints(&input))?;
+            let out = api.describe_client_vpn_endpoints(ctx, input)?;
+            rt::ec2_response("DescribeClientVpnEndpoints", req.request_id, |w| {
+                out.to_xml(w)
+            })
+        }
+        "DescribeLocalGatewayRouteTables" => {
+            let input = DescribeLocalGatewayRouteTablesRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeLocalGatewayRouteTables(&input))?;
+            let out = api.describe_local_gateway_route_tables(ctx, input)?;
+            rt::ec2_response("DescribeLocalGatewayRouteTables", req.request_id, |w| {
+                out.to_xml(w)
+            })
         }
         _ => return Err(ApiError::not_implemented(SERVICE, op)),
     })
