@@ -1,7 +1,9 @@
 //! The physical limit: an HTTP server on the same stack as ramparts (tokio, hyper, axum) that
 //! does no work at all. Every request, whatever it asks, gets one fixed body shaped like
 //! ramparts' answer to the guide's `describe-security-groups --filters Name=group-id,…`.
-//! `bare PORT [GROUPS]` repeats the group GROUPS times (for the describe-all comparison).
+//! `bare PORT [GROUPS]` repeats the group GROUPS times (for the describe-all comparison);
+//! `bare PORT 0 FILE` answers FILE's bytes instead (a body captured from ramparts, so that both
+//! send exactly the same response).
 
 use axum::body::Bytes;
 use axum::http::header::CONTENT_TYPE;
@@ -15,10 +17,13 @@ async fn main() {
     let mut args = std::env::args().skip(1);
     let port: u16 = args.next().and_then(|p| p.parse().ok()).unwrap_or(4599);
     let groups: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(1);
-    let body = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DescribeSecurityGroupsResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>00000000-0000-4000-8000-000000000000</requestId><securityGroupInfo>{}</securityGroupInfo></DescribeSecurityGroupsResponse>",
-        GROUP.repeat(groups)
-    );
+    let body = match args.next() {
+        Some(file) => std::fs::read_to_string(file).expect("a readable body file"),
+        None => format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DescribeSecurityGroupsResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>00000000-0000-4000-8000-000000000000</requestId><securityGroupInfo>{}</securityGroupInfo></DescribeSecurityGroupsResponse>",
+            GROUP.repeat(groups)
+        ),
+    };
     let body = Bytes::from(body);
     let app = Router::new().fallback(move || {
         let body = body.clone();

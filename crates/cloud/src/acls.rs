@@ -574,10 +574,23 @@ impl Cloud {
                 .filter(|a| self.sees_network_acl(c, a))
                 .ok_or_else(|| no_acl(id))?;
         }
+        // Exact ids narrow the candidates before any view is built.
         let vpc_filter = filter::exact_ids(filters, "vpc-id");
-        let mut found: Vec<AclView<'_>> = self
-            .network_acls
-            .values()
+        let named = filter::exact_ids(filters, "network-acl-id")
+            .or_else(|| (!ids.is_empty()).then(|| ids.iter().map(String::as_str).collect()));
+        let candidates: Vec<&NetworkAcl> = match named {
+            Some(mut names) => {
+                names.sort_unstable();
+                names.dedup();
+                names
+                    .into_iter()
+                    .filter_map(|id| self.network_acls.get(id))
+                    .collect()
+            }
+            None => self.network_acls.values().collect(),
+        };
+        let mut found: Vec<AclView<'_>> = candidates
+            .into_iter()
             .filter(|a| ids.is_empty() || ids.contains(&a.id))
             .filter(|a| {
                 vpc_filter
