@@ -220,3 +220,22 @@ def test_dry_run_create_subnet(ec2, vpc):
     with aws_error("DryRunOperation", status=412):
         ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24", DryRun=True)
     assert ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"] == []
+
+
+def test_every_subnet_attribute(aws):
+    ec2 = aws("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16", AmazonProvidedIpv6CidrBlock=True)["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    ec2.modify_subnet_attribute(SubnetId=subnet, PrivateDnsHostnameTypeOnLaunch="resource-name")
+    ec2.modify_subnet_attribute(SubnetId=subnet, EnableResourceNameDnsARecordOnLaunch={"Value": True})
+    with aws_error("InvalidParameterValue"):  # no IPv6 block on the subnet yet
+        ec2.modify_subnet_attribute(SubnetId=subnet, EnableResourceNameDnsAAAARecordOnLaunch={"Value": True})
+    with aws_error("InvalidParameterValue"):
+        ec2.modify_subnet_attribute(SubnetId=subnet, PrivateDnsHostnameTypeOnLaunch="fancy-name")
+    with aws_error("InvalidParameterValue"):  # no Outposts here
+        ec2.modify_subnet_attribute(SubnetId=subnet, MapCustomerOwnedIpOnLaunch={"Value": True})
+    with aws_error("InvalidParameterCombination"):
+        ec2.modify_subnet_attribute(SubnetId=subnet, MapPublicIpOnLaunch={"Value": True}, EnableDns64={"Value": True})
+    [s] = ec2.describe_subnets(SubnetIds=[subnet])["Subnets"]
+    assert s["PrivateDnsNameOptionsOnLaunch"] == {"HostnameType": "resource-name", "EnableResourceNameDnsARecord": True,
+                                                  "EnableResourceNameDnsAAAARecord": False}

@@ -145,6 +145,7 @@ pub enum SubnetAttribute {
     AssignIpv6AddressOnCreation,
     EnableDns64,
     EnableResourceNameDnsARecordOnLaunch,
+    EnableResourceNameDnsAaaaRecordOnLaunch,
 }
 
 /// A change to the cloud, as logged. Values are already canonical (see [`rules`]).
@@ -308,6 +309,11 @@ pub enum Command {
     Transit(transit::TransitCommand),
     FlowLog(flow_logs::FlowLogCommand),
     Vpn(vpn::VpnCommand),
+    /// How instances launched in a subnet are named: `ip-name` or `resource-name`.
+    SetSubnetHostnameType {
+        subnet_id: String,
+        hostname_type: String,
+    },
     ModifyPeeringOptions {
         peering_id: String,
         requester_dns: Option<bool>,
@@ -618,6 +624,10 @@ impl Cloud {
             Command::Transit(command) => self.transit_execute(&caller, ids, at, command),
             Command::FlowLog(command) => self.flow_log_execute(&caller, ids, at, command),
             Command::Vpn(command) => self.vpn_execute(&caller, ids, command),
+            Command::SetSubnetHostnameType {
+                subnet_id,
+                hostname_type,
+            } => self.set_subnet_hostname_type(&caller, subnet_id, hostname_type),
             Command::ModifyPeeringOptions {
                 peering_id,
                 requester_dns,

@@ -70,6 +70,8 @@ pub struct Subnet {
     pub enable_dns64: bool,
     pub enable_resource_name_dns_a_record: bool,
     pub hostname_type: String,
+    #[serde(default)]
+    pub enable_resource_name_dns_aaaa_record: bool,
     /// Host addresses in use by ENIs, for allocation and the available-address count.
     pub used: BTreeSet<Ipv4Addr>,
     pub tags: Vec<Tag>,

@@ -196,6 +196,7 @@ impl Cloud {
             enable_dns64: false,
             enable_resource_name_dns_a_record: false,
             hostname_type: "ip-name".into(),
+            enable_resource_name_dns_aaaa_record: false,
             used: Default::default(),
             tags: new.tags.to_vec(),
             ipv6,
@@ -243,7 +244,34 @@ impl Cloud {
             SubnetAttribute::EnableResourceNameDnsARecordOnLaunch => {
                 s.enable_resource_name_dns_a_record = value
             }
+            SubnetAttribute::EnableResourceNameDnsAaaaRecordOnLaunch => {
+                if value && s.ipv6.is_none() {
+                    return Err(Error::invalid_value(format!(
+                        "Invalid value for subnet {id}: AAAA records need an IPv6 CIDR block on the subnet."
+                    )));
+                }
+                s.enable_resource_name_dns_aaaa_record = value
+            }
         }
+        Ok(Outcome::Done)
+    }
+
+    pub(crate) fn set_subnet_hostname_type(
+        &mut self,
+        c: &Caller,
+        id: &str,
+        hostname_type: &str,
+    ) -> Result<Outcome> {
+        self.owned_subnet(c, id)?;
+        if !matches!(hostname_type, "ip-name" | "resource-name") {
+            return Err(Error::invalid_value(format!(
+                "Value ({hostname_type}) for parameter privateDnsHostnameTypeOnLaunch is invalid. Valid values: ip-name, resource-name"
+            )));
+        }
+        self.subnets
+            .get_mut(id)
+            .expect("checked above")
+            .hostname_type = hostname_type.to_string();
         Ok(Outcome::Done)
     }
 

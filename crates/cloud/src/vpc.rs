@@ -132,6 +132,7 @@ impl Cloud {
                 enable_dns64: false,
                 enable_resource_name_dns_a_record: false,
                 hostname_type: "ip-name".into(),
+                enable_resource_name_dns_aaaa_record: false,
                 used: Default::default(),
                 tags: vec![],
                 ipv6: None,

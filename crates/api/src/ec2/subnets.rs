@@ -128,6 +128,19 @@ pub(super) fn modify_subnet_attribute(
     ctx: &mut Ctx,
     input: w::ModifySubnetAttributeRequest,
 ) -> Result<(), ApiError> {
+    // Customer-owned addresses and LNIs exist only on Outposts, which ramparts has none of.
+    if input.map_customer_owned_ip_on_launch.is_some() || input.customer_owned_ipv4_pool.is_some() {
+        return Err(invalid(format!(
+            "Subnet {} is not in an Outpost; customer-owned IP addresses apply only to Outpost subnets.",
+            input.subnet_id
+        )));
+    }
+    if input.enable_lni_at_device_index.is_some() || input.disable_lni_at_device_index.is_some() {
+        return Err(invalid(format!(
+            "Subnet {} is not in an Outpost; local network interfaces apply only to Outpost subnets.",
+            input.subnet_id
+        )));
+    }
     let changes = [
         (
             SubnetAttribute::MapPublicIpOnLaunch,
@@ -142,23 +155,29 @@ pub(super) fn modify_subnet_attribute(
             SubnetAttribute::EnableResourceNameDnsARecordOnLaunch,
             bool_attr(input.enable_resource_name_dns_a_record_on_launch),
         ),
+        (
+            SubnetAttribute::EnableResourceNameDnsAaaaRecordOnLaunch,
+            bool_attr(input.enable_resource_name_dns_aaaa_record_on_launch),
+        ),
     ];
     let set: Vec<(SubnetAttribute, bool)> = changes
         .into_iter()
         .filter_map(|(a, v)| v.map(|v| (a, v)))
         .collect();
-    if set.is_empty() {
-        if input.private_dns_hostname_type_on_launch.is_some()
-            || input
-                .enable_resource_name_dns_aaaa_record_on_launch
-                .is_some()
-            || input.map_customer_owned_ip_on_launch.is_some()
-        {
-            return Err(ApiError::not_implemented(
-                "ec2",
-                "ModifySubnetAttribute for this attribute",
-            ));
-        }
+    let named = set.len() + usize::from(input.private_dns_hostname_type_on_launch.is_some());
+    if named > 1 {
+        return Err(err(cloud::Error::new(
+            "InvalidParameterCombination",
+            "Only one attribute can be modified at a time.",
+        )));
+    }
+    if let Some(hostname_type) = input.private_dns_hostname_type_on_launch {
+        let command = Command::SetSubnetHostnameType {
+            subnet_id: input.subnet_id.clone(),
+            hostname_type,
+        };
+        s.mutate(ctx, command, |_, _| ())?;
+    } else if set.is_empty() {
         return Err(err(cloud::Error::missing("MapPublicIpOnLaunch")));
     }
     for (attribute, value) in set {

@@ -104,7 +104,7 @@ pub fn subnet_out(s: &Subnet) -> w::Subnet {
         private_dns_name_options_on_launch: Some(w::PrivateDnsNameOptionsOnLaunch {
             hostname_type: owned(&s.hostname_type),
             enable_resource_name_dns_a_record: Some(s.enable_resource_name_dns_a_record),
-            enable_resource_name_dns_aaaa_record: Some(false),
+            enable_resource_name_dns_aaaa_record: Some(s.enable_resource_name_dns_aaaa_record),
         }),
         block_public_access_states: Some(w::BlockPublicAccessStates {
             internet_gateway_block_mode: owned("off"),
