@@ -64,6 +64,7 @@ fn kind_of(id: &str) -> Option<&'static str> {
         "vpce" => "vpc-endpoint",
         "fl" => "vpc-flow-log",
         "vgw" => "vpn-gateway",
+        "vpcbpa-exclude" => "vpc-block-public-access-exclusion",
         "cgw" => "customer-gateway",
         "tgw" => "transit-gateway",
         "tgw-attach" => "transit-gateway-attachment",
@@ -213,6 +214,7 @@ impl Resources<'_> {
             Ec2::CreateTransitGateway(i) => &i.tag_specifications,
             Ec2::CreateFlowLogs(i) => &i.tag_specifications,
             Ec2::CreateVpnGateway(i) => &i.tag_specifications,
+            Ec2::CreateVpcBlockPublicAccessExclusion(i) => &i.tag_specifications,
             Ec2::CreateCustomerGateway(i) => &i.tag_specifications,
             Ec2::CreateTransitGatewayVpcAttachment(i) => &i.tag_specifications,
             Ec2::CreateTransitGatewayRouteTable(i) => &i.tag_specifications,
@@ -440,6 +442,18 @@ impl Resources<'_> {
                 out
             }
             Ec2::CreateVpnGateway(_) => vec![self.created(a, "vpn-gateway")],
+            Ec2::CreateVpcBlockPublicAccessExclusion(i) => {
+                let mut out = vec![self.created(a, "vpc-block-public-access-exclusion")];
+                out.extend(
+                    i.subnet_id
+                        .iter()
+                        .chain(i.vpc_id.iter())
+                        .map(|id| self.existing(a, id)),
+                );
+                out
+            }
+            Ec2::ModifyVpcBlockPublicAccessExclusion(i) => vec![self.existing(a, &i.exclusion_id)],
+            Ec2::DeleteVpcBlockPublicAccessExclusion(i) => vec![self.existing(a, &i.exclusion_id)],
             Ec2::AttachVpnGateway(i) => {
                 vec![
                     self.existing(a, &i.vpn_gateway_id),

@@ -8,6 +8,7 @@
 pub mod access;
 pub mod acls;
 pub mod addresses;
+pub mod block_public_access;
 pub mod cidr_blocks;
 pub mod dhcp;
 pub mod endpoints;
@@ -309,6 +310,7 @@ pub enum Command {
     Transit(transit::TransitCommand),
     FlowLog(flow_logs::FlowLogCommand),
     Vpn(vpn::VpnCommand),
+    BlockPublicAccess(block_public_access::BpaCommand),
     /// How instances launched in a subnet are named: `ip-name` or `resource-name`.
     SetSubnetHostnameType {
         subnet_id: String,
@@ -402,6 +404,11 @@ pub struct Cloud {
     pub flow_logs: HashMap<String, flow_logs::FlowLog>,
     #[serde(default)]
     pub vpn_gateways: HashMap<String, vpn::VpnGateway>,
+    /// Account → Region → its Block Public Access setting, once changed.
+    #[serde(default)]
+    pub bpa_options: HashMap<AccountId, HashMap<Region, block_public_access::BpaOptions>>,
+    #[serde(default)]
+    pub bpa_exclusions: HashMap<String, block_public_access::BpaExclusion>,
     #[serde(default)]
     pub customer_gateways: HashMap<String, vpn::CustomerGateway>,
     #[serde(default)]
@@ -624,6 +631,7 @@ impl Cloud {
             Command::Transit(command) => self.transit_execute(&caller, ids, at, command),
             Command::FlowLog(command) => self.flow_log_execute(&caller, ids, at, command),
             Command::Vpn(command) => self.vpn_execute(&caller, ids, command),
+            Command::BlockPublicAccess(command) => self.bpa_execute(&caller, ids, at, command),
             Command::SetSubnetHostnameType {
                 subnet_id,
                 hostname_type,

@@ -30,6 +30,7 @@ pub fn resource_type(id: &str) -> Option<&'static str> {
         "vpce" => "vpc-endpoint",
         "fl" => "vpc-flow-log",
         "vgw" => "vpn-gateway",
+        "vpcbpa-exclude" => "vpc-block-public-access-exclusion",
         "cgw" => "customer-gateway",
         "tgw" => "transit-gateway",
         "tgw-attach" => "transit-gateway-attachment",
@@ -195,6 +196,21 @@ impl Cloud {
                 let g = self.visible_vpn_gateway(c, id)?;
                 (&g.tags, &g.owner, &g.region)
             }
+            "vpc-block-public-access-exclusion" => {
+                let e = self
+                    .bpa_exclusions
+                    .get(id)
+                    .filter(|e| {
+                        e.owner == c.account && e.region == c.region && e.deleted_at.is_none()
+                    })
+                    .ok_or_else(|| {
+                        Error::new(
+                            "InvalidVpcBlockPublicAccessExclusionId.NotFound",
+                            format!("The exclusion ID '{id}' does not exist"),
+                        )
+                    })?;
+                (&e.tags, &e.owner, &e.region)
+            }
             "customer-gateway" => {
                 let g = self.visible_customer_gateway(c, id)?;
                 (&g.tags, &g.owner, &g.region)
@@ -271,6 +287,9 @@ impl Cloud {
             "vpc-endpoint" => self.endpoints.get_mut(id).map(|x| &mut x.tags),
             "vpc-flow-log" => self.flow_logs.get_mut(id).map(|x| &mut x.tags),
             "vpn-gateway" => self.vpn_gateways.get_mut(id).map(|x| &mut x.tags),
+            "vpc-block-public-access-exclusion" => {
+                self.bpa_exclusions.get_mut(id).map(|x| &mut x.tags)
+            }
             "customer-gateway" => self.customer_gateways.get_mut(id).map(|x| &mut x.tags),
             "transit-gateway" => self.transit_gateways.get_mut(id).map(|x| &mut x.tags),
             "transit-gateway-attachment" => self.tgw_attachments.get_mut(id).map(|x| {

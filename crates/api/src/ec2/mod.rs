@@ -7,6 +7,7 @@
 mod account;
 mod acls;
 mod addresses;
+mod block_public_access;
 mod convert;
 mod dhcp;
 mod endpoints;
@@ -276,6 +277,12 @@ impl w::Api for Services {
         endpoints::describe_vpc_endpoint_services(DescribeVpcEndpointServicesRequest) -> w::DescribeVpcEndpointServicesResult;
         endpoints::describe_prefix_lists(DescribePrefixListsRequest) -> w::DescribePrefixListsResult;
         addresses::describe_addresses_attribute(DescribeAddressesAttributeRequest) -> w::DescribeAddressesAttributeResult;
+        block_public_access::modify_vpc_block_public_access_options(ModifyVpcBlockPublicAccessOptionsRequest) -> w::ModifyVpcBlockPublicAccessOptionsResult;
+        block_public_access::describe_vpc_block_public_access_options(DescribeVpcBlockPublicAccessOptionsRequest) -> w::DescribeVpcBlockPublicAccessOptionsResult;
+        block_public_access::create_vpc_block_public_access_exclusion(CreateVpcBlockPublicAccessExclusionRequest) -> w::CreateVpcBlockPublicAccessExclusionResult;
+        block_public_access::modify_vpc_block_public_access_exclusion(ModifyVpcBlockPublicAccessExclusionRequest) -> w::ModifyVpcBlockPublicAccessExclusionResult;
+        block_public_access::delete_vpc_block_public_access_exclusion(DeleteVpcBlockPublicAccessExclusionRequest) -> w::DeleteVpcBlockPublicAccessExclusionResult;
+        block_public_access::describe_vpc_block_public_access_exclusions(DescribeVpcBlockPublicAccessExclusionsRequest) -> w::DescribeVpcBlockPublicAccessExclusionsResult;
         vpn::create_vpn_gateway(CreateVpnGatewayRequest) -> w::CreateVpnGatewayResult;
         vpn::attach_vpn_gateway(AttachVpnGatewayRequest) -> w::AttachVpnGatewayResult;
         vpn::detach_vpn_gateway(DetachVpnGatewayRequest) -> ();

@@ -86,7 +86,7 @@ pub(super) fn create_subnet(
         ipv6_cidr,
     });
     s.mutate(ctx, command, |c, o| w::CreateSubnetResult {
-        subnet: Some(subnet_out(&c.subnets[outcome_id(o)])),
+        subnet: Some(subnet_out(c, &c.subnets[outcome_id(o)])),
     })
 }
 
@@ -102,7 +102,7 @@ pub(super) fn describe_subnets(
     s.query(ctx, |c, who| {
         let (subnets, next) = c.describe_subnets(who, &ids, &filters, &page)?;
         Ok(w::DescribeSubnetsResult {
-            subnets: Some(subnets.into_iter().map(|s| subnet_for(who, s)).collect()),
+            subnets: Some(subnets.into_iter().map(|s| subnet_for(c, who, s)).collect()),
             next_token: next,
         })
     })

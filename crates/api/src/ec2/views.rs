@@ -38,7 +38,7 @@ pub fn subnet_ipv6_out(b: &Ipv6Block, state: &str) -> w::SubnetIpv6CidrBlockAsso
     }
 }
 
-pub fn vpc_out(v: &Vpc) -> w::Vpc {
+pub fn vpc_out(c: &Cloud, v: &Vpc) -> w::Vpc {
     w::Vpc {
         owner_id: owned(&v.owner),
         instance_tenancy: owned(&v.instance_tenancy),
@@ -66,7 +66,9 @@ pub fn vpc_out(v: &Vpc) -> w::Vpc {
         is_default: Some(v.is_default),
         tags: tags_out(&v.tags),
         block_public_access_states: Some(w::BlockPublicAccessStates {
-            internet_gateway_block_mode: owned("off"),
+            internet_gateway_block_mode: owned(
+                c.bpa_effective_mode(&v.owner, &v.region, &v.id, None),
+            ),
         }),
         vpc_id: owned(&v.id),
         state: owned("available"),
@@ -77,15 +79,15 @@ pub fn vpc_out(v: &Vpc) -> w::Vpc {
 }
 
 /// A VPC as this caller sees it: tags are the owner's own and are not shown to others.
-pub fn vpc_for(who: &Caller, v: &Vpc) -> w::Vpc {
-    let mut out = vpc_out(v);
+pub fn vpc_for(c: &Cloud, who: &Caller, v: &Vpc) -> w::Vpc {
+    let mut out = vpc_out(c, v);
     if who.account != v.owner {
         out.tags = Some(vec![]);
     }
     out
 }
 
-pub fn subnet_out(s: &Subnet) -> w::Subnet {
+pub fn subnet_out(c: &Cloud, s: &Subnet) -> w::Subnet {
     w::Subnet {
         availability_zone_id: owned(&s.availability_zone_id),
         map_customer_owned_ip_on_launch: Some(false),
@@ -107,7 +109,12 @@ pub fn subnet_out(s: &Subnet) -> w::Subnet {
             enable_resource_name_dns_aaaa_record: Some(s.enable_resource_name_dns_aaaa_record),
         }),
         block_public_access_states: Some(w::BlockPublicAccessStates {
-            internet_gateway_block_mode: owned("off"),
+            internet_gateway_block_mode: owned(c.bpa_effective_mode(
+                &s.owner,
+                &s.region,
+                &s.vpc_id,
+                Some(&s.id),
+            )),
         }),
         subnet_id: owned(&s.id),
         state: owned("available"),
@@ -121,8 +128,8 @@ pub fn subnet_out(s: &Subnet) -> w::Subnet {
     }
 }
 
-pub fn subnet_for(who: &Caller, s: &Subnet) -> w::Subnet {
-    let mut out = subnet_out(s);
+pub fn subnet_for(c: &Cloud, who: &Caller, s: &Subnet) -> w::Subnet {
+    let mut out = subnet_out(c, s);
     if who.account != s.owner {
         out.tags = Some(vec![]);
     }

@@ -39,7 +39,7 @@ pub(super) fn create_vpc(
     };
     s.mutate(ctx, command, |c, o| {
         let v = &c.vpcs[outcome_id(o)];
-        let mut out = vpc_out(v);
+        let mut out = vpc_out(c, v);
         // As AWS answers it: the block is still being associated.
         out.ipv6_cidr_block_association_set = v
             .ipv6
@@ -57,7 +57,7 @@ pub(super) fn create_default_vpc(
     dry_run(input.dry_run)?;
     s.mutate(ctx, Command::CreateDefaultVpc, |c, o| {
         w::CreateDefaultVpcResult {
-            vpc: Some(vpc_out(&c.vpcs[outcome_id(o)])),
+            vpc: Some(vpc_out(c, &c.vpcs[outcome_id(o)])),
         }
     })
 }
@@ -74,7 +74,7 @@ pub(super) fn describe_vpcs(
     s.query(ctx, |c, who| {
         let (vpcs, next) = c.describe_vpcs(who, &ids, &filters, &page)?;
         Ok(w::DescribeVpcsResult {
-            vpcs: Some(vpcs.into_iter().map(|v| vpc_for(who, v)).collect()),
+            vpcs: Some(vpcs.into_iter().map(|v| vpc_for(c, who, v)).collect()),
             next_token: next,
         })
     })

@@ -158,6 +158,12 @@ pub const OPERATIONS: &[&str] = &[
     "DescribeVpcEndpointServiceConfigurations",
     "DescribeClientVpnEndpoints",
     "DescribeLocalGatewayRouteTables",
+    "ModifyVpcBlockPublicAccessOptions",
+    "DescribeVpcBlockPublicAccessOptions",
+    "CreateVpcBlockPublicAccessExclusion",
+    "ModifyVpcBlockPublicAccessExclusion",
+    "DeleteVpcBlockPublicAccessExclusion",
+    "DescribeVpcBlockPublicAccessExclusions",
 ];
 /// Operations of the service that ramparts does not model.
 pub const UNMODELLED: &[&str] = &[
@@ -280,7 +286,6 @@ pub const UNMODELLED: &[&str] = &[
     "CreateVerifiedAccessInstance",
     "CreateVerifiedAccessTrustProvider",
     "CreateVolume",
-    "CreateVpcBlockPublicAccessExclusion",
     "CreateVpcEncryptionControl",
     "CreateVpcEndpointConnectionNotification",
     "CreateVpcEndpointServiceConfiguration",
@@ -350,7 +355,6 @@ pub const UNMODELLED: &[&str] = &[
     "DeleteVerifiedAccessInstance",
     "DeleteVerifiedAccessTrustProvider",
     "DeleteVolume",
-    "DeleteVpcBlockPublicAccessExclusion",
     "DeleteVpcEncryptionControl",
     "DeleteVpcEndpointConnectionNotifications",
     "DeleteVpcEndpointServiceConfigurations",
@@ -500,8 +504,6 @@ pub const UNMODELLED: &[&str] = &[
     "DescribeVolumeStatus",
     "DescribeVolumes",
     "DescribeVolumesModifications",
-    "DescribeVpcBlockPublicAccessExclusions",
-    "DescribeVpcBlockPublicAccessOptions",
     "DescribeVpcClassicLink",
     "DescribeVpcClassicLinkDnsSupport",
     "DescribeVpcEncryptionControls",
@@ -705,8 +707,6 @@ pub const UNMODELLED: &[&str] = &[
     "ModifyVerifiedAccessTrustProvider",
     "ModifyVolume",
     "ModifyVolumeAttribute",
-    "ModifyVpcBlockPublicAccessExclusion",
-    "ModifyVpcBlockPublicAccessOptions",
     "ModifyVpcEncryptionControl",
     "ModifyVpcEndpointConnectionNotification",
     "ModifyVpcEndpointServiceConfiguration",
@@ -1651,6 +1651,20 @@ pub struct CreateTransitGatewayVpcAttachmentResult {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateVpcBlockPublicAccessExclusionRequest {
+    pub dry_run: Option<bool>,
+    pub subnet_id: Option<String>,
+    pub vpc_id: Option<String>,
+    pub internet_gateway_exclusion_mode: String,
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateVpcBlockPublicAccessExclusionResult {
+    pub vpc_block_public_access_exclusion: Option<VpcBlockPublicAccessExclusion>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CreateVpcEndpointRequest {
     pub dry_run: Option<bool>,
     pub vpc_endpoint_type: Option<String>,
@@ -1912,6 +1926,17 @@ pub struct DeleteTransitGatewayVpcAttachmentRequest {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeleteTransitGatewayVpcAttachmentResult {
     pub transit_gateway_vpc_attachment: Option<TransitGatewayVpcAttachment>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteVpcBlockPublicAccessExclusionRequest {
+    pub dry_run: Option<bool>,
+    pub exclusion_id: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteVpcBlockPublicAccessExclusionResult {
+    pub vpc_block_public_access_exclusion: Option<VpcBlockPublicAccessExclusion>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -2442,6 +2467,31 @@ pub struct DescribeVpcAttributeResult {
     pub enable_dns_support: Option<AttributeBooleanValue>,
     pub enable_network_address_usage_metrics: Option<AttributeBooleanValue>,
     pub vpc_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeVpcBlockPublicAccessExclusionsRequest {
+    pub dry_run: Option<bool>,
+    pub filters: Option<Vec<Filter>>,
+    pub exclusion_ids: Option<Vec<String>>,
+    pub next_token: Option<String>,
+    pub max_results: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeVpcBlockPublicAccessExclusionsResult {
+    pub vpc_block_public_access_exclusions: Option<Vec<VpcBlockPublicAccessExclusion>>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeVpcBlockPublicAccessOptionsRequest {
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeVpcBlockPublicAccessOptionsResult {
+    pub vpc_block_public_access_options: Option<VpcBlockPublicAccessOptions>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -3459,6 +3509,29 @@ pub struct ModifyVpcAttributeRequest {
     pub enable_dns_support: Option<AttributeBooleanValue>,
     pub vpc_id: String,
     pub enable_network_address_usage_metrics: Option<AttributeBooleanValue>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ModifyVpcBlockPublicAccessExclusionRequest {
+    pub dry_run: Option<bool>,
+    pub exclusion_id: String,
+    pub internet_gateway_exclusion_mode: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ModifyVpcBlockPublicAccessExclusionResult {
+    pub vpc_block_public_access_exclusion: Option<VpcBlockPublicAccessExclusion>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ModifyVpcBlockPublicAccessOptionsRequest {
+    pub dry_run: Option<bool>,
+    pub internet_gateway_block_mode: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ModifyVpcBlockPublicAccessOptionsResult {
+    pub vpc_block_public_access_options: Option<VpcBlockPublicAccessOptions>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -4739,6 +4812,31 @@ pub struct VpcAttachment {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct VpcBlockPublicAccessExclusion {
+    pub exclusion_id: Option<String>,
+    pub internet_gateway_exclusion_mode: Option<String>,
+    pub resource_arn: Option<String>,
+    pub state: Option<String>,
+    pub reason: Option<String>,
+    pub creation_timestamp: Option<DateTime>,
+    pub last_update_timestamp: Option<DateTime>,
+    pub deletion_timestamp: Option<DateTime>,
+    pub tags: Option<Vec<Tag>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VpcBlockPublicAccessOptions {
+    pub aws_account_id: Option<String>,
+    pub aws_region: Option<String>,
+    pub state: Option<String>,
+    pub internet_gateway_block_mode: Option<String>,
+    pub reason: Option<String>,
+    pub last_update_timestamp: Option<DateTime>,
+    pub managed_by: Option<String>,
+    pub exclusions_allowed: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VpcCidrBlockAssociation {
     pub association_id: Option<String>,
     pub cidr_block: Option<String>,
@@ -5701,6 +5799,24 @@ impl CreateTransitGatewayVpcAttachmentRequestOptions {
     }
 }
 
+impl CreateVpcBlockPublicAccessExclusionRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            subnet_id: rt::query_opt(n, "SubnetId", rt::query_scalar)?,
+            vpc_id: rt::query_opt(n, "VpcId", rt::query_scalar)?,
+            internet_gateway_exclusion_mode: rt::query_req(
+                n,
+                "InternetGatewayExclusionMode",
+                rt::query_scalar,
+            )?,
+            tag_specifications: rt::query_opt(n, "TagSpecification", |n: &QueryNode| {
+                rt::query_list(n, None, TagSpecification::from_query)
+            })?,
+        })
+    }
+}
+
 impl CreateVpcEndpointRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -6015,6 +6131,15 @@ impl DeleteTransitGatewayVpcAttachmentRequest {
                 rt::query_scalar,
             )?,
             dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
+impl DeleteVpcBlockPublicAccessExclusionRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            exclusion_id: rt::query_req(n, "ExclusionId", rt::query_scalar)?,
         })
     }
 }
@@ -6590,6 +6715,30 @@ impl DescribeVpcAttributeRequest {
         Ok(Self {
             attribute: rt::query_req(n, "Attribute", rt::query_scalar)?,
             vpc_id: rt::query_req(n, "VpcId", rt::query_scalar)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
+impl DescribeVpcBlockPublicAccessExclusionsRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            filters: rt::query_opt(n, "Filter", |n: &QueryNode| {
+                rt::query_list(n, None, Filter::from_query)
+            })?,
+            exclusion_ids: rt::query_opt(n, "ExclusionId", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            next_token: rt::query_opt(n, "NextToken", rt::query_scalar)?,
+            max_results: rt::query_opt(n, "MaxResults", rt::query_scalar)?,
+        })
+    }
+}
+
+impl DescribeVpcBlockPublicAccessOptionsRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
             dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
         })
     }
@@ -7542,6 +7691,33 @@ impl ModifyVpcAttributeRequest {
                 n,
                 "EnableNetworkAddressUsageMetrics",
                 AttributeBooleanValue::from_query,
+            )?,
+        })
+    }
+}
+
+impl ModifyVpcBlockPublicAccessExclusionRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            exclusion_id: rt::query_req(n, "ExclusionId", rt::query_scalar)?,
+            internet_gateway_exclusion_mode: rt::query_req(
+                n,
+                "InternetGatewayExclusionMode",
+                rt::query_scalar,
+            )?,
+        })
+    }
+}
+
+impl ModifyVpcBlockPublicAccessOptionsRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            internet_gateway_block_mode: rt::query_req(
+                n,
+                "InternetGatewayBlockMode",
+                rt::query_scalar,
             )?,
         })
     }
@@ -9343,6 +9519,18 @@ impl CreateTransitGatewayVpcAttachmentResult {
     }
 }
 
+impl CreateVpcBlockPublicAccessExclusionResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.vpc_block_public_access_exclusion {
+            w.field(
+                "vpcBlockPublicAccessExclusion",
+                x,
+                |w: &mut XmlWriter, v| v.to_xml(w),
+            );
+        }
+    }
+}
+
 impl CreateVpcEndpointResult {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.vpc_endpoint {
@@ -9495,6 +9683,18 @@ impl DeleteTransitGatewayVpcAttachmentResult {
             w.field("transitGatewayVpcAttachment", x, |w: &mut XmlWriter, v| {
                 v.to_xml(w)
             });
+        }
+    }
+}
+
+impl DeleteVpcBlockPublicAccessExclusionResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.vpc_block_public_access_exclusion {
+            w.field(
+                "vpcBlockPublicAccessExclusion",
+                x,
+                |w: &mut XmlWriter, v| v.to_xml(w),
+            );
         }
     }
 }
@@ -10075,6 +10275,33 @@ impl DescribeVpcAttributeResult {
         }
         if let Some(x) = &self.vpc_id {
             w.field("vpcId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl DescribeVpcBlockPublicAccessExclusionsResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.vpc_block_public_access_exclusions {
+            w.field(
+                "vpcBlockPublicAccessExclusionSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<VpcBlockPublicAccessExclusion>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.next_token {
+            w.field("nextToken", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl DescribeVpcBlockPublicAccessOptionsResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.vpc_block_public_access_options {
+            w.field("vpcBlockPublicAccessOptions", x, |w: &mut XmlWriter, v| {
+                v.to_xml(w)
+            });
         }
     }
 }
@@ -11568,6 +11795,28 @@ impl ModifyTransitGatewayVpcAttachmentResult {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.transit_gateway_vpc_attachment {
             w.field("transitGatewayVpcAttachment", x, |w: &mut XmlWriter, v| {
+                v.to_xml(w)
+            });
+        }
+    }
+}
+
+impl ModifyVpcBlockPublicAccessExclusionResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.vpc_block_public_access_exclusion {
+            w.field(
+                "vpcBlockPublicAccessExclusion",
+                x,
+                |w: &mut XmlWriter, v| v.to_xml(w),
+            );
+        }
+    }
+}
+
+impl ModifyVpcBlockPublicAccessOptionsResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.vpc_block_public_access_options {
+            w.field("vpcBlockPublicAccessOptions", x, |w: &mut XmlWriter, v| {
                 v.to_xml(w)
             });
         }
@@ -14239,6 +14488,73 @@ impl VpcAttachment {
     }
 }
 
+impl VpcBlockPublicAccessExclusion {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.exclusion_id {
+            w.field("exclusionId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.internet_gateway_exclusion_mode {
+            w.field("internetGatewayExclusionMode", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.resource_arn {
+            w.field("resourceArn", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.state {
+            w.field("state", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.reason {
+            w.field("reason", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.creation_timestamp {
+            w.field("creationTimestamp", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.last_update_timestamp {
+            w.field("lastUpdateTimestamp", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.deletion_timestamp {
+            w.field("deletionTimestamp", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.tags {
+            w.field("tagSet", x, |w: &mut XmlWriter, v: &Vec<Tag>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+            });
+        }
+    }
+}
+
+impl VpcBlockPublicAccessOptions {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.aws_account_id {
+            w.field("awsAccountId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.aws_region {
+            w.field("awsRegion", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.state {
+            w.field("state", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.internet_gateway_block_mode {
+            w.field("internetGatewayBlockMode", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.reason {
+            w.field("reason", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.last_update_timestamp {
+            w.field("lastUpdateTimestamp", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.managed_by {
+            w.field("managedBy", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.exclusions_allowed {
+            w.field("exclusionsAllowed", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
 impl VpcCidrBlockAssociation {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.association_id {
@@ -14931,6 +15247,12 @@ pub enum Call<'a> {
     DescribeVpcEndpointServiceConfigurations(&'a DescribeVpcEndpointServiceConfigurationsRequest),
     DescribeClientVpnEndpoints(&'a DescribeClientVpnEndpointsRequest),
     DescribeLocalGatewayRouteTables(&'a DescribeLocalGatewayRouteTablesRequest),
+    ModifyVpcBlockPublicAccessOptions(&'a ModifyVpcBlockPublicAccessOptionsRequest),
+    DescribeVpcBlockPublicAccessOptions(&'a DescribeVpcBlockPublicAccessOptionsRequest),
+    CreateVpcBlockPublicAccessExclusion(&'a CreateVpcBlockPublicAccessExclusionRequest),
+    ModifyVpcBlockPublicAccessExclusion(&'a ModifyVpcBlockPublicAccessExclusionRequest),
+    DeleteVpcBlockPublicAccessExclusion(&'a DeleteVpcBlockPublicAccessExclusionRequest),
+    DescribeVpcBlockPublicAccessExclusions(&'a DescribeVpcBlockPublicAccessExclusionsRequest),
 }
 
 impl Call<'_> {
@@ -15099,6 +15421,14 @@ impl Call<'_> {
             }
             Call::DescribeClientVpnEndpoints(_) => "DescribeClientVpnEndpoints",
             Call::DescribeLocalGatewayRouteTables(_) => "DescribeLocalGatewayRouteTables",
+            Call::ModifyVpcBlockPublicAccessOptions(_) => "ModifyVpcBlockPublicAccessOptions",
+            Call::DescribeVpcBlockPublicAccessOptions(_) => "DescribeVpcBlockPublicAccessOptions",
+            Call::CreateVpcBlockPublicAccessExclusion(_) => "CreateVpcBlockPublicAccessExclusion",
+            Call::ModifyVpcBlockPublicAccessExclusion(_) => "ModifyVpcBlockPublicAccessExclusion",
+            Call::DeleteVpcBlockPublicAccessExclusion(_) => "DeleteVpcBlockPublicAccessExclusion",
+            Call::DescribeVpcBlockPublicAccessExclusions(_) => {
+                "DescribeVpcBlockPublicAccessExclusions"
+            }
         }
     }
 }
@@ -16443,6 +16773,72 @@ pub trait Api {
             "DescribeLocalGatewayRouteTables",
         ))
     }
+    fn modify_vpc_block_public_access_options(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: ModifyVpcBlockPublicAccessOptionsRequest,
+    ) -> Result<ModifyVpcBlockPublicAccessOptionsResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "ModifyVpcBlockPublicAccessOptions",
+        ))
+    }
+    fn describe_vpc_block_public_access_options(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DescribeVpcBlockPublicAccessOptionsRequest,
+    ) -> Result<DescribeVpcBlockPublicAccessOptionsResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "DescribeVpcBlockPublicAccessOptions",
+        ))
+    }
+    fn create_vpc_block_public_access_exclusion(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: CreateVpcBlockPublicAccessExclusionRequest,
+    ) -> Result<CreateVpcBlockPublicAccessExclusionResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "CreateVpcBlockPublicAccessExclusion",
+        ))
+    }
+    fn modify_vpc_block_public_access_exclusion(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: ModifyVpcBlockPublicAccessExclusionRequest,
+    ) -> Result<ModifyVpcBlockPublicAccessExclusionResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "ModifyVpcBlockPublicAccessExclusion",
+        ))
+    }
+    fn delete_vpc_block_public_access_exclusion(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DeleteVpcBlockPublicAccessExclusionRequest,
+    ) -> Result<DeleteVpcBlockPublicAccessExclusionResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "DeleteVpcBlockPublicAccessExclusion",
+        ))
+    }
+    fn describe_vpc_block_public_access_exclusions(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DescribeVpcBlockPublicAccessExclusionsRequest,
+    ) -> Result<DescribeVpcBlockPublicAccessExclusionsResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "DescribeVpcBlockPublicAccessExclusions",
+        ))
+    }
 }
 
 /// Decode, call and encode one operation. `None` when the operation is not one of the
@@ -17785,6 +18181,62 @@ fn call<A: Api>(
             rt::ec2_response("DescribeLocalGatewayRouteTables", req.request_id, |w| {
                 out.to_xml(w)
             })
+        }
+        "ModifyVpcBlockPublicAccessOptions" => {
+            let input = ModifyVpcBlockPublicAccessOptionsRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ModifyVpcBlockPublicAccessOptions(&input))?;
+            let out = api.modify_vpc_block_public_access_options(ctx, input)?;
+            rt::ec2_response("ModifyVpcBlockPublicAccessOptions", req.request_id, |w| {
+                out.to_xml(w)
+            })
+        }
+        "DescribeVpcBlockPublicAccessOptions" => {
+            let input = DescribeVpcBlockPublicAccessOptionsRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeVpcBlockPublicAccessOptions(&input))?;
+            let out = api.describe_vpc_block_public_access_options(ctx, input)?;
+            rt::ec2_response("DescribeVpcBlockPublicAccessOptions", req.request_id, |w| {
+                out.to_xml(w)
+            })
+        }
+        "CreateVpcBlockPublicAccessExclusion" => {
+            let input = CreateVpcBlockPublicAccessExclusionRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreateVpcBlockPublicAccessExclusion(&input))?;
+            let out = api.create_vpc_block_public_access_exclusion(ctx, input)?;
+            rt::ec2_response("CreateVpcBlockPublicAccessExclusion", req.request_id, |w| {
+                out.to_xml(w)
+            })
+        }
+        "ModifyVpcBlockPublicAccessExclusion" => {
+            let input = ModifyVpcBlockPublicAccessExclusionRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::ModifyVpcBlockPublicAccessExclusion(&input))?;
+            let out = api.modify_vpc_block_public_access_exclusion(ctx, input)?;
+            rt::ec2_response("ModifyVpcBlockPublicAccessExclusion", req.request_id, |w| {
+                out.to_xml(w)
+            })
+        }
+        "DeleteVpcBlockPublicAccessExclusion" => {
+            let input = DeleteVpcBlockPublicAccessExclusionRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeleteVpcBlockPublicAccessExclusion(&input))?;
+            let out = api.delete_vpc_block_public_access_exclusion(ctx, input)?;
+            rt::ec2_response("DeleteVpcBlockPublicAccessExclusion", req.request_id, |w| {
+                out.to_xml(w)
+            })
+        }
+        "DescribeVpcBlockPublicAccessExclusions" => {
+            let input = DescribeVpcBlockPublicAccessExclusionsRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeVpcBlockPublicAccessExclusions(&input))?;
+            let out = api.describe_vpc_block_public_access_exclusions(ctx, input)?;
+            rt::ec2_response(
+                "DescribeVpcBlockPublicAccessExclusions",
+                req.request_id,
+                |w| out.to_xml(w),
+            )
         }
         _ => return Err(ApiError::not_implemented(SERVICE, op)),
     })
