@@ -409,15 +409,9 @@ impl Cloud {
         for id in ids {
             self.visible_vpn_gateway(c, id)?;
         }
-        let mut found: Vec<&VpnGateway> = self
-            .vpn_gateways
-            .values()
-            .filter(|g| g.owner == c.account && g.region == c.region)
-            .filter(|g| ids.is_empty() || ids.contains(&g.id))
-            .filter(|g| filter::matches(*g, filters))
-            .collect();
-        found.sort_by(|a, b| a.id.cmp(&b.id));
-        Ok(found)
+        Ok(owned_matching(c, &self.vpn_gateways, ids, filters, |g| {
+            (&g.owner, &g.region)
+        }))
     }
 
     pub fn describe_customer_gateways(
@@ -430,14 +424,31 @@ impl Cloud {
         for id in ids {
             self.visible_customer_gateway(c, id)?;
         }
-        let mut found: Vec<&CustomerGateway> = self
-            .customer_gateways
-            .values()
-            .filter(|g| g.owner == c.account && g.region == c.region)
-            .filter(|g| ids.is_empty() || ids.contains(&g.id))
-            .filter(|g| filter::matches(*g, filters))
-            .collect();
-        found.sort_by(|a, b| a.id.cmp(&b.id));
-        Ok(found)
+        Ok(owned_matching(
+            c,
+            &self.customer_gateways,
+            ids,
+            filters,
+            |g| (&g.owner, &g.region),
+        ))
     }
+}
+
+/// The caller's own objects in its Region, by id (all when none are named), matching every
+/// filter, in id order.
+fn owned_matching<'a, T: Filterable>(
+    c: &Caller,
+    all: &'a std::collections::HashMap<String, T>,
+    ids: &[String],
+    filters: &[Filter],
+    place: impl Fn(&T) -> (&AccountId, &Region),
+) -> Vec<&'a T> {
+    let mut found: Vec<(&String, &T)> = all
+        .iter()
+        .filter(|(_, x)| place(x) == (&c.account, &c.region))
+        .filter(|(id, _)| ids.is_empty() || ids.contains(id))
+        .filter(|(_, x)| filter::matches(*x, filters))
+        .collect();
+    found.sort_by(|a, b| a.0.cmp(b.0));
+    found.into_iter().map(|(_, x)| x).collect()
 }

@@ -704,30 +704,47 @@ fn route_now(c: &Cloud, table_id: &str, destination: IpNet) -> Option<w::Transit
         .map(route_out)
 }
 
+/// CreateTransitGatewayRoute and ReplaceTransitGatewayRoute (their members are the same): the
+/// route as the table then shows it.
+fn put_route(
+    s: &Services,
+    ctx: &mut Ctx,
+    table_id: String,
+    destination: &str,
+    attachment: Option<String>,
+    blackhole: Option<bool>,
+    replace: bool,
+) -> Result<Option<w::TransitGatewayRoute>, ApiError> {
+    let route = static_route(destination, attachment, blackhole)?;
+    let destination = route.destination;
+    let command = TgwRouteCommand::PutRoute {
+        table_id: table_id.clone(),
+        route,
+        replace,
+    };
+    s.mutate(
+        ctx,
+        Command::Transit(TransitCommand::Routes(command)),
+        |c, _| route_now(c, &table_id, destination),
+    )
+}
+
 pub(super) fn create_transit_gateway_route(
     s: &Services,
     ctx: &mut Ctx,
     input: w::CreateTransitGatewayRouteRequest,
 ) -> Result<w::CreateTransitGatewayRouteResult, ApiError> {
     dry_run(input.dry_run)?;
-    let route = static_route(
+    let route = put_route(
+        s,
+        ctx,
+        input.transit_gateway_route_table_id,
         &input.destination_cidr_block,
         input.transit_gateway_attachment_id,
         input.blackhole,
+        false,
     )?;
-    let (table_id, destination) = (input.transit_gateway_route_table_id, route.destination);
-    let command = TgwRouteCommand::PutRoute {
-        table_id: table_id.clone(),
-        route,
-        replace: false,
-    };
-    s.mutate(
-        ctx,
-        Command::Transit(TransitCommand::Routes(command)),
-        |c, _| w::CreateTransitGatewayRouteResult {
-            route: route_now(c, &table_id, destination),
-        },
-    )
+    Ok(w::CreateTransitGatewayRouteResult { route })
 }
 
 pub(super) fn replace_transit_gateway_route(
@@ -736,24 +753,16 @@ pub(super) fn replace_transit_gateway_route(
     input: w::ReplaceTransitGatewayRouteRequest,
 ) -> Result<w::ReplaceTransitGatewayRouteResult, ApiError> {
     dry_run(input.dry_run)?;
-    let route = static_route(
+    let route = put_route(
+        s,
+        ctx,
+        input.transit_gateway_route_table_id,
         &input.destination_cidr_block,
         input.transit_gateway_attachment_id,
         input.blackhole,
+        true,
     )?;
-    let (table_id, destination) = (input.transit_gateway_route_table_id, route.destination);
-    let command = TgwRouteCommand::PutRoute {
-        table_id: table_id.clone(),
-        route,
-        replace: true,
-    };
-    s.mutate(
-        ctx,
-        Command::Transit(TransitCommand::Routes(command)),
-        |c, _| w::ReplaceTransitGatewayRouteResult {
-            route: route_now(c, &table_id, destination),
-        },
-    )
+    Ok(w::ReplaceTransitGatewayRouteResult { route })
 }
 
 pub(super) fn delete_transit_gateway_route(
