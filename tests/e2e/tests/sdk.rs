@@ -373,3 +373,154 @@ async fn iam_boundaries_simulator_and_enforcement() {
         Some("UnauthorizedOperation")
     );
 }
+
+#[tokio::test]
+async fn a_public_subnet_with_a_nat_gateway_and_a_transit_gateway_hub() {
+    use aws_sdk_ec2::types::{NatGatewayState, RouteState, TransitGatewayAttachmentState};
+    let server = e2e::start().await;
+    let ec2 = ec2(&server.endpoint(), "111111111111").await;
+    let vpc_id = ec2
+        .create_vpc()
+        .cidr_block("10.0.0.0/16")
+        .send()
+        .await
+        .unwrap()
+        .vpc()
+        .and_then(|v| v.vpc_id())
+        .unwrap()
+        .to_string();
+    let subnet_id = ec2
+        .create_subnet()
+        .vpc_id(&vpc_id)
+        .cidr_block("10.0.1.0/24")
+        .availability_zone("us-east-1a")
+        .send()
+        .await
+        .unwrap()
+        .subnet()
+        .and_then(|s| s.subnet_id())
+        .unwrap()
+        .to_string();
+    let igw = ec2.create_internet_gateway().send().await.unwrap();
+    let igw_id = igw
+        .internet_gateway()
+        .and_then(|g| g.internet_gateway_id())
+        .unwrap()
+        .to_string();
+    ec2.attach_internet_gateway()
+        .internet_gateway_id(&igw_id)
+        .vpc_id(&vpc_id)
+        .send()
+        .await
+        .unwrap();
+    let allocation = ec2.allocate_address().send().await.unwrap();
+    let nat = ec2
+        .create_nat_gateway()
+        .subnet_id(&subnet_id)
+        .allocation_id(allocation.allocation_id().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let nat = nat.nat_gateway().unwrap();
+    assert_eq!(nat.state(), Some(&NatGatewayState::Pending));
+    let nat_id = nat.nat_gateway_id().unwrap().to_string();
+    let seen = ec2
+        .describe_nat_gateways()
+        .filter(Filter::builder().name("vpc-id").values(&vpc_id).build())
+        .send()
+        .await
+        .unwrap();
+    let [seen] = seen.nat_gateways() else {
+        panic!("one NAT gateway: {seen:?}");
+    };
+    assert_eq!(seen.state(), Some(&NatGatewayState::Available));
+    assert_eq!(
+        seen.nat_gateway_addresses()[0].public_ip(),
+        allocation.public_ip()
+    );
+    let table = ec2
+        .create_route_table()
+        .vpc_id(&vpc_id)
+        .send()
+        .await
+        .unwrap()
+        .route_table()
+        .and_then(|t| t.route_table_id())
+        .unwrap()
+        .to_string();
+    ec2.create_route()
+        .route_table_id(&table)
+        .destination_cidr_block("0.0.0.0/0")
+        .nat_gateway_id(&nat_id)
+        .send()
+        .await
+        .unwrap();
+
+    // A hub: the VPC attached, its block learned by the default table, a route to the hub.
+    let tgw = ec2.create_transit_gateway().send().await.unwrap();
+    let tgw = tgw.transit_gateway().unwrap();
+    let tgw_id = tgw.transit_gateway_id().unwrap().to_string();
+    let hub_table = tgw
+        .options()
+        .and_then(|o| o.association_default_route_table_id())
+        .unwrap()
+        .to_string();
+    let attachment = ec2
+        .create_transit_gateway_vpc_attachment()
+        .transit_gateway_id(&tgw_id)
+        .vpc_id(&vpc_id)
+        .subnet_ids(&subnet_id)
+        .send()
+        .await
+        .unwrap();
+    let attachment_id = attachment
+        .transit_gateway_vpc_attachment()
+        .and_then(|a| a.transit_gateway_attachment_id())
+        .unwrap()
+        .to_string();
+    let attachments = ec2
+        .describe_transit_gateway_vpc_attachments()
+        .transit_gateway_attachment_ids(&attachment_id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        attachments.transit_gateway_vpc_attachments()[0].state(),
+        Some(&TransitGatewayAttachmentState::Available)
+    );
+    let learned = ec2
+        .search_transit_gateway_routes()
+        .transit_gateway_route_table_id(&hub_table)
+        .filters(Filter::builder().name("type").values("propagated").build())
+        .send()
+        .await
+        .unwrap();
+    let blocks: Vec<_> = learned
+        .routes()
+        .iter()
+        .filter_map(|r| r.destination_cidr_block())
+        .collect();
+    assert_eq!(blocks, ["10.0.0.0/16"]);
+    ec2.create_route()
+        .route_table_id(&table)
+        .destination_cidr_block("10.8.0.0/16")
+        .transit_gateway_id(&tgw_id)
+        .send()
+        .await
+        .unwrap();
+    let tables = ec2
+        .describe_route_tables()
+        .route_table_ids(&table)
+        .send()
+        .await
+        .unwrap();
+    let states: Vec<_> = tables.route_tables()[0]
+        .routes()
+        .iter()
+        .filter_map(|r| r.state())
+        .collect();
+    assert!(
+        states.iter().all(|s| **s == RouteState::Active),
+        "{states:?}"
+    );
+}
