@@ -122,3 +122,35 @@ def test_an_address_needs_a_gateway_and_follows_an_instance(aws):
     ec2.associate_address(AllocationId=other, InstanceId=instance["InstanceId"])
     [first] = ec2.describe_addresses(AllocationIds=[alloc])["Addresses"]
     assert "AssociationId" not in first
+
+
+def test_public_addresses_given_at_launch(aws):
+    ec2 = aws("ec2")
+    [default_subnet] = ec2.describe_subnets(Filters=[{"Name": "default-for-az", "Values": ["true"]},
+                                                     {"Name": "availability-zone", "Values": ["us-east-1a"]}])["Subnets"]
+    assert default_subnet["MapPublicIpOnLaunch"] is True
+    [i] = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1,
+                            SubnetId=default_subnet["SubnetId"])["Instances"]
+    [seen] = ec2.describe_instances(InstanceIds=[i["InstanceId"]])["Reservations"][0]["Instances"]
+    public = seen["PublicIpAddress"]
+    assert public.startswith("198.1") and seen["PublicDnsName"].startswith("ec2-")
+    [eni] = ec2.describe_network_interfaces(NetworkInterfaceIds=[seen["NetworkInterfaces"][0]["NetworkInterfaceId"]])["NetworkInterfaces"]
+    assert eni["Association"]["PublicIp"] == public and eni["Association"]["IpOwnerId"] == "amazon"
+    assert "AllocationId" not in eni["Association"]
+    # Not an Elastic IP: DescribeAddresses does not list it.
+    assert ec2.describe_addresses()["Addresses"] == []
+    # An Elastic IP on the primary address takes its place.
+    alloc = ec2.allocate_address()
+    ec2.associate_address(AllocationId=alloc["AllocationId"], InstanceId=i["InstanceId"])
+    [seen] = ec2.describe_instances(InstanceIds=[i["InstanceId"]])["Reservations"][0]["Instances"]
+    assert seen["PublicIpAddress"] == alloc["PublicIp"] != public
+
+    # A subnet that does not map them gives none, unless the launch asks.
+    vpc = new_vpc(ec2)
+    private = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    [plain] = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1, SubnetId=private)["Instances"]
+    assert "PublicIpAddress" not in ec2.describe_instances(InstanceIds=[plain["InstanceId"]])["Reservations"][0]["Instances"][0]
+    [asked] = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1, NetworkInterfaces=[
+        {"DeviceIndex": 0, "SubnetId": private, "AssociatePublicIpAddress": True}])["Instances"]
+    got = ec2.describe_instances(InstanceIds=[asked["InstanceId"]])["Reservations"][0]["Instances"][0]
+    assert got["PublicIpAddress"] not in (public, alloc["PublicIp"])

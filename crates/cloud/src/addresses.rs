@@ -147,6 +147,21 @@ impl Cloud {
         })
     }
 
+    /// A public address nobody holds (neither an Elastic IP nor one given at launch), looked
+    /// for from `hint` on so that addresses spread over the pool.
+    pub(crate) fn free_public_ip(&self, hint: u32) -> Option<Ipv4Addr> {
+        let taken: std::collections::HashSet<Ipv4Addr> = self
+            .addresses
+            .values()
+            .map(|a| a.public_ip)
+            .chain(self.interfaces.values().filter_map(|e| e.public_ip))
+            .collect();
+        let start = hint % POOL_SIZE;
+        (0..POOL_SIZE)
+            .map(|i| Ipv4Addr::from(POOL_START + (start + i) % POOL_SIZE))
+            .find(|ip| !taken.contains(ip))
+    }
+
     /// An address a NAT gateway holds is AWS's to unmap (AWS answers as below).
     fn check_not_service_managed(&self, allocation_id: &str) -> Result<()> {
         let managed = self
@@ -191,18 +206,13 @@ impl Cloud {
                         "The maximum number of addresses has been reached.",
                     ));
                 }
-                let taken: std::collections::HashSet<Ipv4Addr> =
-                    self.addresses.values().map(|a| a.public_ip).collect();
-                let start = u32::from_str_radix(&ids.hex(8), 16).unwrap_or(0) % POOL_SIZE;
-                let public_ip = (0..POOL_SIZE)
-                    .map(|i| Ipv4Addr::from(POOL_START + (start + i) % POOL_SIZE))
-                    .find(|ip| !taken.contains(ip))
-                    .ok_or_else(|| {
-                        Error::new(
-                            "AddressLimitExceeded",
-                            "The maximum number of addresses has been reached.",
-                        )
-                    })?;
+                let start = u32::from_str_radix(&ids.hex(8), 16).unwrap_or(0);
+                let public_ip = self.free_public_ip(start).ok_or_else(|| {
+                    Error::new(
+                        "AddressLimitExceeded",
+                        "The maximum number of addresses has been reached.",
+                    )
+                })?;
                 let id = ids.id("eipalloc");
                 self.addresses.insert(
                     id.clone(),

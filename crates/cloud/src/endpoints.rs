@@ -417,6 +417,7 @@ impl Cloud {
             }),
             tags: Vec::new(),
             ipv6_addresses: Vec::new(),
+            public_ip: None,
         };
         self.insert_interface(eni);
         Ok(id)

@@ -26,6 +26,9 @@ pub struct LaunchInterface {
     pub groups: Vec<String>,
     pub private_ip: Option<Ipv4Addr>,
     pub description: Option<String>,
+    /// `AssociatePublicIpAddress`: overrides the subnet's own choice for this interface.
+    #[serde(default)]
+    pub associate_public_ip: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -305,6 +308,7 @@ impl Cloud {
             attachment: None,
             tags: req.tags.to_vec(),
             ipv6_addresses,
+            public_ip: None,
         };
         self.insert_interface(eni);
         Ok(Outcome::Id(id))
@@ -576,6 +580,10 @@ impl Cloud {
             }
         }
         let subnet = subnet.clone();
+        // A public address on the primary interface: as asked, else as the subnet maps them.
+        let wants_public_ip = primary
+            .and_then(|p| p.associate_public_ip)
+            .unwrap_or(subnet.map_public_ip_on_launch);
         let reservation = ids.id("r");
         let description = primary
             .and_then(|p| p.description.clone())
@@ -617,7 +625,15 @@ impl Cloud {
                 attachment: Some(attachment),
                 tags: spec.interface_tags.clone(),
                 ipv6_addresses,
+                public_ip: None,
             });
+            if wants_public_ip {
+                let hint = u32::from_str_radix(&eni_id[4..12], 16).unwrap_or(0);
+                let public = self.free_public_ip(hint);
+                if let Some(e) = self.interfaces.get_mut(&eni_id) {
+                    e.public_ip = public;
+                }
+            }
             self.scope_mut(&c.account, &c.region)
                 .instances
                 .insert(instance_id.as_str().into());

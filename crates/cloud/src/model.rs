@@ -222,6 +222,10 @@ pub struct NetworkInterface {
     /// From the subnet's IPv6 block.
     #[serde(default)]
     pub ipv6_addresses: Vec<Ipv6Addr>,
+    /// The public address AWS gave the primary private address at launch (not an Elastic IP;
+    /// an Elastic IP mapped there takes its place).
+    #[serde(default)]
+    pub public_ip: Option<std::net::Ipv4Addr>,
 }
 
 impl NetworkInterface {

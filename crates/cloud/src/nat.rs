@@ -382,6 +382,7 @@ impl Cloud {
                 }),
                 tags: Vec::new(),
                 ipv6_addresses: Vec::new(),
+                public_ip: None,
             };
             self.insert_interface(eni);
             for (slot, ip) in gateway.allocations.iter_mut().zip(&private_ips) {

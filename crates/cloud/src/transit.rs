@@ -777,6 +777,7 @@ impl Cloud {
             }),
             tags: Vec::new(),
             ipv6_addresses: Vec::new(),
+            public_ip: None,
         });
         Ok(id)
     }

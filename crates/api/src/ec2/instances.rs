@@ -46,6 +46,7 @@ pub(super) fn run_instances(
             groups: ni.groups.unwrap_or_default(),
             private_ip: parse_ip(ni.private_ip_address)?,
             description: ni.description,
+            associate_public_ip: ni.associate_public_ip_address,
         });
     }
     let specs = input.tag_specifications.unwrap_or_default();

@@ -145,13 +145,22 @@ fn group_ids(c: &Cloud, ids: &[String]) -> Vec<w::GroupIdentifier> {
         .collect()
 }
 
-/// The public side of a private address: the Elastic IP mapped to it, if any.
+/// The public side of a private address: the Elastic IP mapped to it, else (for the primary
+/// address) the public address given at launch.
 fn public_of(
     c: &Cloud,
     e: &NetworkInterface,
     ip: std::net::Ipv4Addr,
 ) -> Option<w::NetworkInterfaceAssociation> {
-    let a = c.address_on(&e.id, ip)?;
+    let Some(a) = c.address_on(&e.id, ip) else {
+        let public = e.public_ip.filter(|_| ip == e.private_ip)?;
+        return Some(w::NetworkInterfaceAssociation {
+            ip_owner_id: owned("amazon"),
+            public_dns_name: public_dns_name(c, e, public),
+            public_ip: Some(public.to_string()),
+            ..Default::default()
+        });
+    };
     let live = a.live_association(c)?;
     Some(w::NetworkInterfaceAssociation {
         allocation_id: owned(&a.allocation_id),
