@@ -607,62 +607,58 @@ link_change!(
     transit_gateway_route_table_announcement_id
 );
 
-pub(super) fn get_transit_gateway_route_table_associations(
-    s: &Services,
-    ctx: &mut Ctx,
-    input: w::GetTransitGatewayRouteTableAssociationsRequest,
-) -> Result<w::GetTransitGatewayRouteTableAssociationsResult, ApiError> {
-    dry_run(input.dry_run)?;
-    let filters = filters(input.filters)?;
-    let page = page(input.max_results, input.next_token, DESCRIBE_BOUNDS)?;
-    let table_id = input.transit_gateway_route_table_id;
-    s.query(ctx, |c, who| {
-        let (found, next) = c.table_attachments(who, &table_id, false, &filters, &page)?;
-        Ok(w::GetTransitGatewayRouteTableAssociationsResult {
-            associations: Some(
-                found
-                    .into_iter()
-                    .map(|a| w::TransitGatewayRouteTableAssociation {
-                        transit_gateway_attachment_id: owned(&a.id),
-                        resource_id: owned(&a.vpc_id),
-                        resource_type: owned("vpc"),
-                        state: owned("associated"),
-                    })
-                    .collect(),
-            ),
-            next_token: next,
-        })
-    })
+/// GetTransitGatewayRouteTableAssociations and …Propagations (their members are the same):
+/// the table's linked attachments, each made into the answer's item by `item`.
+macro_rules! table_links {
+    ($name:ident, $request:ident, $result:ident, $list:ident, $propagations:literal, $item:expr) => {
+        pub(super) fn $name(
+            s: &Services,
+            ctx: &mut Ctx,
+            input: w::$request,
+        ) -> Result<w::$result, ApiError> {
+            dry_run(input.dry_run)?;
+            let filters = filters(input.filters)?;
+            let page = page(input.max_results, input.next_token, DESCRIBE_BOUNDS)?;
+            let table_id = input.transit_gateway_route_table_id;
+            s.query(ctx, |c, who| {
+                let (found, next) =
+                    c.table_attachments(who, &table_id, $propagations, &filters, &page)?;
+                Ok(w::$result {
+                    $list: Some(found.into_iter().map($item).collect()),
+                    next_token: next,
+                })
+            })
+        }
+    };
 }
 
-pub(super) fn get_transit_gateway_route_table_propagations(
-    s: &Services,
-    ctx: &mut Ctx,
-    input: w::GetTransitGatewayRouteTablePropagationsRequest,
-) -> Result<w::GetTransitGatewayRouteTablePropagationsResult, ApiError> {
-    dry_run(input.dry_run)?;
-    let filters = filters(input.filters)?;
-    let page = page(input.max_results, input.next_token, DESCRIBE_BOUNDS)?;
-    let table_id = input.transit_gateway_route_table_id;
-    s.query(ctx, |c, who| {
-        let (found, next) = c.table_attachments(who, &table_id, true, &filters, &page)?;
-        Ok(w::GetTransitGatewayRouteTablePropagationsResult {
-            transit_gateway_route_table_propagations: Some(
-                found
-                    .into_iter()
-                    .map(|a| w::TransitGatewayRouteTablePropagation {
-                        transit_gateway_attachment_id: owned(&a.id),
-                        resource_id: owned(&a.vpc_id),
-                        resource_type: owned("vpc"),
-                        state: owned("enabled"),
-                        transit_gateway_route_table_announcement_id: None,
-                    })
-                    .collect(),
-            ),
-            next_token: next,
-        })
-    })
-}
+table_links!(
+    get_transit_gateway_route_table_associations,
+    GetTransitGatewayRouteTableAssociationsRequest,
+    GetTransitGatewayRouteTableAssociationsResult,
+    associations,
+    false,
+    |a: &TgwAttachment| w::TransitGatewayRouteTableAssociation {
+        transit_gateway_attachment_id: owned(&a.id),
+        resource_id: owned(&a.vpc_id),
+        resource_type: owned("vpc"),
+        state: owned("associated"),
+    }
+);
+table_links!(
+    get_transit_gateway_route_table_propagations,
+    GetTransitGatewayRouteTablePropagationsRequest,
+    GetTransitGatewayRouteTablePropagationsResult,
+    transit_gateway_route_table_propagations,
+    true,
+    |a: &TgwAttachment| w::TransitGatewayRouteTablePropagation {
+        transit_gateway_attachment_id: owned(&a.id),
+        resource_id: owned(&a.vpc_id),
+        resource_type: owned("vpc"),
+        state: owned("enabled"),
+        transit_gateway_route_table_announcement_id: None,
+    }
+);
 
 fn tgw_destination(text: &str) -> Result<IpNet, ApiError> {
     text.parse::<IpNet>().map(|n| n.trunc()).map_err(|_| {
