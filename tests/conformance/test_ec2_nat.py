@@ -169,3 +169,39 @@ def test_participants_cannot_see_or_make_gateways_in_the_shared_vpc(aws):
     assert ep.describe_nat_gateways()["NatGateways"] == []
     with aws_error("UnauthorizedOperation", status=403):
         ep.create_nat_gateway(SubnetId=subnet, ConnectivityType="private")
+
+
+def test_secondary_addresses(aws):
+    ec2 = aws("ec2")
+    vpc, subnet = public_network(ec2)
+    private = ec2.create_nat_gateway(SubnetId=subnet, ConnectivityType="private")["NatGateway"]["NatGatewayId"]
+    out = ec2.assign_private_nat_gateway_address(NatGatewayId=private, PrivateIpAddresses=["10.0.1.100"],
+                                                 PrivateIpAddressCount=1)
+    assert [(a["PrivateIp"], a["Status"]) for a in out["NatGatewayAddresses"]][0] == ("10.0.1.100", "assigning")
+    [g] = ec2.describe_nat_gateways(NatGatewayIds=[private])["NatGateways"]
+    assert len(g["NatGatewayAddresses"]) == 3 and all(a["Status"] == "succeeded" for a in g["NatGatewayAddresses"])
+    primary = [a["PrivateIp"] for a in g["NatGatewayAddresses"] if a["IsPrimary"]][0]
+    with aws_error("InvalidParameterValue"):
+        ec2.unassign_private_nat_gateway_address(NatGatewayId=private, PrivateIpAddresses=[primary])
+    ec2.unassign_private_nat_gateway_address(NatGatewayId=private, PrivateIpAddresses=["10.0.1.100"])
+    [g] = ec2.describe_nat_gateways(NatGatewayIds=[private])["NatGateways"]
+    assert "10.0.1.100" not in [a["PrivateIp"] for a in g["NatGatewayAddresses"]]
+    with aws_error("InvalidParameterValue"):
+        ec2.associate_nat_gateway_address(NatGatewayId=private, AllocationIds=[ec2.allocate_address()["AllocationId"]])
+
+    first, second, third = (ec2.allocate_address() for _ in range(3))
+    public = ec2.create_nat_gateway(SubnetId=subnet, AllocationId=first["AllocationId"])["NatGateway"]["NatGatewayId"]
+    out = ec2.associate_nat_gateway_address(NatGatewayId=public, AllocationIds=[second["AllocationId"]])
+    [added] = out["NatGatewayAddresses"]
+    assert added["Status"] == "associating" and added["PublicIp"] == second["PublicIp"]
+    with aws_error("NatGatewayAddressLimitExceeded"):
+        ec2.associate_nat_gateway_address(NatGatewayId=public, AllocationIds=[third["AllocationId"]])
+    [g] = ec2.describe_nat_gateways(NatGatewayIds=[public])["NatGateways"]
+    assert sorted(a["PublicIp"] for a in g["NatGatewayAddresses"]) == sorted([first["PublicIp"], second["PublicIp"]])
+    primary_assoc = [a["AssociationId"] for a in g["NatGatewayAddresses"] if a["IsPrimary"]][0]
+    with aws_error("InvalidParameterValue"):
+        ec2.disassociate_nat_gateway_address(NatGatewayId=public, AssociationIds=[primary_assoc])
+    ec2.disassociate_nat_gateway_address(NatGatewayId=public, AssociationIds=[added["AssociationId"]])
+    [addr] = ec2.describe_addresses(AllocationIds=[second["AllocationId"]])["Addresses"]
+    assert "AssociationId" not in addr
+    ec2.release_address(AllocationId=second["AllocationId"])

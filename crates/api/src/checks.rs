@@ -400,6 +400,14 @@ impl Resources<'_> {
                 out
             }
             Ec2::DeleteNatGateway(i) => vec![self.existing(a, &i.nat_gateway_id)],
+            Ec2::AssignPrivateNatGatewayAddress(i) => vec![self.existing(a, &i.nat_gateway_id)],
+            Ec2::UnassignPrivateNatGatewayAddress(i) => vec![self.existing(a, &i.nat_gateway_id)],
+            Ec2::AssociateNatGatewayAddress(i) => {
+                let mut out = vec![self.existing(a, &i.nat_gateway_id)];
+                out.extend(i.allocation_ids.iter().map(|id| self.existing(a, id)));
+                out
+            }
+            Ec2::DisassociateNatGatewayAddress(i) => vec![self.existing(a, &i.nat_gateway_id)],
             Ec2::CreateNetworkAcl(i) => {
                 vec![self.created(a, "network-acl"), self.existing(a, &i.vpc_id)]
             }

@@ -56,6 +56,9 @@ pub struct NatGateway {
 pub struct NatAllocation {
     pub allocation_id: String,
     pub association_id: Option<String>,
+    /// The private address it maps (older records: the address at the same position).
+    #[serde(default)]
+    pub private_ip: Option<Ipv4Addr>,
 }
 
 impl NatGateway {
@@ -72,6 +75,16 @@ impl NatGateway {
     /// Whether routes to it carry traffic.
     pub fn is_available(&self) -> bool {
         self.deleted_at.is_none() && self.failure.is_none()
+    }
+
+    /// The Elastic IP mapped to the private address at `index` of `private_ips`.
+    pub fn allocation_at(&self, index: usize) -> Option<&NatAllocation> {
+        let ip = self.private_ips.get(index)?;
+        self.allocations
+            .iter()
+            .enumerate()
+            .find(|(i, a)| a.private_ip.map_or(*i == index, |p| p == *ip))
+            .map(|(_, a)| a)
     }
 }
 
@@ -91,7 +104,29 @@ pub struct NewNatGateway {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum NatCommand {
     Create(NewNatGateway),
-    Delete { nat_gateway_id: String },
+    Delete {
+        nat_gateway_id: String,
+    },
+    /// More private addresses for a private gateway: these, then `count` more.
+    AssignPrivate {
+        nat_gateway_id: String,
+        private_ips: Vec<Ipv4Addr>,
+        count: usize,
+    },
+    UnassignPrivate {
+        nat_gateway_id: String,
+        private_ips: Vec<Ipv4Addr>,
+    },
+    /// More Elastic IPs for a public gateway, each on a new private address (these, if given).
+    AssociateAddresses {
+        nat_gateway_id: String,
+        allocation_ids: Vec<String>,
+        private_ips: Vec<Ipv4Addr>,
+    },
+    DisassociateAddresses {
+        nat_gateway_id: String,
+        association_ids: Vec<String>,
+    },
 }
 
 pub const NAT_GATEWAY_FILTERS: &[&str] = &["nat-gateway-id", "state", "subnet-id", "vpc-id"];
@@ -184,6 +219,109 @@ impl Cloud {
     ) -> Result<Outcome> {
         match command {
             NatCommand::Create(new) => self.create_nat_gateway(c, ids, at, new),
+            NatCommand::AssignPrivate {
+                nat_gateway_id,
+                private_ips,
+                count,
+            } => {
+                let g = self.working_nat_gateway(c, nat_gateway_id)?;
+                if g.public {
+                    return Err(Error::invalid_value(
+                        "A public NAT gateway gets secondary private addresses with AssociateNatGatewayAddress.",
+                    ));
+                }
+                let added = self.add_nat_addresses(nat_gateway_id, private_ips, *count)?;
+                Ok(Outcome::PrivateIps(added))
+            }
+            NatCommand::UnassignPrivate {
+                nat_gateway_id,
+                private_ips,
+            } => {
+                let g = self.working_nat_gateway(c, nat_gateway_id)?;
+                for ip in private_ips {
+                    let at = g.private_ips.iter().position(|p| p == ip);
+                    match at {
+                        None => {
+                            return Err(Error::invalid_value(format!(
+                                "The address {ip} is not assigned to {nat_gateway_id}."
+                            )))
+                        }
+                        Some(0) => {
+                            return Err(Error::invalid_value(format!(
+                                "The primary address {ip} of {nat_gateway_id} cannot be unassigned."
+                            )))
+                        }
+                        Some(i) if g.allocation_at(i).is_some() => {
+                            return Err(Error::invalid_value(format!(
+                                "The address {ip} has an Elastic IP; disassociate it first."
+                            )))
+                        }
+                        Some(_) => {}
+                    }
+                }
+                let (eni, subnet) = (g.interface_id.clone(), g.subnet_id.clone());
+                if let Some(e) = eni.and_then(|e| self.interfaces.get_mut(&e)) {
+                    e.secondary_ips.retain(|p| !private_ips.contains(p));
+                }
+                if let Some(s) = self.subnets.get_mut(&subnet) {
+                    for ip in private_ips {
+                        s.used.remove(ip);
+                    }
+                }
+                self.nat_gateways
+                    .get_mut(nat_gateway_id)
+                    .expect("seen")
+                    .private_ips
+                    .retain(|p| !private_ips.contains(p));
+                Ok(Outcome::PrivateIps(private_ips.clone()))
+            }
+            NatCommand::AssociateAddresses {
+                nat_gateway_id,
+                allocation_ids,
+                private_ips,
+            } => self.associate_nat_addresses(c, ids, nat_gateway_id, allocation_ids, private_ips),
+            NatCommand::DisassociateAddresses {
+                nat_gateway_id,
+                association_ids,
+            } => {
+                let g = self.working_nat_gateway(c, nat_gateway_id)?;
+                for id in association_ids {
+                    let at = g
+                        .allocations
+                        .iter()
+                        .position(|a| a.association_id.as_ref() == Some(id));
+                    match at {
+                        None => {
+                            return Err(Error::new(
+                                "InvalidAssociationID.NotFound",
+                                format!("The association ID '{id}' does not exist"),
+                            ))
+                        }
+                        Some(0) => return Err(Error::invalid_value(format!(
+                            "The primary Elastic IP of {nat_gateway_id} cannot be disassociated."
+                        ))),
+                        Some(_) => {}
+                    }
+                }
+                for a in self.addresses.values_mut() {
+                    if a.association
+                        .as_ref()
+                        .is_some_and(|x| association_ids.contains(&x.id))
+                    {
+                        a.association = None;
+                    }
+                }
+                self.nat_gateways
+                    .get_mut(nat_gateway_id)
+                    .expect("seen")
+                    .allocations
+                    .retain(|a| {
+                        !a.association_id
+                            .as_ref()
+                            .is_some_and(|x| association_ids.contains(x))
+                    });
+                Ok(Outcome::Id(nat_gateway_id.clone()))
+            }
             NatCommand::Delete { nat_gateway_id } => {
                 let g = self.visible_nat_gateway(c, nat_gateway_id)?;
                 if g.state_at(at).is_none() {
@@ -216,6 +354,130 @@ impl Cloud {
                 Ok(Outcome::Id(nat_gateway_id.clone()))
             }
         }
+    }
+
+    /// A gateway of the caller's that is available (its addresses can change).
+    fn working_nat_gateway(&self, c: &Caller, id: &str) -> Result<&NatGateway> {
+        let g = self.visible_nat_gateway(c, id)?;
+        if !g.is_available() {
+            return Err(Error::new(
+                "InvalidNatGatewayID.NotFound",
+                format!("The natGateway ID '{id}' does not exist"),
+            ));
+        }
+        Ok(g)
+    }
+
+    /// New secondary private addresses on a gateway's interface: these, then `count` more.
+    fn add_nat_addresses(
+        &mut self,
+        nat_gateway_id: &str,
+        wanted: &[Ipv4Addr],
+        count: usize,
+    ) -> Result<Vec<Ipv4Addr>> {
+        let g = &self.nat_gateways[nat_gateway_id];
+        if wanted.is_empty() && count == 0 {
+            return Err(Error::missing(
+                "PrivateIpAddresses or PrivateIpAddressCount",
+            ));
+        }
+        if g.private_ips.len() + wanted.len() + count > NAT_ADDRESSES {
+            return Err(Error::invalid_value(format!(
+                "A NAT gateway can have at most {NAT_ADDRESSES} private IPv4 addresses."
+            )));
+        }
+        let (eni, subnet) = (g.interface_id.clone(), g.subnet_id.clone());
+        let mut probe = self.subnets[&subnet].clone();
+        let added = self.pick_addresses(&mut probe, wanted, count)?;
+        if let Some(s) = self.subnets.get_mut(&subnet) {
+            s.used.extend(added.iter().copied());
+        }
+        if let Some(e) = eni.and_then(|e| self.interfaces.get_mut(&e)) {
+            e.secondary_ips.extend(added.iter().copied());
+        }
+        self.nat_gateways
+            .get_mut(nat_gateway_id)
+            .expect("seen")
+            .private_ips
+            .extend(added.iter().copied());
+        Ok(added)
+    }
+
+    fn associate_nat_addresses(
+        &mut self,
+        c: &Caller,
+        ids: &mut Ids,
+        nat_gateway_id: &str,
+        allocation_ids: &[String],
+        private_ips: &[Ipv4Addr],
+    ) -> Result<Outcome> {
+        let g = self.working_nat_gateway(c, nat_gateway_id)?;
+        if !g.public {
+            return Err(Error::invalid_value(
+                "A private NAT gateway does not take Elastic IPs.",
+            ));
+        }
+        if allocation_ids.is_empty() {
+            return Err(Error::missing("AllocationIds"));
+        }
+        if !private_ips.is_empty() && private_ips.len() != allocation_ids.len() {
+            return Err(Error::invalid_value(
+                "Give one private address per allocation, or none.",
+            ));
+        }
+        if g.allocations.len() + allocation_ids.len() > NAT_ELASTIC_IPS {
+            return Err(Error::new(
+                "NatGatewayAddressLimitExceeded",
+                format!(
+                    "A NAT gateway can have at most {NAT_ELASTIC_IPS} Elastic IP addresses by default."
+                ),
+            ));
+        }
+        for id in allocation_ids {
+            let a = self
+                .addresses
+                .get(id)
+                .filter(|a| a.owner == c.account && a.region == c.region)
+                .ok_or_else(|| {
+                    Error::new(
+                        "InvalidAllocationID.NotFound",
+                        format!("The allocation ID '{id}' does not exist"),
+                    )
+                })?;
+            if a.live_association(self).is_some() {
+                return Err(Error::new(
+                    "Resource.AlreadyAssociated",
+                    format!("Elastic IP address {id} is already associated"),
+                ));
+            }
+        }
+        let eni = g.interface_id.clone().unwrap_or_default();
+        let count = if private_ips.is_empty() {
+            allocation_ids.len()
+        } else {
+            0
+        };
+        let added = self.add_nat_addresses(nat_gateway_id, private_ips, count)?;
+        for (allocation_id, ip) in allocation_ids.iter().zip(&added) {
+            let association = ids.id("eipassoc");
+            if let Some(a) = self.addresses.get_mut(allocation_id) {
+                a.association = Some(crate::addresses::AddressAssociation {
+                    id: association.clone(),
+                    interface_id: eni.clone(),
+                    private_ip: *ip,
+                });
+            }
+            self.nat_gateways
+                .get_mut(nat_gateway_id)
+                .expect("seen")
+                .allocations
+                .push(NatAllocation {
+                    allocation_id: allocation_id.clone(),
+                    association_id: Some(association),
+                    private_ip: Some(*ip),
+                });
+        }
+        Ok(Outcome::PrivateIps(added))
     }
 
     fn create_nat_gateway(
@@ -342,9 +604,11 @@ impl Cloud {
             private_ips: private_ips.clone(),
             allocations: allocations
                 .iter()
-                .map(|a| NatAllocation {
+                .zip(private_ips.iter().map(Some).chain(std::iter::repeat(None)))
+                .map(|(a, ip)| NatAllocation {
                     allocation_id: a.clone(),
                     association_id: None,
+                    private_ip: ip.copied(),
                 })
                 .collect(),
             failure,

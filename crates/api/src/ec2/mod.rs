@@ -259,6 +259,10 @@ impl w::Api for Services {
         nat::create_nat_gateway(CreateNatGatewayRequest) -> w::CreateNatGatewayResult;
         nat::delete_nat_gateway(DeleteNatGatewayRequest) -> w::DeleteNatGatewayResult;
         nat::describe_nat_gateways(DescribeNatGatewaysRequest) -> w::DescribeNatGatewaysResult;
+        nat::assign_private_nat_gateway_address(AssignPrivateNatGatewayAddressRequest) -> w::AssignPrivateNatGatewayAddressResult;
+        nat::unassign_private_nat_gateway_address(UnassignPrivateNatGatewayAddressRequest) -> w::UnassignPrivateNatGatewayAddressResult;
+        nat::associate_nat_gateway_address(AssociateNatGatewayAddressRequest) -> w::AssociateNatGatewayAddressResult;
+        nat::disassociate_nat_gateway_address(DisassociateNatGatewayAddressRequest) -> w::DisassociateNatGatewayAddressResult;
         acls::create_network_acl(CreateNetworkAclRequest) -> w::CreateNetworkAclResult;
         acls::delete_network_acl(DeleteNetworkAclRequest) -> ();
         acls::create_network_acl_entry(CreateNetworkAclEntryRequest) -> ();

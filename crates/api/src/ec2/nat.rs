@@ -12,7 +12,7 @@ fn nat_gateway_out(c: &Cloud, g: &NatGateway, state: &str) -> w::NatGateway {
         .iter()
         .enumerate()
         .map(|(i, ip)| {
-            let allocation = g.allocations.get(i);
+            let allocation = g.allocation_at(i);
             let public_ip = allocation
                 .and_then(|a| c.addresses.get(&a.allocation_id))
                 .map(|a| a.public_ip.to_string());
@@ -172,5 +172,162 @@ pub(super) fn describe_nat_gateways(
             ),
             next_token: next,
         })
+    })
+}
+
+/// The gateway's addresses among `ips`, each with the transitional status AWS reports first.
+fn changed_addresses(
+    c: &Cloud,
+    id: &str,
+    ips: &[std::net::Ipv4Addr],
+    status: &str,
+) -> Vec<w::NatGatewayAddress> {
+    let Some(g) = c.nat_gateways.get(id) else {
+        return Vec::new();
+    };
+    ips.iter()
+        .map(|ip| {
+            let index = g.private_ips.iter().position(|p| p == ip);
+            let allocation = index.and_then(|i| g.allocation_at(i));
+            w::NatGatewayAddress {
+                allocation_id: allocation.map(|a| a.allocation_id.clone()),
+                association_id: allocation.and_then(|a| a.association_id.clone()),
+                network_interface_id: g.interface_id.clone(),
+                private_ip: Some(ip.to_string()),
+                public_ip: allocation
+                    .and_then(|a| c.addresses.get(&a.allocation_id))
+                    .map(|a| a.public_ip.to_string()),
+                is_primary: Some(false),
+                status: owned(status),
+                ..Default::default()
+            }
+        })
+        .collect()
+}
+
+fn nat_command(s: &Services, ctx: &mut Ctx, command: NatCommand) -> Result<Outcome, ApiError> {
+    s.mutate(ctx, Command::Nat(command), |_, o| o.clone())
+}
+
+fn added_ips(o: &Outcome) -> Vec<std::net::Ipv4Addr> {
+    match o {
+        Outcome::PrivateIps(ips) => ips.clone(),
+        _ => Vec::new(),
+    }
+}
+
+pub(super) fn assign_private_nat_gateway_address(
+    s: &Services,
+    ctx: &mut Ctx,
+    input: w::AssignPrivateNatGatewayAddressRequest,
+) -> Result<w::AssignPrivateNatGatewayAddressResult, ApiError> {
+    dry_run(input.dry_run)?;
+    let nat_gateway_id = input.nat_gateway_id;
+    let command = NatCommand::AssignPrivate {
+        nat_gateway_id: nat_gateway_id.clone(),
+        private_ips: private_ips(input.private_ip_addresses)?,
+        count: count_param(input.private_ip_address_count, "privateIpAddressCount")?.unwrap_or(0),
+    };
+    let added = added_ips(&nat_command(s, ctx, command)?);
+    let addresses = s.query(ctx, |c, _| {
+        Ok(changed_addresses(c, &nat_gateway_id, &added, "assigning"))
+    })?;
+    Ok(w::AssignPrivateNatGatewayAddressResult {
+        nat_gateway_id: Some(nat_gateway_id),
+        nat_gateway_addresses: Some(addresses),
+    })
+}
+
+pub(super) fn unassign_private_nat_gateway_address(
+    s: &Services,
+    ctx: &mut Ctx,
+    input: w::UnassignPrivateNatGatewayAddressRequest,
+) -> Result<w::UnassignPrivateNatGatewayAddressResult, ApiError> {
+    dry_run(input.dry_run)?;
+    let nat_gateway_id = input.nat_gateway_id;
+    let ips = private_ips(Some(input.private_ip_addresses))?;
+    let addresses = ips
+        .iter()
+        .map(|ip| w::NatGatewayAddress {
+            private_ip: Some(ip.to_string()),
+            is_primary: Some(false),
+            status: owned("unassigning"),
+            ..Default::default()
+        })
+        .collect();
+    let command = NatCommand::UnassignPrivate {
+        nat_gateway_id: nat_gateway_id.clone(),
+        private_ips: ips,
+    };
+    nat_command(s, ctx, command)?;
+    Ok(w::UnassignPrivateNatGatewayAddressResult {
+        nat_gateway_id: Some(nat_gateway_id),
+        nat_gateway_addresses: Some(addresses),
+    })
+}
+
+pub(super) fn associate_nat_gateway_address(
+    s: &Services,
+    ctx: &mut Ctx,
+    input: w::AssociateNatGatewayAddressRequest,
+) -> Result<w::AssociateNatGatewayAddressResult, ApiError> {
+    dry_run(input.dry_run)?;
+    if input.availability_zone.is_some() || input.availability_zone_id.is_some() {
+        return Err(ApiError::not_implemented("ec2", "regional NAT gateways"));
+    }
+    let nat_gateway_id = input.nat_gateway_id;
+    let command = NatCommand::AssociateAddresses {
+        nat_gateway_id: nat_gateway_id.clone(),
+        allocation_ids: input.allocation_ids,
+        private_ips: private_ips(input.private_ip_addresses)?,
+    };
+    let added = added_ips(&nat_command(s, ctx, command)?);
+    let addresses = s.query(ctx, |c, _| {
+        Ok(changed_addresses(c, &nat_gateway_id, &added, "associating"))
+    })?;
+    Ok(w::AssociateNatGatewayAddressResult {
+        nat_gateway_id: Some(nat_gateway_id),
+        nat_gateway_addresses: Some(addresses),
+    })
+}
+
+pub(super) fn disassociate_nat_gateway_address(
+    s: &Services,
+    ctx: &mut Ctx,
+    input: w::DisassociateNatGatewayAddressRequest,
+) -> Result<w::DisassociateNatGatewayAddressResult, ApiError> {
+    dry_run(input.dry_run)?;
+    let nat_gateway_id = input.nat_gateway_id;
+    let association_ids = input.association_ids;
+    let before = s.query(ctx, |c, _| {
+        let g = c.nat_gateways.get(&nat_gateway_id);
+        Ok(g.map(|g| {
+            g.allocations
+                .iter()
+                .filter(|a| {
+                    a.association_id
+                        .as_ref()
+                        .is_some_and(|x| association_ids.contains(x))
+                })
+                .map(|a| w::NatGatewayAddress {
+                    allocation_id: Some(a.allocation_id.clone()),
+                    association_id: a.association_id.clone(),
+                    private_ip: a.private_ip.map(|ip| ip.to_string()),
+                    is_primary: Some(false),
+                    status: owned("disassociating"),
+                    ..Default::default()
+                })
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default())
+    })?;
+    let command = NatCommand::DisassociateAddresses {
+        nat_gateway_id: nat_gateway_id.clone(),
+        association_ids,
+    };
+    nat_command(s, ctx, command)?;
+    Ok(w::DisassociateNatGatewayAddressResult {
+        nat_gateway_id: Some(nat_gateway_id),
+        nat_gateway_addresses: Some(before),
     })
 }

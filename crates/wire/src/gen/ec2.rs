@@ -164,6 +164,10 @@ pub const OPERATIONS: &[&str] = &[
     "ModifyVpcBlockPublicAccessExclusion",
     "DeleteVpcBlockPublicAccessExclusion",
     "DescribeVpcBlockPublicAccessExclusions",
+    "AssignPrivateNatGatewayAddress",
+    "UnassignPrivateNatGatewayAddress",
+    "AssociateNatGatewayAddress",
+    "DisassociateNatGatewayAddress",
 ];
 /// Operations of the service that ramparts does not model.
 pub const UNMODELLED: &[&str] = &[
@@ -178,7 +182,6 @@ pub const UNMODELLED: &[&str] = &[
     "AllocateHosts",
     "AllocateIpamPoolCidr",
     "ApplySecurityGroupsToClientVpnTargetNetwork",
-    "AssignPrivateNatGatewayAddress",
     "AssociateCapacityReservationBillingOwner",
     "AssociateClientVpnTargetNetwork",
     "AssociateEnclaveCertificateIamRole",
@@ -186,7 +189,6 @@ pub const UNMODELLED: &[&str] = &[
     "AssociateInstanceEventWindow",
     "AssociateIpamByoasn",
     "AssociateIpamResourceDiscovery",
-    "AssociateNatGatewayAddress",
     "AssociateRouteServer",
     "AssociateTransitGatewayMulticastDomain",
     "AssociateTransitGatewayPolicyTable",
@@ -542,7 +544,6 @@ pub const UNMODELLED: &[&str] = &[
     "DisassociateInstanceEventWindow",
     "DisassociateIpamByoasn",
     "DisassociateIpamResourceDiscovery",
-    "DisassociateNatGatewayAddress",
     "DisassociateRouteServer",
     "DisassociateTransitGatewayMulticastDomain",
     "DisassociateTransitGatewayPolicyTable",
@@ -773,7 +774,6 @@ pub const UNMODELLED: &[&str] = &[
     "StartVpcEndpointServicePrivateDnsVerification",
     "StopInstances",
     "TerminateClientVpnConnections",
-    "UnassignPrivateNatGatewayAddress",
     "UnlockSnapshot",
     "UnmonitorInstances",
     "UpdateCapacityManagerMonitoredTagKeys",
@@ -909,6 +909,20 @@ pub struct AssignPrivateIpAddressesResult {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct AssignPrivateNatGatewayAddressRequest {
+    pub nat_gateway_id: String,
+    pub private_ip_addresses: Option<Vec<String>>,
+    pub private_ip_address_count: Option<i32>,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AssignPrivateNatGatewayAddressResult {
+    pub nat_gateway_id: Option<String>,
+    pub nat_gateway_addresses: Option<Vec<NatGatewayAddress>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AssignedPrivateIpAddress {
     pub private_ip_address: Option<String>,
 }
@@ -934,6 +948,22 @@ pub struct AssociateDhcpOptionsRequest {
     pub dhcp_options_id: String,
     pub vpc_id: String,
     pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AssociateNatGatewayAddressRequest {
+    pub nat_gateway_id: String,
+    pub allocation_ids: Vec<String>,
+    pub private_ip_addresses: Option<Vec<String>>,
+    pub dry_run: Option<bool>,
+    pub availability_zone: Option<String>,
+    pub availability_zone_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AssociateNatGatewayAddressResult {
+    pub nat_gateway_id: Option<String>,
+    pub nat_gateway_addresses: Option<Vec<NatGatewayAddress>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -2667,6 +2697,20 @@ pub struct DisassociateAddressRequest {
     pub association_id: Option<String>,
     pub public_ip: Option<String>,
     pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DisassociateNatGatewayAddressRequest {
+    pub nat_gateway_id: String,
+    pub association_ids: Vec<String>,
+    pub max_drain_duration_seconds: Option<i32>,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DisassociateNatGatewayAddressResult {
+    pub nat_gateway_id: Option<String>,
+    pub nat_gateway_addresses: Option<Vec<NatGatewayAddress>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -4729,6 +4773,20 @@ pub struct UnassignPrivateIpAddressesRequest {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct UnassignPrivateNatGatewayAddressRequest {
+    pub nat_gateway_id: String,
+    pub private_ip_addresses: Vec<String>,
+    pub max_drain_duration_seconds: Option<i32>,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UnassignPrivateNatGatewayAddressResult {
+    pub nat_gateway_id: Option<String>,
+    pub nat_gateway_addresses: Option<Vec<NatGatewayAddress>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UnsuccessfulItem {
     pub error: Option<UnsuccessfulItemError>,
     pub resource_id: Option<String>,
@@ -5113,6 +5171,19 @@ impl AssignPrivateIpAddressesRequest {
     }
 }
 
+impl AssignPrivateNatGatewayAddressRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            nat_gateway_id: rt::query_req(n, "NatGatewayId", rt::query_scalar)?,
+            private_ip_addresses: rt::query_opt(n, "PrivateIpAddress", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            private_ip_address_count: rt::query_opt(n, "PrivateIpAddressCount", rt::query_scalar)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
 impl AssociateAddressRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -5133,6 +5204,23 @@ impl AssociateDhcpOptionsRequest {
             dhcp_options_id: rt::query_req(n, "DhcpOptionsId", rt::query_scalar)?,
             vpc_id: rt::query_req(n, "VpcId", rt::query_scalar)?,
             dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
+impl AssociateNatGatewayAddressRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            nat_gateway_id: rt::query_req(n, "NatGatewayId", rt::query_scalar)?,
+            allocation_ids: rt::query_req(n, "AllocationId", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            private_ip_addresses: rt::query_opt(n, "PrivateIpAddress", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            availability_zone: rt::query_opt(n, "AvailabilityZone", rt::query_scalar)?,
+            availability_zone_id: rt::query_opt(n, "AvailabilityZoneId", rt::query_scalar)?,
         })
     }
 }
@@ -6934,6 +7022,23 @@ impl DisassociateAddressRequest {
     }
 }
 
+impl DisassociateNatGatewayAddressRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            nat_gateway_id: rt::query_req(n, "NatGatewayId", rt::query_scalar)?,
+            association_ids: rt::query_req(n, "AssociationId", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            max_drain_duration_seconds: rt::query_opt(
+                n,
+                "MaxDrainDurationSeconds",
+                rt::query_scalar,
+            )?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
 impl DisassociateRouteTableRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -8408,6 +8513,23 @@ impl UnassignPrivateIpAddressesRequest {
     }
 }
 
+impl UnassignPrivateNatGatewayAddressRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            nat_gateway_id: rt::query_req(n, "NatGatewayId", rt::query_scalar)?,
+            private_ip_addresses: rt::query_req(n, "PrivateIpAddress", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            max_drain_duration_seconds: rt::query_opt(
+                n,
+                "MaxDrainDurationSeconds",
+                rt::query_scalar,
+            )?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
 impl UpdateSecurityGroupRuleDescriptionsEgressRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -8698,6 +8820,23 @@ impl AssignPrivateIpAddressesResult {
     }
 }
 
+impl AssignPrivateNatGatewayAddressResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.nat_gateway_id {
+            w.field("natGatewayId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.nat_gateway_addresses {
+            w.field(
+                "natGatewayAddressSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<NatGatewayAddress>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+    }
+}
+
 impl AssignedPrivateIpAddress {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.private_ip_address {
@@ -8710,6 +8849,23 @@ impl AssociateAddressResult {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.association_id {
             w.field("associationId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl AssociateNatGatewayAddressResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.nat_gateway_id {
+            w.field("natGatewayId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.nat_gateway_addresses {
+            w.field(
+                "natGatewayAddressSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<NatGatewayAddress>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
         }
     }
 }
@@ -10490,6 +10646,23 @@ impl DisableTransitGatewayRouteTablePropagationResult {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.propagation {
             w.field("propagation", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+    }
+}
+
+impl DisassociateNatGatewayAddressResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.nat_gateway_id {
+            w.field("natGatewayId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.nat_gateway_addresses {
+            w.field(
+                "natGatewayAddressSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<NatGatewayAddress>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
         }
     }
 }
@@ -14331,6 +14504,23 @@ impl UnassignIpv6AddressesResult {
     }
 }
 
+impl UnassignPrivateNatGatewayAddressResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.nat_gateway_id {
+            w.field("natGatewayId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.nat_gateway_addresses {
+            w.field(
+                "natGatewayAddressSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<NatGatewayAddress>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+    }
+}
+
 impl UnsuccessfulItem {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.error {
@@ -15253,6 +15443,10 @@ pub enum Call<'a> {
     ModifyVpcBlockPublicAccessExclusion(&'a ModifyVpcBlockPublicAccessExclusionRequest),
     DeleteVpcBlockPublicAccessExclusion(&'a DeleteVpcBlockPublicAccessExclusionRequest),
     DescribeVpcBlockPublicAccessExclusions(&'a DescribeVpcBlockPublicAccessExclusionsRequest),
+    AssignPrivateNatGatewayAddress(&'a AssignPrivateNatGatewayAddressRequest),
+    UnassignPrivateNatGatewayAddress(&'a UnassignPrivateNatGatewayAddressRequest),
+    AssociateNatGatewayAddress(&'a AssociateNatGatewayAddressRequest),
+    DisassociateNatGatewayAddress(&'a DisassociateNatGatewayAddressRequest),
 }
 
 impl Call<'_> {
@@ -15429,6 +15623,10 @@ impl Call<'_> {
             Call::DescribeVpcBlockPublicAccessExclusions(_) => {
                 "DescribeVpcBlockPublicAccessExclusions"
             }
+            Call::AssignPrivateNatGatewayAddress(_) => "AssignPrivateNatGatewayAddress",
+            Call::UnassignPrivateNatGatewayAddress(_) => "UnassignPrivateNatGatewayAddress",
+            Call::AssociateNatGatewayAddress(_) => "AssociateNatGatewayAddress",
+            Call::DisassociateNatGatewayAddress(_) => "DisassociateNatGatewayAddress",
         }
     }
 }
@@ -16839,6 +17037,50 @@ pub trait Api {
             "DescribeVpcBlockPublicAccessExclusions",
         ))
     }
+    fn assign_private_nat_gateway_address(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: AssignPrivateNatGatewayAddressRequest,
+    ) -> Result<AssignPrivateNatGatewayAddressResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "AssignPrivateNatGatewayAddress",
+        ))
+    }
+    fn unassign_private_nat_gateway_address(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: UnassignPrivateNatGatewayAddressRequest,
+    ) -> Result<UnassignPrivateNatGatewayAddressResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "UnassignPrivateNatGatewayAddress",
+        ))
+    }
+    fn associate_nat_gateway_address(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: AssociateNatGatewayAddressRequest,
+    ) -> Result<AssociateNatGatewayAddressResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "AssociateNatGatewayAddress",
+        ))
+    }
+    fn disassociate_nat_gateway_address(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DisassociateNatGatewayAddressRequest,
+    ) -> Result<DisassociateNatGatewayAddressResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "DisassociateNatGatewayAddress",
+        ))
+    }
 }
 
 /// Decode, call and encode one operation. `None` when the operation is not one of the
@@ -18237,6 +18479,42 @@ fn call<A: Api>(
                 req.request_id,
                 |w| out.to_xml(w),
             )
+        }
+        "AssignPrivateNatGatewayAddress" => {
+            let input = AssignPrivateNatGatewayAddressRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::AssignPrivateNatGatewayAddress(&input))?;
+            let out = api.assign_private_nat_gateway_address(ctx, input)?;
+            rt::ec2_response("AssignPrivateNatGatewayAddress", req.request_id, |w| {
+                out.to_xml(w)
+            })
+        }
+        "UnassignPrivateNatGatewayAddress" => {
+            let input = UnassignPrivateNatGatewayAddressRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::UnassignPrivateNatGatewayAddress(&input))?;
+            let out = api.unassign_private_nat_gateway_address(ctx, input)?;
+            rt::ec2_response("UnassignPrivateNatGatewayAddress", req.request_id, |w| {
+                out.to_xml(w)
+            })
+        }
+        "AssociateNatGatewayAddress" => {
+            let input = AssociateNatGatewayAddressRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::AssociateNatGatewayAddress(&input))?;
+            let out = api.associate_nat_gateway_address(ctx, input)?;
+            rt::ec2_response("AssociateNatGatewayAddress", req.request_id, |w| {
+                out.to_xml(w)
+            })
+        }
+        "DisassociateNatGatewayAddress" => {
+            let input = DisassociateNatGatewayAddressRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DisassociateNatGatewayAddress(&input))?;
+            let out = api.disassociate_nat_gateway_address(ctx, input)?;
+            rt::ec2_response("DisassociateNatGatewayAddress", req.request_id, |w| {
+                out.to_xml(w)
+            })
         }
         _ => return Err(ApiError::not_implemented(SERVICE, op)),
     })
