@@ -297,9 +297,11 @@ impl Cloud {
                                 format!("The association ID '{id}' does not exist"),
                             ))
                         }
-                        Some(0) => return Err(Error::invalid_value(format!(
+                        Some(0) => {
+                            return Err(Error::invalid_value(format!(
                             "The primary Elastic IP of {nat_gateway_id} cannot be disassociated."
-                        ))),
+                        )))
+                        }
                         Some(_) => {}
                     }
                 }
