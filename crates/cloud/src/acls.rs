@@ -308,12 +308,14 @@ impl Cloud {
     fn acl_associations(&self, a: &NetworkAcl) -> Vec<AclAssociation> {
         let mut out = a.associations.clone();
         if self.acl_is_default(a) {
-            let explicit = |subnet: &str| {
-                self.network_acls
-                    .values()
-                    .filter(|x| x.vpc_id == a.vpc_id)
-                    .any(|x| x.associations.iter().any(|s| s.subnet_id == subnet))
-            };
+            // The VPC's subnets moved onto some ACL, gathered once.
+            let moved: std::collections::HashSet<&str> = self
+                .network_acls
+                .values()
+                .filter(|x| x.vpc_id == a.vpc_id)
+                .flat_map(|x| x.associations.iter().map(|s| s.subnet_id.as_str()))
+                .collect();
+            let explicit = |subnet: &str| moved.contains(subnet);
             let subnets = self
                 .scope(&a.owner, &a.region)
                 .map(|s| &s.subnets)
