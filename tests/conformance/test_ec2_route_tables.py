@@ -71,7 +71,7 @@ def test_custom_tables_routes_and_blackholes(aws):
     ]
     # Replace, then break the targets: the routes stay, as blackholes.
     ec2.replace_route(RouteTableId=rtb, DestinationCidrBlock="192.0.2.0/24", GatewayId=gw)
-    with aws_error("InvalidRoute.NotFound"):
+    with aws_error("InvalidParameterValue", message="Use CreateRoute instead."):
         ec2.replace_route(RouteTableId=rtb, DestinationCidrBlock="203.0.113.0/24", GatewayId=gw)
     ec2.delete_network_interface(NetworkInterfaceId=eni)
     ec2.detach_internet_gateway(InternetGatewayId=gw, VpcId=vpc)
@@ -153,3 +153,95 @@ def test_participants_read_the_shared_vpc_s_tables_but_cannot_change_them(aws):
         ep.delete_route_table(RouteTableId=rtb)
     with aws_error("InvalidVpcID.NotFound"):
         aws("ec2", "999999999999").create_route_table(VpcId=vpc)
+
+
+def test_routes_to_customer_managed_prefix_lists(aws):
+    ec2 = aws("ec2")
+    vpc = new_vpc(ec2, "10.4.0.0/16")
+    rtb = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    gw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=gw, VpcId=vpc)
+    pl = ec2.create_managed_prefix_list(PrefixListName="partners", AddressFamily="IPv4", MaxEntries=10,
+                                        Entries=[{"Cidr": "198.51.100.0/24"}])["PrefixList"]["PrefixListId"]
+    ec2.create_route(RouteTableId=rtb, DestinationPrefixListId=pl, GatewayId=gw)
+    with aws_error("RouteAlreadyExists"):
+        ec2.create_route(RouteTableId=rtb, DestinationPrefixListId=pl, GatewayId=gw)
+    [route] = [r for r in table(ec2, rtb)["Routes"] if r.get("DestinationPrefixListId")]
+    assert route == {"DestinationPrefixListId": pl, "GatewayId": gw, "Origin": "CreateRoute", "State": "active"}
+    found = ec2.describe_route_tables(Filters=[{"Name": "route.destination-prefix-list-id", "Values": [pl]}])
+    assert [t["RouteTableId"] for t in found["RouteTables"]] == [rtb]
+
+    # An AWS-managed list cannot be a route's destination; an unknown one is not found.
+    [s3] = ec2.describe_prefix_lists(Filters=[{"Name": "prefix-list-name",
+                                               "Values": ["com.amazonaws.us-east-1.s3"]}])["PrefixLists"]
+    with aws_error("InvalidParameterValue", message="AWS-managed"):
+        ec2.create_route(RouteTableId=rtb, DestinationPrefixListId=s3["PrefixListId"], GatewayId=gw)
+    with aws_error("InvalidPrefixListID.NotFound"):
+        ec2.create_route(RouteTableId=rtb, DestinationPrefixListId="pl-0123456789abcdef0", GatewayId=gw)
+
+    # The list counts its maximum size against the table's 50 IPv4 routes, resizing included.
+    big = ec2.create_managed_prefix_list(PrefixListName="big", AddressFamily="IPv4",
+                                         MaxEntries=41)["PrefixList"]["PrefixListId"]
+    with aws_error("RouteLimitExceeded"):
+        ec2.create_route(RouteTableId=rtb, DestinationPrefixListId=big, GatewayId=gw)
+    with aws_error("RouteLimitExceeded"):
+        ec2.modify_managed_prefix_list(PrefixListId=pl, MaxEntries=51)
+    ec2.replace_route(RouteTableId=rtb, DestinationPrefixListId=pl, NetworkInterfaceId=ec2.create_network_interface(
+        SubnetId=ec2.create_subnet(VpcId=vpc, CidrBlock="10.4.1.0/24")["Subnet"]["SubnetId"])["NetworkInterface"]["NetworkInterfaceId"])
+
+    # A referenced list cannot be deleted; once the route goes, it can.
+    with aws_error("DependencyViolation"):
+        ec2.delete_managed_prefix_list(PrefixListId=pl)
+    ec2.delete_route(RouteTableId=rtb, DestinationPrefixListId=pl)
+    with aws_error("InvalidRoute.NotFound", message="destination-prefix-list-id"):
+        ec2.delete_route(RouteTableId=rtb, DestinationPrefixListId=pl)
+    ec2.delete_managed_prefix_list(PrefixListId=pl)
+
+
+def test_gateway_route_tables(aws):
+    """An edge association: the internet gateway's inbound traffic goes through an appliance."""
+    ec2 = aws("ec2")
+    vpc = new_vpc(ec2, "10.5.0.0/16")
+    app = ec2.create_subnet(VpcId=vpc, CidrBlock="10.5.1.0/24")["Subnet"]["SubnetId"]
+    appliance = ec2.create_subnet(VpcId=vpc, CidrBlock="10.5.2.0/24")["Subnet"]["SubnetId"]
+    eni = ec2.create_network_interface(SubnetId=appliance)["NetworkInterface"]["NetworkInterfaceId"]
+    gw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    edge = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    with aws_error("InvalidParameterValue", message="different networks"):
+        ec2.associate_route_table(RouteTableId=edge, GatewayId=gw)
+    ec2.attach_internet_gateway(InternetGatewayId=gw, VpcId=vpc)
+    made = ec2.associate_route_table(RouteTableId=edge, GatewayId=gw)
+    assoc = made["AssociationId"]
+    assert made["AssociationState"] == {"State": "associated"}
+    with aws_error("Resource.AlreadyAssociated"):
+        ec2.associate_route_table(RouteTableId=edge, GatewayId=gw)
+    with aws_error("InvalidParameterCombination"):
+        ec2.associate_route_table(RouteTableId=edge, GatewayId=gw, SubnetId=app)
+
+    # Only whole subnets, through an interface.
+    ec2.create_route(RouteTableId=edge, DestinationCidrBlock="10.5.1.0/24", NetworkInterfaceId=eni)
+    with aws_error("InvalidParameterValue", message="associated with a gateway"):
+        ec2.create_route(RouteTableId=edge, DestinationCidrBlock="10.5.1.0/25", NetworkInterfaceId=eni)
+    with aws_error("InvalidParameterValue", message="associated with a gateway"):
+        ec2.create_route(RouteTableId=edge, DestinationCidrBlock="0.0.0.0/0", GatewayId=gw)
+
+    [t] = ec2.describe_route_tables(Filters=[{"Name": "association.gateway-id", "Values": [gw]}])["RouteTables"]
+    assert t["RouteTableId"] == edge
+    assert t["Associations"] == [{"Main": False, "RouteTableAssociationId": assoc, "RouteTableId": edge,
+                                  "GatewayId": gw, "AssociationState": {"State": "associated"}}]
+    found = ec2.describe_route_tables(Filters=[{"Name": "association.route-table-association-id", "Values": [assoc]}])
+    assert [t["RouteTableId"] for t in found["RouteTables"]] == [edge]
+
+    # A table with other routes cannot take the association; one with fitting routes can.
+    other = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    ec2.create_route(RouteTableId=other, DestinationCidrBlock="0.0.0.0/0", GatewayId=gw)
+    with aws_error("InvalidParameterValue", message="associated with a gateway"):
+        ec2.replace_route_table_association(AssociationId=assoc, RouteTableId=other)
+    ec2.delete_route(RouteTableId=other, DestinationCidrBlock="0.0.0.0/0")
+    moved = ec2.replace_route_table_association(AssociationId=assoc, RouteTableId=other)["NewAssociationId"]
+    assert [a["GatewayId"] for a in table(ec2, other)["Associations"]] == [gw]
+    with aws_error("DependencyViolation"):
+        ec2.delete_route_table(RouteTableId=other)
+    ec2.disassociate_route_table(AssociationId=moved)
+    assert table(ec2, other)["Associations"] == []
+    ec2.delete_route_table(RouteTableId=other)

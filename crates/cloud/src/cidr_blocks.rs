@@ -128,7 +128,9 @@ impl Cloud {
                     .values()
                     .filter(|t| t.vpc_id == *vpc_id)
                     .flat_map(|t| &t.routes)
-                    .find(|r| matches!(r.destination, IpNet::V4(d) if cidr.contains(&d)));
+                    .find(
+                        |r| matches!(r.destination.cidr(), Some(IpNet::V4(d)) if cidr.contains(&d)),
+                    );
                 if let Some(r) = shadowed {
                     return Err(Error::new(
                         "InvalidVpc.Range",

@@ -306,9 +306,21 @@ pub struct RouteTable {
     pub routes: Vec<crate::routes::Route>,
     #[serde(default)]
     pub associations: Vec<crate::routes::SubnetAssociation>,
+    /// Edge associations: internet or virtual private gateways whose inbound traffic this
+    /// table routes.
+    #[serde(default)]
+    pub gateway_associations: Vec<crate::routes::GatewayAssociation>,
     /// Virtual private gateways whose routes this table propagates.
     #[serde(default)]
     pub propagating_vgws: Vec<String>,
+}
+
+impl RouteTable {
+    pub fn routes_to_prefix_list(&self, id: &str) -> bool {
+        self.routes
+            .iter()
+            .any(|r| matches!(&r.destination, crate::routes::Destination::PrefixList(p) if p == id))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,6 +7,7 @@
 use crate::error::{Error, Result};
 use crate::filter::{self, Filter, Filterable};
 use crate::model::*;
+use crate::routes::Destination;
 use crate::{Caller, Cloud, Ids, Outcome, Page, Paged};
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
@@ -417,6 +418,26 @@ impl Cloud {
                 }
             }
         }
+        // A route table counts the list's maximum size against its route quota the same way.
+        let grown = (max as usize).saturating_sub(pl.max_entries as usize);
+        for t in self.route_tables.values() {
+            let uses = t
+                .routes
+                .iter()
+                .filter(|r| matches!(&r.destination, Destination::PrefixList(p) if *p == pl.id))
+                .count();
+            let (v4, v6) = self.route_weight(&t.routes);
+            let used = if pl.ipv6 { v6 } else { v4 };
+            if uses > 0 && used + uses * grown > crate::routes::ROUTES_PER_TABLE {
+                return Err(Error::new(
+                    "RouteLimitExceeded",
+                    format!(
+                        "Resizing prefix list {} would exceed the route quota of route table {}.",
+                        pl.id, t.id
+                    ),
+                ));
+            }
+        }
         Ok(())
     }
 
@@ -429,6 +450,16 @@ impl Cloud {
         if referenced {
             return Err(Error::dependency(format!(
                 "The prefix list {id} is referenced by security group rules."
+            )));
+        }
+        if let Some(t) = self
+            .route_tables
+            .values()
+            .find(|t| t.routes_to_prefix_list(id))
+        {
+            return Err(Error::dependency(format!(
+                "The prefix list {id} is referenced by route table {}.",
+                t.id
             )));
         }
         let (owner, region) = (pl.owner.clone(), pl.region.clone());

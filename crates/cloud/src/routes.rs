@@ -6,6 +6,7 @@
 use crate::error::{Error, Result};
 use crate::ids::Ids;
 use crate::model::{RouteTable, Tag};
+use crate::prefix_list::AWS_OWNER;
 use crate::tags::validate_tags;
 use crate::visibility::Caller;
 use crate::{Cloud, Outcome};
@@ -48,9 +49,45 @@ impl Target {
     }
 }
 
+/// Where a route applies: a CIDR, or every entry of a customer-managed prefix list.
+/// Untagged so that a stored route reads back from the CIDR or the list id alone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Destination {
+    Cidr(IpNet),
+    PrefixList(String),
+}
+
+impl std::fmt::Display for Destination {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Destination::Cidr(c) => c.fmt(f),
+            Destination::PrefixList(id) => f.write_str(id),
+        }
+    }
+}
+
+impl Destination {
+    pub fn cidr(&self) -> Option<IpNet> {
+        match self {
+            Destination::Cidr(c) => Some(*c),
+            Destination::PrefixList(_) => None,
+        }
+    }
+
+    /// The member naming this destination in requests and filters.
+    fn kind(&self) -> &'static str {
+        match self {
+            Destination::Cidr(IpNet::V4(_)) => "destination-cidr-block",
+            Destination::Cidr(IpNet::V6(_)) => "destination-ipv6-cidr-block",
+            Destination::PrefixList(_) => "destination-prefix-list-id",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Route {
-    pub destination: IpNet,
+    pub destination: Destination,
     pub target: Target,
 }
 
@@ -59,6 +96,13 @@ pub struct Route {
 pub struct SubnetAssociation {
     pub id: String,
     pub subnet_id: String,
+}
+
+/// A gateway's edge association with a table (a gateway route table).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GatewayAssociation {
+    pub id: String,
+    pub gateway_id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,11 +122,16 @@ pub enum RouteCommand {
     },
     DeleteRoute {
         table_id: String,
-        destination: IpNet,
+        destination: Destination,
     },
     Associate {
         table_id: String,
         subnet_id: String,
+    },
+    /// Associate an internet or virtual private gateway with the table (an edge association).
+    AssociateGateway {
+        table_id: String,
+        gateway_id: String,
     },
     Disassociate {
         association_id: String,
@@ -131,14 +180,20 @@ fn no_association(id: &str) -> Error {
     )
 }
 
-fn no_route(table: &str, destination: &IpNet) -> Error {
-    let kind = match destination {
-        IpNet::V4(_) => "destination-cidr-block",
-        IpNet::V6(_) => "destination-ipv6-cidr-block",
-    };
+fn no_route(table: &str, destination: &Destination) -> Error {
     Error::new(
         "InvalidRoute.NotFound",
-        format!("no route with {kind} {destination} in route table {table}"),
+        format!(
+            "no route with {} {destination} in route table {table}",
+            destination.kind()
+        ),
+    )
+}
+
+fn already_associated(table_id: &str) -> Error {
+    Error::new(
+        "Resource.AlreadyAssociated",
+        format!("the specified association for route table {table_id} conflicts with an existing association"),
     )
 }
 
@@ -189,38 +244,47 @@ impl Cloud {
         let endpoints = || self.endpoint_routes(&t.id);
         let vpc = self.vpcs.get(&t.vpc_id);
         let main = !t.main_association_id.is_empty();
+        let associated = main || !t.associations.is_empty() || !t.gateway_associations.is_empty();
         Some(match name {
             "route-table-id" => vec![t.id.clone()],
             "vpc-id" => vec![t.vpc_id.clone()],
             "owner-id" => vec![t.owner.clone()],
             "association.main" => {
-                if main || !t.associations.is_empty() {
-                    vec![main.to_string()]
-                } else {
-                    vec![]
+                let mut v = Vec::new();
+                if main {
+                    v.push("true".to_string());
                 }
+                if !t.associations.is_empty() || !t.gateway_associations.is_empty() {
+                    v.push("false".to_string());
+                }
+                v
             }
             "association.route-table-association-id" => main
                 .then(|| t.main_association_id.clone())
                 .into_iter()
                 .chain(t.associations.iter().map(|a| a.id.clone()))
+                .chain(t.gateway_associations.iter().map(|a| a.id.clone()))
                 .collect(),
             "association.route-table-id" => {
-                if main || !t.associations.is_empty() {
+                if associated {
                     vec![t.id.clone()]
                 } else {
                     vec![]
                 }
             }
             "association.subnet-id" => t.associations.iter().map(|a| a.subnet_id.clone()).collect(),
-            "association.gateway-id" => vec![],
+            "association.gateway-id" => t
+                .gateway_associations
+                .iter()
+                .map(|a| a.gateway_id.clone())
+                .collect(),
             "route.destination-cidr-block" => vpc
                 .into_iter()
                 .flat_map(|v| v.ipv4_blocks().map(|b| b.to_string()))
                 .chain(
                     t.routes
                         .iter()
-                        .filter(|r| matches!(r.destination, IpNet::V4(_)))
+                        .filter(|r| matches!(r.destination, Destination::Cidr(IpNet::V4(_))))
                         .map(|r| r.destination.to_string()),
                 )
                 .collect(),
@@ -231,13 +295,19 @@ impl Cloud {
                 .chain(
                     t.routes
                         .iter()
-                        .filter(|r| matches!(r.destination, IpNet::V6(_)))
+                        .filter(|r| matches!(r.destination, Destination::Cidr(IpNet::V6(_))))
                         .map(|r| r.destination.to_string()),
                 )
                 .collect(),
-            "route.destination-prefix-list-id" => {
-                endpoints().into_iter().map(|(_, pl)| pl).collect()
-            }
+            "route.destination-prefix-list-id" => t
+                .routes
+                .iter()
+                .filter_map(|r| match &r.destination {
+                    Destination::PrefixList(id) => Some(id.clone()),
+                    Destination::Cidr(_) => None,
+                })
+                .chain(endpoints().into_iter().map(|(_, pl)| pl))
+                .collect(),
             "route.gateway-id" => std::iter::once("local".to_string())
                 .chain(targets(|t| match t {
                     Target::Gateway(id) => Some(id),
@@ -318,6 +388,9 @@ impl Cloud {
             .find(|t| {
                 t.main_association_id == association_id
                     || t.associations.iter().any(|a| a.id == association_id)
+                    || t.gateway_associations
+                        .iter()
+                        .any(|a| a.id == association_id)
             })
             .ok_or_else(|| no_association(association_id))
     }
@@ -327,10 +400,26 @@ impl Cloud {
             .vpcs
             .get(&table.vpc_id)
             .ok_or_else(|| no_table(&table.id))?;
-        let local = match route.destination {
-            IpNet::V4(d) => vpc.holds_v4(&d),
-            IpNet::V6(d) => vpc.ipv6.as_ref().is_some_and(|b| b.cidr.contains(&d)),
+        let (local, ipv6) = match &route.destination {
+            Destination::Cidr(IpNet::V4(d)) => (vpc.holds_v4(d), false),
+            Destination::Cidr(IpNet::V6(d)) => {
+                (vpc.ipv6.as_ref().is_some_and(|b| b.cidr.contains(d)), true)
+            }
+            Destination::PrefixList(id) => {
+                let pl = self.visible_prefix_list(c, id)?;
+                // UNSURE: AWS documents routes to customer-managed lists only; its wording for
+                // an AWS-managed one is ours.
+                if pl.owner == AWS_OWNER {
+                    return Err(Error::invalid_value(format!(
+                        "The prefix list {id} is AWS-managed. Routes can reference only customer-managed prefix lists."
+                    )));
+                }
+                (false, pl.ipv6)
+            }
         };
+        if !table.gateway_associations.is_empty() {
+            self.check_gateway_route(table, route)?;
+        }
         let different = || {
             Error::invalid_value(format!(
                 "route table {} and network gateway {} belong to different networks",
@@ -356,7 +445,7 @@ impl Cloud {
                 if g.vpc_id != table.vpc_id {
                     return Err(different());
                 }
-                if matches!(route.destination, IpNet::V4(_)) {
+                if !ipv6 {
                     return Err(Error::invalid_value(
                         "An egress-only internet gateway can only be the target of IPv6 routes.",
                     ));
@@ -400,7 +489,7 @@ impl Cloud {
                     return Err(different());
                 }
                 let nat64: IpNet = "64:ff9b::/96".parse().expect("constant CIDR");
-                if matches!(route.destination, IpNet::V6(_)) && route.destination != nat64 {
+                if ipv6 && route.destination != Destination::Cidr(nat64) {
                     return Err(Error::invalid_value(
                         "A NAT gateway can only be the target of IPv4 routes and of 64:ff9b::/96.",
                     ));
@@ -437,6 +526,42 @@ impl Cloud {
         Ok(())
     }
 
+    /// A gateway route table routes what enters through its gateway: only to a whole subnet
+    /// of the VPC, through an interface (a middlebox appliance).
+    fn check_gateway_route(&self, table: &RouteTable, route: &Route) -> Result<()> {
+        let whole_subnet = route.destination.cidr().is_some_and(|d| {
+            self.subnets.values().any(|s| {
+                s.vpc_id == table.vpc_id
+                    && (IpNet::V4(s.cidr) == d
+                        || s.ipv6.as_ref().is_some_and(|b| IpNet::V6(b.cidr) == d))
+            })
+        });
+        // UNSURE: AWS's wording for a route a gateway route table cannot hold is ours.
+        if !whole_subnet || !matches!(route.target, Target::Interface(_)) {
+            return Err(Error::invalid_value(format!(
+                "Route table {} is associated with a gateway: its routes must send a whole subnet's CIDR of the VPC to a network interface.",
+                table.id
+            )));
+        }
+        Ok(())
+    }
+
+    /// How much of the route quota of each family (IPv4, IPv6) a table's routes use: one per
+    /// CIDR route, and a prefix list as many as its maximum size.
+    pub(crate) fn route_weight(&self, routes: &[Route]) -> (usize, usize) {
+        routes
+            .iter()
+            .fold((0, 0), |(v4, v6), r| match &r.destination {
+                Destination::Cidr(IpNet::V4(_)) => (v4 + 1, v6),
+                Destination::Cidr(IpNet::V6(_)) => (v4, v6 + 1),
+                Destination::PrefixList(id) => match self.prefix_lists.get(id) {
+                    Some(pl) if pl.ipv6 => (v4, v6 + pl.max_entries as usize),
+                    Some(pl) => (v4 + pl.max_entries as usize, v6),
+                    None => (v4, v6),
+                },
+            })
+    }
+
     pub(crate) fn route_execute(
         &mut self,
         c: &Caller,
@@ -470,6 +595,7 @@ impl Cloud {
                         tags: tags.clone(),
                         routes: Vec::new(),
                         associations: Vec::new(),
+                        gateway_associations: Vec::new(),
                         propagating_vgws: Vec::new(),
                     },
                 );
@@ -477,7 +603,10 @@ impl Cloud {
             }
             RouteCommand::DeleteTable { table_id } => {
                 let t = self.owned_table(c, table_id)?;
-                if !t.main_association_id.is_empty() || !t.associations.is_empty() {
+                if !t.main_association_id.is_empty()
+                    || !t.associations.is_empty()
+                    || !t.gateway_associations.is_empty()
+                {
                     return Err(Error::dependency(format!(
                         "The routeTable '{table_id}' has dependencies and cannot be deleted."
                     )));
@@ -507,14 +636,25 @@ impl Cloud {
                             ),
                         ))
                     }
-                    (None, true) => return Err(no_route(table_id, &route.destination)),
-                    (None, false) if t.routes.len() >= ROUTES_PER_TABLE => {
-                        return Err(Error::new(
-                            "RouteLimitExceeded",
-                            format!("The maximum number of routes in {table_id} has been reached."),
-                        ))
+                    (None, true) => {
+                        return Err(Error::invalid_value(format!(
+                            "There is no route defined for '{}' in the route table. Use CreateRoute instead.",
+                            route.destination
+                        )))
                     }
                     _ => {}
+                }
+                let mut after = t.routes.clone();
+                match existing {
+                    Some(i) => after[i] = route.clone(),
+                    None => after.push(route.clone()),
+                }
+                let (v4, v6) = self.route_weight(&after);
+                if v4.max(v6) > ROUTES_PER_TABLE {
+                    return Err(Error::new(
+                        "RouteLimitExceeded",
+                        format!("The maximum number of routes in {table_id} has been reached."),
+                    ));
                 }
                 let t = self.route_tables.get_mut(table_id).expect("seen above");
                 match existing {
@@ -554,10 +694,7 @@ impl Cloud {
                     .values()
                     .any(|other| other.associations.iter().any(|a| a.subnet_id == *subnet_id))
                 {
-                    return Err(Error::new(
-                        "Resource.AlreadyAssociated",
-                        format!("the specified association for route table {table_id} conflicts with an existing association"),
-                    ));
+                    return Err(already_associated(table_id));
                 }
                 let id = ids.id("rtbassoc");
                 self.route_tables
@@ -567,6 +704,45 @@ impl Cloud {
                     .push(SubnetAssociation {
                         id: id.clone(),
                         subnet_id: subnet_id.clone(),
+                    });
+                Ok(Outcome::Id(id))
+            }
+            RouteCommand::AssociateGateway {
+                table_id,
+                gateway_id,
+            } => {
+                let t = self.owned_table(c, table_id)?;
+                let attached = if gateway_id.starts_with("vgw-") {
+                    self.visible_vpn_gateway(c, gateway_id)?
+                        .attached_vpc()
+                        .map(str::to_string)
+                } else {
+                    self.visible_internet_gateway(c, gateway_id)?.vpc_id.clone()
+                };
+                if attached.as_deref() != Some(t.vpc_id.as_str()) {
+                    return Err(Error::invalid_value(format!(
+                        "Route table {table_id} and gateway {gateway_id} belong to different networks"
+                    )));
+                }
+                if self.route_tables.values().any(|other| {
+                    other
+                        .gateway_associations
+                        .iter()
+                        .any(|a| a.gateway_id == *gateway_id)
+                }) {
+                    return Err(already_associated(table_id));
+                }
+                for route in &t.routes {
+                    self.check_gateway_route(t, route)?;
+                }
+                let id = ids.id("rtbassoc");
+                self.route_tables
+                    .get_mut(table_id)
+                    .expect("seen above")
+                    .gateway_associations
+                    .push(GatewayAssociation {
+                        id: id.clone(),
+                        gateway_id: gateway_id.clone(),
                     });
                 Ok(Outcome::Id(id))
             }
@@ -581,11 +757,9 @@ impl Cloud {
                     )));
                 }
                 let id = t.id.clone();
-                self.route_tables
-                    .get_mut(&id)
-                    .expect("seen above")
-                    .associations
-                    .retain(|a| a.id != *association_id);
+                let t = self.route_tables.get_mut(&id).expect("seen above");
+                t.associations.retain(|a| a.id != *association_id);
+                t.gateway_associations.retain(|a| a.id != *association_id);
                 Ok(Outcome::Done)
             }
             RouteCommand::ReplaceAssociation {
@@ -604,6 +778,15 @@ impl Cloud {
                 }
                 let (from_id, main) =
                     (from.id.clone(), from.main_association_id == *association_id);
+                let gateway_at = from
+                    .gateway_associations
+                    .iter()
+                    .position(|a| a.id == *association_id);
+                if gateway_at.is_some() {
+                    for route in &to.routes {
+                        self.check_gateway_route(to, route)?;
+                    }
+                }
                 let new_id = ids.id("rtbassoc");
                 if main {
                     self.route_tables
@@ -616,6 +799,17 @@ impl Cloud {
                     if let Some(v) = self.vpcs.get_mut(&vpc_id) {
                         v.main_route_table_id = table_id.clone();
                     }
+                } else if let Some(at) = gateway_at {
+                    let from = self.route_tables.get_mut(&from_id).expect("seen above");
+                    let gateway_id = from.gateway_associations.remove(at).gateway_id;
+                    self.route_tables
+                        .get_mut(table_id)
+                        .expect("seen above")
+                        .gateway_associations
+                        .push(GatewayAssociation {
+                            id: new_id.clone(),
+                            gateway_id,
+                        });
                 } else {
                     let from = self.route_tables.get_mut(&from_id).expect("seen above");
                     let at = from

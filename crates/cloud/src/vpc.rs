@@ -143,7 +143,9 @@ impl Cloud {
         let main = self.vpcs[&vpc_id].main_route_table_id.clone();
         if let Some(t) = self.route_tables.get_mut(&main) {
             t.routes.push(crate::routes::Route {
-                destination: "0.0.0.0/0".parse().expect("constant CIDR"),
+                destination: crate::routes::Destination::Cidr(
+                    "0.0.0.0/0".parse().expect("constant CIDR"),
+                ),
                 target: crate::routes::Target::Gateway(gateway.clone()),
             });
         }
@@ -253,6 +255,7 @@ impl Cloud {
                 tags: vec![],
                 routes: Vec::new(),
                 associations: Vec::new(),
+                gateway_associations: Vec::new(),
                 propagating_vgws: Vec::new(),
             },
         );

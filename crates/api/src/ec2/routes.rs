@@ -1,7 +1,7 @@
 //! Route tables: custom tables, routes, and subnet and main associations.
 
 use super::*;
-use cloud::routes::{Route, RouteCommand, Target};
+use cloud::routes::{Destination, Route, RouteCommand, Target};
 use ipnet::IpNet;
 
 fn command(s: &Services, ctx: &mut Ctx, command: RouteCommand) -> Result<Outcome, ApiError> {
@@ -20,13 +20,13 @@ fn destination(
     v4: Option<String>,
     v6: Option<String>,
     list: Option<String>,
-) -> Result<IpNet, ApiError> {
-    if list.is_some() {
-        return Err(ApiError::not_implemented("ec2", "routes to a prefix list"));
-    }
-    match (v4, v6) {
-        (Some(c), None) => Ok(IpNet::V4(cloud::rules::cidr4(&c).map_err(err)?)),
-        (None, Some(c)) => Ok(IpNet::V6(ipv6_cidr(&c)?)),
+) -> Result<Destination, ApiError> {
+    match (v4, v6, list) {
+        (Some(c), None, None) => Ok(Destination::Cidr(IpNet::V4(
+            cloud::rules::cidr4(&c).map_err(err)?,
+        ))),
+        (None, Some(c), None) => Ok(Destination::Cidr(IpNet::V6(ipv6_cidr(&c)?))),
+        (None, None, Some(id)) => Ok(Destination::PrefixList(id)),
         _ => Err(err(cloud::Error::new(
             "InvalidParameterCombination",
             "Exactly one of DestinationCidrBlock, DestinationIpv6CidrBlock and DestinationPrefixListId must be specified.",
@@ -200,24 +200,25 @@ pub(super) fn associate_route_table(
     input: w::AssociateRouteTableRequest,
 ) -> Result<w::AssociateRouteTableResult, ApiError> {
     dry_run(input.dry_run)?;
-    if input.gateway_id.is_some() {
-        return Err(ApiError::not_implemented(
-            "ec2",
-            "gateway route table associations",
-        ));
-    }
-    let subnet_id = input
-        .subnet_id
-        .ok_or_else(|| err(cloud::Error::missing("SubnetId")))?;
     let table_id = input.route_table_id;
-    let outcome = command(
-        s,
-        ctx,
-        RouteCommand::Associate {
+    let associate = match (input.subnet_id, input.gateway_id) {
+        (Some(subnet_id), None) => RouteCommand::Associate {
             table_id,
             subnet_id,
         },
-    )?;
+        (None, Some(gateway_id)) => RouteCommand::AssociateGateway {
+            table_id,
+            gateway_id,
+        },
+        (None, None) => return Err(err(cloud::Error::missing("SubnetId"))),
+        (Some(_), Some(_)) => {
+            return Err(err(cloud::Error::new(
+                "InvalidParameterCombination",
+                "Specify either a subnet or a gateway, not both.",
+            )))
+        }
+    };
+    let outcome = command(s, ctx, associate)?;
     Ok(w::AssociateRouteTableResult {
         association_id: Some(outcome_id(&outcome).to_string()),
         association_state: associated(),

@@ -373,7 +373,7 @@ pub fn reservation_out(c: &Cloud, instances: &[&Instance]) -> w::Reservation {
 }
 
 pub fn route_table_out(c: &Cloud, r: &RouteTable) -> w::RouteTable {
-    use cloud::routes::Target;
+    use cloud::routes::{Destination, Target};
     let associated = || {
         Some(w::RouteTableAssociationState {
             state: owned("associated"),
@@ -396,6 +396,16 @@ pub fn route_table_out(c: &Cloud, r: &RouteTable) -> w::RouteTable {
             route_table_association_id: owned(&a.id),
             route_table_id: owned(&r.id),
             subnet_id: owned(&a.subnet_id),
+            association_state: associated(),
+            ..Default::default()
+        });
+    }
+    for a in &r.gateway_associations {
+        associations.push(w::RouteTableAssociation {
+            main: Some(false),
+            route_table_association_id: owned(&a.id),
+            route_table_id: owned(&r.id),
+            gateway_id: owned(&a.gateway_id),
             association_state: associated(),
             ..Default::default()
         });
@@ -428,9 +438,14 @@ pub fn route_table_out(c: &Cloud, r: &RouteTable) -> w::RouteTable {
             state: owned(route.state(c, &r.vpc_id)),
             ..Default::default()
         };
-        match route.destination {
-            ipnet::IpNet::V4(d) => out.destination_cidr_block = Some(d.to_string()),
-            ipnet::IpNet::V6(d) => out.destination_ipv6_cidr_block = Some(d.to_string()),
+        match &route.destination {
+            Destination::Cidr(ipnet::IpNet::V4(d)) => {
+                out.destination_cidr_block = Some(d.to_string())
+            }
+            Destination::Cidr(ipnet::IpNet::V6(d)) => {
+                out.destination_ipv6_cidr_block = Some(d.to_string())
+            }
+            Destination::PrefixList(id) => out.destination_prefix_list_id = owned(id),
         }
         match &route.target {
             Target::Gateway(id) => out.gateway_id = owned(id),
