@@ -236,3 +236,95 @@ def test_the_hub_shared_through_ram(aws):
     [still] = ea.describe_transit_gateway_vpc_attachments(TransitGatewayAttachmentIds=[att_id])["TransitGatewayVpcAttachments"]
     assert still["State"] == "available"
     en.delete_transit_gateway_vpc_attachment(TransitGatewayAttachmentId=att_id)
+
+
+def test_peering_between_regions_and_accounts(aws):
+    """A hub in us-east-1 peers with another account's hub in eu-west-1: the accepter answers,
+    both ends see the one attachment from their side and route over it statically."""
+    east, west = aws("ec2"), aws("ec2", "222222222222", "eu-west-1")
+    g1 = tgw(east)["TransitGatewayId"]
+    g2 = tgw(west)["TransitGatewayId"]
+    ask = dict(TransitGatewayId=g1, PeerTransitGatewayId=g2, PeerAccountId="222222222222", PeerRegion="eu-west-1")
+    with aws_error("InvalidTransitGatewayID.NotFound"):
+        east.create_transit_gateway_peering_attachment(**{**ask, "PeerRegion": "us-west-2"})
+    with aws_error("InvalidParameterValue"):
+        east.create_transit_gateway_peering_attachment(**{**ask, "PeerRegion": "mars-north-1"})
+    made = east.create_transit_gateway_peering_attachment(
+        **ask, TagSpecifications=tag_spec("transit-gateway-attachment", Name="east-west"))["TransitGatewayPeeringAttachment"]
+    pid = made["TransitGatewayAttachmentId"]
+    assert made["State"] == "initiatingRequest" and tags_of(made) == {"Name": "east-west"}
+    assert made["RequesterTgwInfo"] == {"TransitGatewayId": g1, "OwnerId": "111111111111", "Region": "us-east-1"}
+    assert made["AccepterTgwInfo"] == {"TransitGatewayId": g2, "OwnerId": "222222222222", "Region": "eu-west-1"}
+    with aws_error("DuplicateTransitGatewayAttachment"):
+        east.create_transit_gateway_peering_attachment(**ask)
+
+    # The accepter sees it pending, without the requester's tags; the requester cannot accept.
+    [seen] = west.describe_transit_gateway_peering_attachments(TransitGatewayAttachmentIds=[pid])[
+        "TransitGatewayPeeringAttachments"]
+    assert seen["State"] == "pendingAcceptance" and seen["Status"]["Code"] == "pendingAcceptance"
+    assert seen["Tags"] == []
+    with aws_error("UnauthorizedOperation", 403):
+        east.accept_transit_gateway_peering_attachment(TransitGatewayAttachmentId=pid)
+    with aws_error("InvalidTransitGatewayAttachmentID.NotFound"):
+        west.accept_transit_gateway_vpc_attachment(TransitGatewayAttachmentId=pid)
+    # Neither Region's other accounts see it.
+    assert aws("ec2", "333333333333", "eu-west-1").describe_transit_gateway_peering_attachments()[
+        "TransitGatewayPeeringAttachments"] == []
+    assert west.accept_transit_gateway_peering_attachment(TransitGatewayAttachmentId=pid)[
+        "TransitGatewayPeeringAttachment"]["State"] == "pending"
+
+    # Each end lists it as a peering leading to the other gateway; the VPC list leaves it out.
+    [from_east] = east.describe_transit_gateway_attachments(TransitGatewayAttachmentIds=[pid])["TransitGatewayAttachments"]
+    assert (from_east["TransitGatewayId"], from_east["ResourceType"], from_east["ResourceId"],
+            from_east["ResourceOwnerId"], from_east["State"]) == (g1, "peering", g2, "222222222222", "available")
+    [from_west] = west.describe_transit_gateway_attachments(
+        Filters=[{"Name": "resource-type", "Values": ["peering"]}])["TransitGatewayAttachments"]
+    assert (from_west["TransitGatewayId"], from_west["ResourceId"]) == (g2, g1)
+    assert east.describe_transit_gateway_vpc_attachments()["TransitGatewayVpcAttachments"] == []
+    remote = east.describe_transit_gateway_peering_attachments(
+        Filters=[{"Name": "remote-owner-id", "Values": ["222222222222"]}])["TransitGatewayPeeringAttachments"]
+    assert [p["TransitGatewayAttachmentId"] for p in remote] == [pid]
+
+    # Static routes only, on each end's own table; no propagation.
+    t1 = east.describe_transit_gateways(TransitGatewayIds=[g1])["TransitGateways"][0]["Options"]["AssociationDefaultRouteTableId"]
+    t2 = west.describe_transit_gateways(TransitGatewayIds=[g2])["TransitGateways"][0]["Options"]["AssociationDefaultRouteTableId"]
+    assert "Association" not in from_east
+    with aws_error("InvalidParameterValue", message="peering"):
+        east.enable_transit_gateway_route_table_propagation(TransitGatewayRouteTableId=t1, TransitGatewayAttachmentId=pid)
+    east.associate_transit_gateway_route_table(TransitGatewayRouteTableId=t1, TransitGatewayAttachmentId=pid)
+    west.associate_transit_gateway_route_table(TransitGatewayRouteTableId=t2, TransitGatewayAttachmentId=pid)
+    east.create_transit_gateway_route(TransitGatewayRouteTableId=t1, DestinationCidrBlock="10.200.0.0/16",
+                                      TransitGatewayAttachmentId=pid)
+    [route] = routes(east, t1)
+    assert route["TransitGatewayAttachments"] == [
+        {"ResourceId": g2, "TransitGatewayAttachmentId": pid, "ResourceType": "peering"}]
+    [assoc] = west.get_transit_gateway_route_table_associations(TransitGatewayRouteTableId=t2)["Associations"]
+    assert (assoc["ResourceId"], assoc["ResourceType"]) == (g1, "peering")
+
+    # Neither gateway can go while the peering lives; either end may delete it.
+    with aws_error("IncorrectState"):
+        west.delete_transit_gateway(TransitGatewayId=g2)
+    assert west.delete_transit_gateway_peering_attachment(TransitGatewayAttachmentId=pid)[
+        "TransitGatewayPeeringAttachment"]["State"] == "deleting"
+    [gone] = east.describe_transit_gateway_peering_attachments(TransitGatewayAttachmentIds=[pid])[
+        "TransitGatewayPeeringAttachments"]
+    assert gone["State"] == "deleted"
+    assert routes(east, t1)[0]["State"] == "blackhole"
+    east.delete_transit_gateway_route(TransitGatewayRouteTableId=t1, DestinationCidrBlock="10.200.0.0/16")
+    west.delete_transit_gateway(TransitGatewayId=g2)
+
+
+def test_a_rejected_peering_ends(aws):
+    east, west = aws("ec2"), aws("ec2", "111111111111", "us-west-2")
+    g1, g2 = tgw(east)["TransitGatewayId"], tgw(west)["TransitGatewayId"]
+    pid = east.create_transit_gateway_peering_attachment(
+        TransitGatewayId=g1, PeerTransitGatewayId=g2, PeerAccountId="111111111111",
+        PeerRegion="us-west-2")["TransitGatewayPeeringAttachment"]["TransitGatewayAttachmentId"]
+    assert west.reject_transit_gateway_peering_attachment(TransitGatewayAttachmentId=pid)[
+        "TransitGatewayPeeringAttachment"]["State"] == "rejecting"
+    [seen] = east.describe_transit_gateway_peering_attachments(
+        Filters=[{"Name": "state", "Values": ["rejected"]}])["TransitGatewayPeeringAttachments"]
+    assert seen["TransitGatewayAttachmentId"] == pid
+    with aws_error("IncorrectState"):
+        west.accept_transit_gateway_peering_attachment(TransitGatewayAttachmentId=pid)
+    east.delete_transit_gateway(TransitGatewayId=g1)

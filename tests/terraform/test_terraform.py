@@ -543,11 +543,11 @@ def test_three_tier_vpc_apply_plan_destroy(terraform_bin, provider_mirror, serve
 # Sharing across accounts: four provider aliases, an organization declared up front
 
 
-def client(server, service, account):
+def client(server, service, account, region=REGION):
     return boto3.client(
         service,
         endpoint_url=server.url,
-        region_name=REGION,
+        region_name=region,
         aws_access_key_id=account,
         aws_secret_access_key="x",
         config=botocore.config.Config(retries={"max_attempts": 1, "mode": "standard"}),
@@ -659,6 +659,11 @@ def run_sharing(terraform_bin, provider_mirror, workdir, server):
 ENCODED = re.compile(r"Encoded authorization failure message: ([A-Za-z0-9_\-]+)")
 
 
+def found_after(ec2, table):
+    return ec2.search_transit_gateway_routes(
+        TransitGatewayRouteTableId=table, Filters=[{"Name": "state", "Values": ["active", "blackhole"]}])["Routes"]
+
+
 def test_transit_gateway_hub_apply_plan_destroy(terraform_bin, provider_mirror, tmp_path):
     workdir = tmp_path / "transit_hub"
     shutil.copytree(HERE / "transit_hub", workdir, ignore=shutil.ignore_patterns(".terraform*", "terraform.tfstate*"))
@@ -680,12 +685,12 @@ def test_transit_gateway_hub_apply_plan_destroy(terraform_bin, provider_mirror, 
         table = out["spokes_table"]
         assoc = net.get_transit_gateway_route_table_associations(TransitGatewayRouteTableId=table)["Associations"]
         assert sorted(a["TransitGatewayAttachmentId"] for a in assoc) == sorted(
-            [out["app_attachment"], out["shared_attachment"]])
+            [out["app_attachment"], out["shared_attachment"], out["peering_attachment"]])
         found = net.search_transit_gateway_routes(
             TransitGatewayRouteTableId=table, Filters=[{"Name": "state", "Values": ["active", "blackhole"]}])["Routes"]
         assert sorted((r["DestinationCidrBlock"], r["Type"], r["State"]) for r in found) == [
             ("10.0.0.0/16", "static", "active"), ("10.1.0.0/16", "propagated", "active"),
-            ("192.168.0.0/16", "static", "blackhole")]
+            ("10.128.0.0/9", "static", "active"), ("192.168.0.0/16", "static", "blackhole")]
         [route] = [r for r in app.describe_route_tables(RouteTableIds=[out["app_route_table"]])["RouteTables"][0]["Routes"]
                    if r.get("TransitGatewayId") == out["tgw_id"]]
         assert route["State"] == "active"
@@ -694,13 +699,24 @@ def test_transit_gateway_hub_apply_plan_destroy(terraform_bin, provider_mirror, 
             app.create_transit_gateway_route(TransitGatewayRouteTableId=table, DestinationCidrBlock="0.0.0.0/0",
                                              TransitGatewayAttachmentId=out["app_attachment"])
         assert e.value.response["Error"]["Code"] == "InvalidRouteTableID.NotFound"
+        # The peering: available, routed statically on both ends, seen from each side.
+        west = client(server, "ec2", NETWORK, region="us-west-2")
+        [peering] = west.describe_transit_gateway_peering_attachments(
+            TransitGatewayAttachmentIds=[out["peering_attachment"]])["TransitGatewayPeeringAttachments"]
+        assert peering["State"] == "available" and peering["AccepterTgwInfo"]["TransitGatewayId"] == out["west_tgw_id"]
+        [to_west] = [r for r in found_after(net, table) if r["DestinationCidrBlock"] == "10.128.0.0/9"]
+        assert to_west["TransitGatewayAttachments"][0]["ResourceType"] == "peering"
+        # The edge table routes the gateway's inbound traffic through the appliance.
+        [edge] = net.describe_route_tables(
+            Filters=[{"Name": "association.gateway-id", "Values": [out["igw_id"]]}])["RouteTables"]
+        assert edge["RouteTableId"] == out["edge_table"]
 
         tf.run("destroy", "-auto-approve", "-no-color", "-input=false")
         not_found(net.describe_transit_gateways, "InvalidTransitGatewayID.NotFound", TransitGatewayIds=[out["tgw_id"]])
         not_found(app.describe_vpcs, "InvalidVpcID.NotFound", VpcIds=[out["app_vpc"]])
         ops = assert_no_server_errors(server)
         assert {"AcceptTransitGatewayVpcAttachment", "EnableTransitGatewayRouteTablePropagation",
-                "SearchTransitGatewayRoutes"} <= ops, sorted(ops)
+                "SearchTransitGatewayRoutes", "AcceptTransitGatewayPeeringAttachment"} <= ops, sorted(ops)
     finally:
         server.stop()
 

@@ -217,6 +217,7 @@ impl Resources<'_> {
             Ec2::CreateVpcBlockPublicAccessExclusion(i) => &i.tag_specifications,
             Ec2::CreateCustomerGateway(i) => &i.tag_specifications,
             Ec2::CreateTransitGatewayVpcAttachment(i) => &i.tag_specifications,
+            Ec2::CreateTransitGatewayPeeringAttachment(i) => &i.tag_specifications,
             Ec2::CreateTransitGatewayRouteTable(i) => &i.tag_specifications,
             Ec2::AuthorizeSecurityGroupIngress(i) => &i.tag_specifications,
             Ec2::AuthorizeSecurityGroupEgress(i) => &i.tag_specifications,
@@ -506,6 +507,21 @@ impl Resources<'_> {
                 vec![self.existing(a, &i.transit_gateway_attachment_id)]
             }
             Ec2::RejectTransitGatewayVpcAttachment(i) => {
+                vec![self.existing(a, &i.transit_gateway_attachment_id)]
+            }
+            // The peer gateway is another account's (maybe another Region's): only the
+            // caller's own gateway is authorized here.
+            Ec2::CreateTransitGatewayPeeringAttachment(i) => vec![
+                self.created(a, "transit-gateway-attachment"),
+                self.existing(a, &i.transit_gateway_id),
+            ],
+            Ec2::AcceptTransitGatewayPeeringAttachment(i) => {
+                vec![self.existing(a, &i.transit_gateway_attachment_id)]
+            }
+            Ec2::RejectTransitGatewayPeeringAttachment(i) => {
+                vec![self.existing(a, &i.transit_gateway_attachment_id)]
+            }
+            Ec2::DeleteTransitGatewayPeeringAttachment(i) => {
                 vec![self.existing(a, &i.transit_gateway_attachment_id)]
             }
             Ec2::CreateTransitGatewayRouteTable(i) => vec![

@@ -32,6 +32,8 @@ pub mod routes;
 pub mod rules;
 pub mod sts;
 pub mod transit;
+pub mod transit_attachments;
+pub mod transit_peering;
 pub mod transit_routes;
 pub mod visibility;
 pub mod vpn;

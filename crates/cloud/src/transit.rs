@@ -18,6 +18,8 @@ use crate::visibility::Caller;
 use crate::{Cloud, Outcome, Page, Paged};
 use serde::{Deserialize, Serialize};
 
+pub use crate::transit_attachments::*;
+
 /// AWS's default quotas.
 pub const TRANSIT_GATEWAYS_PER_REGION: usize = 5;
 pub const TRANSIT_GATEWAYS_PER_VPC: usize = 5;
@@ -77,120 +79,6 @@ impl TransitGateway {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum AttachmentState {
-    PendingAcceptance,
-    Available,
-    Rejected,
-    Deleted,
-}
-
-impl AttachmentState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AttachmentState::PendingAcceptance => "pendingAcceptance",
-            AttachmentState::Available => "available",
-            AttachmentState::Rejected => "rejected",
-            AttachmentState::Deleted => "deleted",
-        }
-    }
-
-    fn is_final(self) -> bool {
-        matches!(self, AttachmentState::Rejected | AttachmentState::Deleted)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VpcAttachmentOptions {
-    pub dns_support: bool,
-    pub security_group_referencing_support: bool,
-    pub ipv6_support: bool,
-    pub appliance_mode_support: bool,
-}
-
-impl Default for VpcAttachmentOptions {
-    fn default() -> Self {
-        VpcAttachmentOptions {
-            dns_support: true,
-            security_group_referencing_support: true,
-            ipv6_support: false,
-            appliance_mode_support: false,
-        }
-    }
-}
-
-/// Options a request sets; `None` keeps the current (or default) value.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VpcAttachmentOptionChange {
-    pub dns_support: Option<bool>,
-    pub security_group_referencing_support: Option<bool>,
-    pub ipv6_support: Option<bool>,
-    pub appliance_mode_support: Option<bool>,
-}
-
-impl VpcAttachmentOptions {
-    fn apply(&mut self, c: &VpcAttachmentOptionChange) {
-        let set = |v: &mut bool, x: Option<bool>| {
-            if let Some(x) = x {
-                *v = x;
-            }
-        };
-        set(&mut self.dns_support, c.dns_support);
-        set(
-            &mut self.security_group_referencing_support,
-            c.security_group_referencing_support,
-        );
-        set(&mut self.ipv6_support, c.ipv6_support);
-        set(&mut self.appliance_mode_support, c.appliance_mode_support);
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AttachmentSubnet {
-    pub subnet_id: String,
-    pub interface_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TgwAttachment {
-    pub id: String,
-    pub tgw_id: String,
-    pub tgw_owner: AccountId,
-    /// The account that made the attachment (the VPC's owner).
-    pub owner: AccountId,
-    pub region: Region,
-    pub vpc_id: String,
-    pub subnets: Vec<AttachmentSubnet>,
-    pub options: VpcAttachmentOptions,
-    pub state: AttachmentState,
-    pub state_since: Millis,
-    pub created_at: Millis,
-    /// The maker's tags; the gateway's owner, when another account, keeps its own.
-    pub tags: Vec<Tag>,
-    #[serde(default)]
-    pub accepter_tags: Vec<Tag>,
-}
-
-impl TgwAttachment {
-    /// The tags an account sees on the attachment: its own side's.
-    pub fn tags_of(&self, account: &str) -> &[Tag] {
-        if account == self.owner {
-            &self.tags
-        } else {
-            &self.accepter_tags
-        }
-    }
-
-    pub fn is_available(&self) -> bool {
-        self.state == AttachmentState::Available
-    }
-
-    /// Whether it is still described at `now`.
-    pub fn described_at(&self, now: Millis) -> bool {
-        !self.state.is_final() || now < self.state_since + ATTACHMENT_LINGER_MS
-    }
-}
-
 /// Options a CreateTransitGateway or ModifyTransitGateway request sets.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TgwChange {
@@ -235,13 +123,27 @@ pub enum TransitCommand {
         remove_subnet_ids: Vec<String>,
         options: VpcAttachmentOptionChange,
     },
-    /// The gateway owner's answer to a pending attachment.
+    /// The gateway owner's answer to a pending attachment (the accepter's, for a peering).
     Answer {
         attachment_id: String,
         accept: bool,
+        #[serde(default)]
+        peering: bool,
+    },
+    /// Request a peering between one of the caller's gateways and another, in any Region.
+    Peer {
+        tgw_id: String,
+        peer_tgw_id: String,
+        peer_account: AccountId,
+        peer_region: Region,
+        #[serde(default)]
+        dynamic_routing: Option<bool>,
+        tags: Vec<Tag>,
     },
     DeleteAttachment {
         attachment_id: String,
+        #[serde(default)]
+        peering: bool,
     },
     Routes(crate::transit_routes::TgwRouteCommand),
 }
@@ -265,6 +167,14 @@ pub const VPC_ATTACHMENT_FILTERS: &[&str] = &[
     "transit-gateway-attachment-id",
     "transit-gateway-id",
     "vpc-id",
+];
+
+pub const PEERING_ATTACHMENT_FILTERS: &[&str] = &[
+    "local-owner-id",
+    "remote-owner-id",
+    "state",
+    "transit-gateway-attachment-id",
+    "transit-gateway-id",
 ];
 
 pub const ATTACHMENT_FILTERS: &[&str] = &[
@@ -373,9 +283,13 @@ impl Cloud {
         Ok(g)
     }
 
-    /// The gateway's owner and the attachment's owner see an attachment.
+    /// The gateway's owner and the attachment's owner see an attachment; both ends see a
+    /// peering.
     pub fn sees_attachment(&self, c: &Caller, a: &TgwAttachment) -> bool {
-        c.region == a.region && (c.account == a.owner || c.account == a.tgw_owner)
+        (c.region == a.region && (c.account == a.owner || c.account == a.tgw_owner))
+            || a.peer
+                .as_ref()
+                .is_some_and(|p| c.region == p.region && c.account == p.owner)
     }
 
     pub fn visible_attachment(&self, c: &Caller, id: &str, now: Millis) -> Result<&TgwAttachment> {
@@ -385,11 +299,12 @@ impl Cloud {
             .ok_or_else(|| no_attachment(id))
     }
 
-    /// The table an attachment is associated with, if any.
-    pub fn association_of(&self, attachment_id: &str) -> Option<&TgwRouteTable> {
+    /// The table of this gateway an attachment is associated with, if any (a peering has one
+    /// on each end).
+    pub fn association_of(&self, tgw_id: &str, attachment_id: &str) -> Option<&TgwRouteTable> {
         self.tgw_route_tables
             .values()
-            .find(|t| t.associations.iter().any(|a| a == attachment_id))
+            .find(|t| t.tgw_id == tgw_id && t.associations.iter().any(|a| a == attachment_id))
     }
 
     /// Whether a VPC has a working attachment to this gateway (routes to it then carry traffic).
@@ -590,7 +505,7 @@ impl Cloud {
                 let live: Vec<&str> = self
                     .tgw_attachments
                     .values()
-                    .filter(|a| a.tgw_id == *tgw_id && !a.state.is_final())
+                    .filter(|a| a.on_gateway(tgw_id) && !a.state.is_final())
                     .map(|a| a.id.as_str())
                     .collect();
                 if !live.is_empty() {
@@ -669,9 +584,13 @@ impl Cloud {
             TransitCommand::Answer {
                 attachment_id,
                 accept,
+                peering,
             } => {
                 let a = self.visible_attachment(c, attachment_id, at)?;
-                if a.tgw_owner != c.account {
+                if a.is_peering() != *peering {
+                    return Err(no_attachment(attachment_id));
+                }
+                if !a.answered_by(c) {
                     return Err(Error::unauthorized());
                 }
                 if a.state != AttachmentState::PendingAcceptance {
@@ -687,8 +606,14 @@ impl Cloud {
                 }
                 Ok(Outcome::Id(attachment_id.clone()))
             }
-            TransitCommand::DeleteAttachment { attachment_id } => {
+            TransitCommand::DeleteAttachment {
+                attachment_id,
+                peering,
+            } => {
                 let a = self.visible_attachment(c, attachment_id, at)?;
+                if a.is_peering() != *peering {
+                    return Err(no_attachment(attachment_id));
+                }
                 // Both sides may delete it (Terraform's attachment and accepter both do).
                 if a.state == AttachmentState::Deleted {
                     return Ok(Outcome::Id(attachment_id.clone()));
@@ -702,6 +627,26 @@ impl Cloud {
                 self.end_attachment(attachment_id, AttachmentState::Deleted, at);
                 Ok(Outcome::Id(attachment_id.clone()))
             }
+            TransitCommand::Peer {
+                tgw_id,
+                peer_tgw_id,
+                peer_account,
+                peer_region,
+                dynamic_routing,
+                tags,
+            } => self.peer_transit_gateways(
+                c,
+                ids,
+                at,
+                tgw_id,
+                PeerGateway {
+                    tgw_id: peer_tgw_id.clone(),
+                    owner: peer_account.clone(),
+                    region: peer_region.clone(),
+                    dynamic_routing: *dynamic_routing,
+                },
+                tags,
+            ),
             TransitCommand::Routes(command) => self.tgw_route_execute(c, ids, at, command),
         }
     }
@@ -847,6 +792,7 @@ impl Cloud {
                 created_at: at,
                 tags: tags.to_vec(),
                 accepter_tags: Vec::new(),
+                peer: None,
             },
         );
         if accepted {
@@ -861,6 +807,10 @@ impl Cloud {
         let a = self.tgw_attachments.get_mut(attachment_id).expect("seen");
         a.state = AttachmentState::Available;
         a.state_since = at;
+        // Peerings carry static routes only and are associated by hand.
+        if a.is_peering() {
+            return;
+        }
         let Some(g) = self.transit_gateways.get(&a.tgw_id) else {
             return;
         };
@@ -913,8 +863,8 @@ impl Cloud {
         page.apply(found.into_iter(), |g| &g.id)
     }
 
-    /// Attachments as DescribeTransitGatewayVpcAttachments (`vpc_only`) or
-    /// DescribeTransitGatewayAttachments lists them.
+    /// Attachments as DescribeTransitGatewayVpcAttachments, ...PeeringAttachments or
+    /// ...Attachments (every kind) list them, each seen from the caller's side.
     pub fn describe_attachments(
         &self,
         c: &Caller,
@@ -922,33 +872,45 @@ impl Cloud {
         filters: &[Filter],
         page: &Page,
         now: Millis,
-        vpc_only: bool,
+        kind: AttachmentKind,
     ) -> Result<Paged<&TgwAttachment>> {
-        let known = if vpc_only {
-            VPC_ATTACHMENT_FILTERS
-        } else {
-            ATTACHMENT_FILTERS
+        let known = match kind {
+            AttachmentKind::Vpc => VPC_ATTACHMENT_FILTERS,
+            AttachmentKind::Peering => PEERING_ATTACHMENT_FILTERS,
+            AttachmentKind::Any => ATTACHMENT_FILTERS,
         };
         filter::validate(filters, known)?;
+        let of_kind = |a: &TgwAttachment| match kind {
+            AttachmentKind::Vpc => !a.is_peering(),
+            AttachmentKind::Peering => a.is_peering(),
+            AttachmentKind::Any => true,
+        };
         for id in ids {
-            self.visible_attachment(c, id, now)?;
+            if !of_kind(self.visible_attachment(c, id, now)?) {
+                return Err(no_attachment(id));
+            }
         }
         let mut found: Vec<&TgwAttachment> = self
             .tgw_attachments
             .values()
-            .filter(|a| self.sees_attachment(c, a) && a.described_at(now))
+            .filter(|a| self.sees_attachment(c, a) && a.described_at(now) && of_kind(a))
             .filter(|a| ids.is_empty() || ids.contains(&a.id))
             .filter(|a| {
                 filter::matches_with(a.tags_of(&c.account), filters, |name| {
-                    let table = self.association_of(&a.id);
+                    let (tgw_id, tgw_owner) = a.local_gateway(c);
+                    let (resource_type, resource_id, resource_owner) = a.resource(c);
+                    let table = self.association_of(tgw_id, &a.id);
                     Some(match name {
                         "state" => vec![a.state.as_str().into()],
                         "transit-gateway-attachment-id" => vec![a.id.clone()],
-                        "transit-gateway-id" => vec![a.tgw_id.clone()],
-                        "vpc-id" | "resource-id" => vec![a.vpc_id.clone()],
-                        "resource-owner-id" => vec![a.owner.clone()],
-                        "resource-type" => vec!["vpc".into()],
-                        "transit-gateway-owner-id" => vec![a.tgw_owner.clone()],
+                        "transit-gateway-id" => vec![tgw_id.to_string()],
+                        "vpc-id" | "resource-id" => vec![resource_id.to_string()],
+                        "resource-owner-id" | "remote-owner-id" => {
+                            vec![resource_owner.to_string()]
+                        }
+                        "local-owner-id" => vec![tgw_owner.to_string()],
+                        "resource-type" => vec![resource_type.into()],
+                        "transit-gateway-owner-id" => vec![tgw_owner.to_string()],
                         "association.state" => table
                             .map(|_| "associated".to_string())
                             .into_iter()

@@ -79,6 +79,8 @@ pub enum TgwRouteCommand {
 /// A route as a table shows it: static or propagated, with the attachment it leads to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TgwRouteView<'a> {
+    /// The gateway whose table holds the route (a peering is seen from this end).
+    pub tgw_id: &'a str,
     pub destination: IpNet,
     pub attachment: Option<&'a TgwAttachment>,
     pub propagated: bool,
@@ -173,7 +175,7 @@ impl Cloud {
         now: Millis,
     ) -> Result<&TgwAttachment> {
         let a = self.visible_attachment(c, attachment_id, now)?;
-        if a.tgw_id != table.tgw_id {
+        if !a.on_gateway(&table.tgw_id) {
             return Err(Error::invalid_value(format!(
                 "Transit Gateway Attachment {attachment_id} does not belong to {}.",
                 table.tgw_id
@@ -201,6 +203,7 @@ impl Cloud {
                     .and_then(|id| self.tgw_attachments.get(id));
                 let live = attachment.is_some_and(|a| a.is_available());
                 TgwRouteView {
+                    tgw_id: &t.tgw_id,
                     destination: r.destination,
                     attachment,
                     propagated: false,
@@ -226,6 +229,7 @@ impl Cloud {
                     continue;
                 }
                 out.push(TgwRouteView {
+                    tgw_id: &t.tgw_id,
                     destination,
                     attachment: Some(a),
                     propagated: true,
@@ -296,7 +300,7 @@ impl Cloud {
             } => {
                 let t = self.visible_tgw_route_table(c, table_id)?;
                 self.table_attachment(c, t, attachment_id, at)?;
-                if self.association_of(attachment_id).is_some() {
+                if self.association_of(&t.tgw_id, attachment_id).is_some() {
                     return Err(Error::new(
                         "Resource.AlreadyAssociated",
                         format!("Transit Gateway Attachment {attachment_id} is already associated to a route table."),
@@ -332,7 +336,12 @@ impl Cloud {
                 attachment_id,
             } => {
                 let t = self.visible_tgw_route_table(c, table_id)?;
-                self.table_attachment(c, t, attachment_id, at)?;
+                if self.table_attachment(c, t, attachment_id, at)?.is_peering() {
+                    // UNSURE: AWS's wording; peerings carry static routes only.
+                    return Err(Error::invalid_value(format!(
+                        "Transit Gateway Attachment {attachment_id} is a peering attachment, which cannot propagate routes."
+                    )));
+                }
                 if t.propagations.contains(attachment_id) {
                     return Err(Error::new(
                         "TransitGatewayRouteTablePropagation.Duplicate",
@@ -376,7 +385,7 @@ impl Cloud {
                         .get(id)
                         .filter(|a| self.sees_attachment(c, a) && a.described_at(at))
                         .ok_or_else(|| no_attachment(id))?;
-                    if a.tgw_id != t.tgw_id {
+                    if !a.on_gateway(&t.tgw_id) {
                         return Err(Error::invalid_value(format!(
                             "Transit Gateway Attachment {id} does not belong to {}.",
                             t.tgw_id
@@ -503,9 +512,10 @@ impl Cloud {
             .filter_map(|id| self.tgw_attachments.get(id))
             .filter(|a| {
                 filter::matches_with(&[], filters, |name| {
+                    let (resource_type, resource_id, _) = a.resource_from(&t.tgw_id);
                     Some(match name {
-                        "resource-id" => vec![a.vpc_id.clone()],
-                        "resource-type" => vec!["vpc".into()],
+                        "resource-id" => vec![resource_id.to_string()],
+                        "resource-type" => vec![resource_type.into()],
                         "transit-gateway-attachment-id" => vec![a.id.clone()],
                         _ => return None,
                     })
@@ -584,12 +594,14 @@ impl Cloud {
                             "attachment.transit-gateway-attachment-id" => {
                                 r.attachment.map(|a| a.id.clone()).into_iter().collect()
                             }
-                            "attachment.resource-id" => {
-                                r.attachment.map(|a| a.vpc_id.clone()).into_iter().collect()
-                            }
+                            "attachment.resource-id" => r
+                                .attachment
+                                .map(|a| a.resource_from(&t.tgw_id).1.to_string())
+                                .into_iter()
+                                .collect(),
                             "attachment.resource-type" => r
                                 .attachment
-                                .map(|_| "vpc".to_string())
+                                .map(|a| a.resource_from(&t.tgw_id).0.to_string())
                                 .into_iter()
                                 .collect(),
                             "prefix-list-id" => vec![],

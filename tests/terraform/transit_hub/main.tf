@@ -1,7 +1,8 @@
 # A transit-gateway hub with the real hashicorp/aws provider: the network account creates the
 # gateway and shares it through RAM with the app account, which attaches its VPC and routes to
 # the hub; the network account accepts the attachment, associates it with a route table of its
-# own and propagates it, and adds a static route back.
+# own and propagates it, and adds a static route back. It peers the hub with a second one in
+# us-west-2, and gives its shared-services VPC a gateway route table and a prefix-list route.
 #
 #   management  111111111111  turns on RAM sharing with the organization
 #   network     222222222222  owns the gateway, its route table and a VPC of its own
@@ -68,6 +69,20 @@ provider "aws" {
     iam           = var.endpoint
     ram           = var.endpoint
     organizations = var.endpoint
+  }
+}
+
+provider "aws" {
+  alias                       = "network_west"
+  access_key                  = "222222222222"
+  secret_key                  = "x"
+  region                      = "us-west-2"
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+  endpoints {
+    ec2 = var.endpoint
+    sts = var.endpoint
   }
 }
 
@@ -212,6 +227,118 @@ resource "aws_ec2_transit_gateway_route" "sinkhole" {
   destination_cidr_block         = "192.168.0.0/16"
   blackhole                      = true
   transit_gateway_route_table_id = aws_ec2_transit_gateway_route_table.spokes.id
+}
+
+# --- a second hub in us-west-2, peered with the first: static routes both ways
+
+resource "aws_ec2_transit_gateway" "west" {
+  provider    = aws.network_west
+  description = "west hub"
+  tags        = { Name = "west" }
+}
+
+resource "aws_ec2_transit_gateway_peering_attachment" "east_west" {
+  provider                = aws.network
+  transit_gateway_id      = aws_ec2_transit_gateway.hub.id
+  peer_transit_gateway_id = aws_ec2_transit_gateway.west.id
+  peer_account_id         = "222222222222"
+  peer_region             = "us-west-2"
+  tags                    = { Name = "east-west" }
+}
+
+resource "aws_ec2_transit_gateway_peering_attachment_accepter" "east_west" {
+  provider                      = aws.network_west
+  transit_gateway_attachment_id = aws_ec2_transit_gateway_peering_attachment.east_west.id
+  tags                          = { Name = "east-west" }
+}
+
+resource "aws_ec2_transit_gateway_route_table_association" "peering" {
+  provider                       = aws.network
+  transit_gateway_attachment_id  = aws_ec2_transit_gateway_peering_attachment_accepter.east_west.id
+  transit_gateway_route_table_id = aws_ec2_transit_gateway_route_table.spokes.id
+}
+
+resource "aws_ec2_transit_gateway_route" "to_west" {
+  provider                       = aws.network
+  destination_cidr_block         = "10.128.0.0/9"
+  transit_gateway_attachment_id  = aws_ec2_transit_gateway_peering_attachment_accepter.east_west.id
+  transit_gateway_route_table_id = aws_ec2_transit_gateway_route_table.spokes.id
+}
+
+resource "aws_ec2_transit_gateway_route" "to_east" {
+  provider                       = aws.network_west
+  destination_cidr_block         = "10.0.0.0/9"
+  transit_gateway_attachment_id  = aws_ec2_transit_gateway_peering_attachment_accepter.east_west.id
+  transit_gateway_route_table_id = aws_ec2_transit_gateway.west.association_default_route_table_id
+}
+
+# --- the shared-services VPC's edge: inbound traffic through an appliance, partners by list
+
+resource "aws_internet_gateway" "shared_services" {
+  provider = aws.network
+  vpc_id   = aws_vpc.shared_services.id
+}
+
+resource "aws_network_interface" "appliance" {
+  provider  = aws.network
+  subnet_id = aws_subnet.shared_services.id
+}
+
+resource "aws_subnet" "inspected" {
+  provider          = aws.network
+  vpc_id            = aws_vpc.shared_services.id
+  cidr_block        = "10.0.2.0/24"
+  availability_zone = "us-east-1a"
+}
+
+resource "aws_route_table" "edge" {
+  provider = aws.network
+  vpc_id   = aws_vpc.shared_services.id
+  route {
+    cidr_block           = aws_subnet.inspected.cidr_block
+    network_interface_id = aws_network_interface.appliance.id
+  }
+}
+
+resource "aws_route_table_association" "edge" {
+  provider       = aws.network
+  gateway_id     = aws_internet_gateway.shared_services.id
+  route_table_id = aws_route_table.edge.id
+}
+
+resource "aws_ec2_managed_prefix_list" "partners" {
+  provider       = aws.network
+  name           = "partners"
+  address_family = "IPv4"
+  max_entries    = 5
+  entry {
+    cidr = "198.51.100.0/24"
+  }
+}
+
+resource "aws_route_table" "inspected" {
+  provider = aws.network
+  vpc_id   = aws_vpc.shared_services.id
+}
+
+resource "aws_route" "partners" {
+  provider                   = aws.network
+  route_table_id             = aws_route_table.inspected.id
+  destination_prefix_list_id = aws_ec2_managed_prefix_list.partners.id
+  gateway_id                 = aws_internet_gateway.shared_services.id
+}
+
+output "peering_attachment" {
+  value = aws_ec2_transit_gateway_peering_attachment.east_west.id
+}
+output "west_tgw_id" {
+  value = aws_ec2_transit_gateway.west.id
+}
+output "edge_table" {
+  value = aws_route_table.edge.id
+}
+output "igw_id" {
+  value = aws_internet_gateway.shared_services.id
 }
 
 output "tgw_id" {

@@ -3,7 +3,8 @@
 
 use super::*;
 use cloud::transit::{
-    enable, TgwAttachment, TgwChange, TransitCommand, TransitGateway, VpcAttachmentOptionChange,
+    enable, AttachmentKind, TgwAttachment, TgwChange, TransitCommand, TransitGateway,
+    VpcAttachmentOptionChange,
 };
 use cloud::transit_routes::{TgwRouteCommand, TgwRouteTable, TgwRouteView, TgwStaticRoute};
 use ipnet::IpNet;
@@ -103,10 +104,13 @@ fn route_out(r: &TgwRouteView<'_>) -> w::TransitGatewayRoute {
         transit_gateway_attachments: Some(
             r.attachment
                 .filter(|_| r.state == "active" || r.propagated)
-                .map(|a| w::TransitGatewayRouteAttachment {
-                    resource_id: owned(&a.vpc_id),
-                    transit_gateway_attachment_id: owned(&a.id),
-                    resource_type: owned("vpc"),
+                .map(|a| {
+                    let (resource_type, resource_id, _) = a.resource_from(r.tgw_id);
+                    w::TransitGatewayRouteAttachment {
+                        resource_id: owned(resource_id),
+                        transit_gateway_attachment_id: owned(&a.id),
+                        resource_type: owned(resource_type),
+                    }
                 })
                 .into_iter()
                 .collect(),
@@ -369,7 +373,8 @@ attachment_change!(
     AcceptTransitGatewayVpcAttachmentResult,
     |attachment_id| TransitCommand::Answer {
         attachment_id,
-        accept: true
+        accept: true,
+        peering: false,
     },
     |a: &TgwAttachment| settling(a, "pending")
 );
@@ -379,7 +384,8 @@ attachment_change!(
     RejectTransitGatewayVpcAttachmentResult,
     |attachment_id| TransitCommand::Answer {
         attachment_id,
-        accept: false
+        accept: false,
+        peering: false,
     },
     |_: &TgwAttachment| "rejecting"
 );
@@ -387,7 +393,10 @@ attachment_change!(
     delete_transit_gateway_vpc_attachment,
     DeleteTransitGatewayVpcAttachmentRequest,
     DeleteTransitGatewayVpcAttachmentResult,
-    |attachment_id| TransitCommand::DeleteAttachment { attachment_id },
+    |attachment_id| TransitCommand::DeleteAttachment {
+        attachment_id,
+        peering: false,
+    },
     |_: &TgwAttachment| "deleting"
 );
 
@@ -402,7 +411,8 @@ pub(super) fn describe_transit_gateway_vpc_attachments(
     let ids = input.transit_gateway_attachment_ids.unwrap_or_default();
     let now = s.engine.time();
     s.query(ctx, |c, who| {
-        let (found, next) = c.describe_attachments(who, &ids, &filters, &page, now, true)?;
+        let (found, next) =
+            c.describe_attachments(who, &ids, &filters, &page, now, AttachmentKind::Vpc)?;
         Ok(w::DescribeTransitGatewayVpcAttachmentsResult {
             transit_gateway_vpc_attachments: Some(
                 found
@@ -426,27 +436,32 @@ pub(super) fn describe_transit_gateway_attachments(
     let ids = input.transit_gateway_attachment_ids.unwrap_or_default();
     let now = s.engine.time();
     s.query(ctx, |c, who| {
-        let (found, next) = c.describe_attachments(who, &ids, &filters, &page, now, false)?;
+        let (found, next) =
+            c.describe_attachments(who, &ids, &filters, &page, now, AttachmentKind::Any)?;
         Ok(w::DescribeTransitGatewayAttachmentsResult {
             transit_gateway_attachments: Some(
                 found
                     .into_iter()
-                    .map(|a| w::TransitGatewayAttachment {
-                        transit_gateway_attachment_id: owned(&a.id),
-                        transit_gateway_id: owned(&a.tgw_id),
-                        transit_gateway_owner_id: owned(&a.tgw_owner),
-                        resource_owner_id: owned(&a.owner),
-                        resource_type: owned("vpc"),
-                        resource_id: owned(&a.vpc_id),
-                        state: owned(a.state.as_str()),
-                        association: c.association_of(&a.id).map(|t| {
-                            w::TransitGatewayAttachmentAssociation {
-                                transit_gateway_route_table_id: owned(&t.id),
-                                state: owned("associated"),
-                            }
-                        }),
-                        creation_time: Some(DateTime(a.created_at)),
-                        tags: tags_out(a.tags_of(&who.account)),
+                    .map(|a| {
+                        let (tgw_id, tgw_owner) = a.local_gateway(who);
+                        let (resource_type, resource_id, resource_owner) = a.resource(who);
+                        w::TransitGatewayAttachment {
+                            transit_gateway_attachment_id: owned(&a.id),
+                            transit_gateway_id: owned(tgw_id),
+                            transit_gateway_owner_id: owned(tgw_owner),
+                            resource_owner_id: owned(resource_owner),
+                            resource_type: owned(resource_type),
+                            resource_id: owned(resource_id),
+                            state: owned(a.state.as_str()),
+                            association: c.association_of(tgw_id, &a.id).map(|t| {
+                                w::TransitGatewayAttachmentAssociation {
+                                    transit_gateway_route_table_id: owned(&t.id),
+                                    state: owned("associated"),
+                                }
+                            }),
+                            creation_time: Some(DateTime(a.created_at)),
+                            tags: tags_out(a.tags_of(&who.account)),
+                        }
                     })
                     .collect(),
             ),
@@ -519,13 +534,17 @@ pub(super) fn describe_transit_gateway_route_tables(
     })
 }
 
-/// What an association or propagation names: its table, the attachment and its VPC.
+/// What an association or propagation names, seen from its table's gateway: the
+/// attachment's resource id and type.
 fn link(c: &Cloud, table_id: &str, attachment_id: &str) -> (Option<String>, Option<String>) {
-    let vpc = c
-        .tgw_attachments
+    let tgw = c.tgw_route_tables.get(table_id).map(|t| t.tgw_id.as_str());
+    c.tgw_attachments
         .get(attachment_id)
-        .map(|a| a.vpc_id.clone());
-    (Some(table_id.to_string()), vpc)
+        .map(|a| {
+            let (kind, id, _) = a.resource_from(tgw.unwrap_or_default());
+            (Some(id.to_string()), Some(kind.to_string()))
+        })
+        .unwrap_or((None, None))
 }
 
 macro_rules! link_change {
@@ -546,13 +565,13 @@ macro_rules! link_change {
                 ctx,
                 Command::Transit(TransitCommand::Routes(command)),
                 |c, _| {
-                    let (table, vpc) = link(c, &table_id, &attachment_id);
+                    let (resource_id, resource_type) = link(c, &table_id, &attachment_id);
                     w::$result {
                         $field: Some(w::$shape {
-                            transit_gateway_route_table_id: table,
+                            transit_gateway_route_table_id: Some(table_id.clone()),
                             transit_gateway_attachment_id: Some(attachment_id.clone()),
-                            resource_id: vpc,
-                            resource_type: owned("vpc"),
+                            resource_id,
+                            resource_type,
                             state: owned($state),
                             $($extra: None,)*
                         }),
@@ -623,8 +642,17 @@ macro_rules! table_links {
             s.query(ctx, |c, who| {
                 let (found, next) =
                     c.table_attachments(who, &table_id, $propagations, &filters, &page)?;
+                let tgw = c
+                    .tgw_route_tables
+                    .get(&table_id)
+                    .map_or("", |t| t.tgw_id.as_str());
                 Ok(w::$result {
-                    $list: Some(found.into_iter().map($item).collect()),
+                    $list: Some(
+                        found
+                            .into_iter()
+                            .map(|a| $item(a.resource_from(tgw), a))
+                            .collect(),
+                    ),
                     next_token: next,
                 })
             })
@@ -638,10 +666,10 @@ table_links!(
     GetTransitGatewayRouteTableAssociationsResult,
     associations,
     false,
-    |a: &TgwAttachment| w::TransitGatewayRouteTableAssociation {
+    |(kind, id, _): (&str, &str, &str), a: &TgwAttachment| w::TransitGatewayRouteTableAssociation {
         transit_gateway_attachment_id: owned(&a.id),
-        resource_id: owned(&a.vpc_id),
-        resource_type: owned("vpc"),
+        resource_id: owned(id),
+        resource_type: owned(kind),
         state: owned("associated"),
     }
 );
@@ -651,10 +679,10 @@ table_links!(
     GetTransitGatewayRouteTablePropagationsResult,
     transit_gateway_route_table_propagations,
     true,
-    |a: &TgwAttachment| w::TransitGatewayRouteTablePropagation {
+    |(kind, id, _): (&str, &str, &str), a: &TgwAttachment| w::TransitGatewayRouteTablePropagation {
         transit_gateway_attachment_id: owned(&a.id),
-        resource_id: owned(&a.vpc_id),
-        resource_type: owned("vpc"),
+        resource_id: owned(id),
+        resource_type: owned(kind),
         state: owned("enabled"),
         transit_gateway_route_table_announcement_id: None,
     }

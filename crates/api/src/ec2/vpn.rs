@@ -290,15 +290,6 @@ empty_describe!(
     "carrierGateway"
 );
 empty_describe!(
-    describe_transit_gateway_peering_attachments,
-    DescribeTransitGatewayPeeringAttachmentsRequest,
-    DescribeTransitGatewayPeeringAttachmentsResult,
-    transit_gateway_attachment_ids,
-    transit_gateway_peering_attachments,
-    "InvalidTransitGatewayAttachmentID.NotFound",
-    "transitGatewayAttachment"
-);
-empty_describe!(
     describe_vpc_endpoint_service_configurations,
     DescribeVpcEndpointServiceConfigurationsRequest,
     DescribeVpcEndpointServiceConfigurationsResult,

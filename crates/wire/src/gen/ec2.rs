@@ -168,6 +168,10 @@ pub const OPERATIONS: &[&str] = &[
     "UnassignPrivateNatGatewayAddress",
     "AssociateNatGatewayAddress",
     "DisassociateNatGatewayAddress",
+    "CreateTransitGatewayPeeringAttachment",
+    "AcceptTransitGatewayPeeringAttachment",
+    "RejectTransitGatewayPeeringAttachment",
+    "DeleteTransitGatewayPeeringAttachment",
 ];
 /// Operations of the service that ramparts does not model.
 pub const UNMODELLED: &[&str] = &[
@@ -176,7 +180,6 @@ pub const UNMODELLED: &[&str] = &[
     "AcceptReservedInstancesExchangeQuote",
     "AcceptTransitGatewayClientVpnAttachment",
     "AcceptTransitGatewayMulticastDomainAssociations",
-    "AcceptTransitGatewayPeeringAttachment",
     "AcceptVpcEndpointConnections",
     "AdvertiseByoipCidr",
     "AllocateHosts",
@@ -279,7 +282,6 @@ pub const UNMODELLED: &[&str] = &[
     "CreateTransitGatewayMeteringPolicy",
     "CreateTransitGatewayMeteringPolicyEntry",
     "CreateTransitGatewayMulticastDomain",
-    "CreateTransitGatewayPeeringAttachment",
     "CreateTransitGatewayPolicyTable",
     "CreateTransitGatewayPrefixListReference",
     "CreateTransitGatewayRouteTableAnnouncement",
@@ -348,7 +350,6 @@ pub const UNMODELLED: &[&str] = &[
     "DeleteTransitGatewayMeteringPolicy",
     "DeleteTransitGatewayMeteringPolicyEntry",
     "DeleteTransitGatewayMulticastDomain",
-    "DeleteTransitGatewayPeeringAttachment",
     "DeleteTransitGatewayPolicyTable",
     "DeleteTransitGatewayPrefixListReference",
     "DeleteTransitGatewayRouteTableAnnouncement",
@@ -739,7 +740,6 @@ pub const UNMODELLED: &[&str] = &[
     "RejectCapacityReservationBillingOwnership",
     "RejectTransitGatewayClientVpnAttachment",
     "RejectTransitGatewayMulticastDomainAssociations",
-    "RejectTransitGatewayPeeringAttachment",
     "RejectVpcEndpointConnections",
     "ReleaseHosts",
     "ReleaseIpamPoolAllocation",
@@ -783,6 +783,17 @@ pub const UNMODELLED: &[&str] = &[
 ];
 /// Modelled error codes and their HTTP statuses.
 pub const ERRORS: &[(&str, u16)] = &[];
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AcceptTransitGatewayPeeringAttachmentRequest {
+    pub transit_gateway_attachment_id: String,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AcceptTransitGatewayPeeringAttachmentResult {
+    pub transit_gateway_peering_attachment: Option<TransitGatewayPeeringAttachment>,
+}
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AcceptTransitGatewayVpcAttachmentRequest {
@@ -1619,6 +1630,27 @@ pub struct CreateTagsRequest {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayPeeringAttachmentRequest {
+    pub transit_gateway_id: String,
+    pub peer_transit_gateway_id: String,
+    pub peer_account_id: String,
+    pub peer_region: String,
+    pub options: Option<CreateTransitGatewayPeeringAttachmentRequestOptions>,
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayPeeringAttachmentRequestOptions {
+    pub dynamic_routing: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateTransitGatewayPeeringAttachmentResult {
+    pub transit_gateway_peering_attachment: Option<TransitGatewayPeeringAttachment>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CreateTransitGatewayRequest {
     pub description: Option<String>,
     pub options: Option<TransitGatewayRequestOptions>,
@@ -1911,6 +1943,17 @@ pub struct DeleteTagsRequest {
     pub dry_run: Option<bool>,
     pub resources: Vec<String>,
     pub tags: Option<Vec<Tag>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayPeeringAttachmentRequest {
+    pub transit_gateway_attachment_id: String,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteTransitGatewayPeeringAttachmentResult {
+    pub transit_gateway_peering_attachment: Option<TransitGatewayPeeringAttachment>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -3993,6 +4036,17 @@ pub struct RegionGeography {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct RejectTransitGatewayPeeringAttachmentRequest {
+    pub transit_gateway_attachment_id: String,
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RejectTransitGatewayPeeringAttachmentResult {
+    pub transit_gateway_peering_attachment: Option<TransitGatewayPeeringAttachment>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RejectTransitGatewayVpcAttachmentRequest {
     pub transit_gateway_attachment_id: String,
     pub dry_run: Option<bool>,
@@ -5082,6 +5136,19 @@ pub struct VpnTunnelLogOptions {
     pub cloud_watch_log_options: Option<CloudWatchLogOptions>,
 }
 
+impl AcceptTransitGatewayPeeringAttachmentRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            transit_gateway_attachment_id: rt::query_req(
+                n,
+                "TransitGatewayAttachmentId",
+                rt::query_scalar,
+            )?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
 impl AcceptTransitGatewayVpcAttachmentRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -5806,6 +5873,34 @@ impl CreateTagsRequest {
     }
 }
 
+impl CreateTransitGatewayPeeringAttachmentRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            transit_gateway_id: rt::query_req(n, "TransitGatewayId", rt::query_scalar)?,
+            peer_transit_gateway_id: rt::query_req(n, "PeerTransitGatewayId", rt::query_scalar)?,
+            peer_account_id: rt::query_req(n, "PeerAccountId", rt::query_scalar)?,
+            peer_region: rt::query_req(n, "PeerRegion", rt::query_scalar)?,
+            options: rt::query_opt(
+                n,
+                "Options",
+                CreateTransitGatewayPeeringAttachmentRequestOptions::from_query,
+            )?,
+            tag_specifications: rt::query_opt(n, "TagSpecification", |n: &QueryNode| {
+                rt::query_list(n, None, TagSpecification::from_query)
+            })?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
+impl CreateTransitGatewayPeeringAttachmentRequestOptions {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            dynamic_routing: rt::query_opt(n, "DynamicRouting", rt::query_scalar)?,
+        })
+    }
+}
+
 impl CreateTransitGatewayRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -6170,6 +6265,19 @@ impl DeleteTagsRequest {
             tags: rt::query_opt(n, "Tag", |n: &QueryNode| {
                 rt::query_list(n, None, Tag::from_query)
             })?,
+        })
+    }
+}
+
+impl DeleteTransitGatewayPeeringAttachmentRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            transit_gateway_attachment_id: rt::query_req(
+                n,
+                "TransitGatewayAttachmentId",
+                rt::query_scalar,
+            )?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
         })
     }
 }
@@ -8002,6 +8110,19 @@ impl PrivateIpAddressSpecification {
     }
 }
 
+impl RejectTransitGatewayPeeringAttachmentRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            transit_gateway_attachment_id: rt::query_req(
+                n,
+                "TransitGatewayAttachmentId",
+                rt::query_scalar,
+            )?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
 impl RejectTransitGatewayVpcAttachmentRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -8613,6 +8734,18 @@ impl VpcEncryptionControlConfiguration {
                 rt::query_scalar,
             )?,
         })
+    }
+}
+
+impl AcceptTransitGatewayPeeringAttachmentResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.transit_gateway_peering_attachment {
+            w.field(
+                "transitGatewayPeeringAttachment",
+                x,
+                |w: &mut XmlWriter, v| v.to_xml(w),
+            );
+        }
     }
 }
 
@@ -9639,6 +9772,18 @@ impl CreateSubnetResult {
     }
 }
 
+impl CreateTransitGatewayPeeringAttachmentResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.transit_gateway_peering_attachment {
+            w.field(
+                "transitGatewayPeeringAttachment",
+                x,
+                |w: &mut XmlWriter, v| v.to_xml(w),
+            );
+        }
+    }
+}
+
 impl CreateTransitGatewayResult {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.transit_gateway {
@@ -9803,6 +9948,18 @@ impl DeleteSecurityGroupResult {
         }
         if let Some(x) = &self.group_id {
             w.field("groupId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl DeleteTransitGatewayPeeringAttachmentResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.transit_gateway_peering_attachment {
+            w.field(
+                "transitGatewayPeeringAttachment",
+                x,
+                |w: &mut XmlWriter, v| v.to_xml(w),
+            );
         }
     }
 }
@@ -12878,6 +13035,18 @@ impl RegionGeography {
     }
 }
 
+impl RejectTransitGatewayPeeringAttachmentResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.transit_gateway_peering_attachment {
+            w.field(
+                "transitGatewayPeeringAttachment",
+                x,
+                |w: &mut XmlWriter, v| v.to_xml(w),
+            );
+        }
+    }
+}
+
 impl RejectTransitGatewayVpcAttachmentResult {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.transit_gateway_vpc_attachment {
@@ -15447,6 +15616,10 @@ pub enum Call<'a> {
     UnassignPrivateNatGatewayAddress(&'a UnassignPrivateNatGatewayAddressRequest),
     AssociateNatGatewayAddress(&'a AssociateNatGatewayAddressRequest),
     DisassociateNatGatewayAddress(&'a DisassociateNatGatewayAddressRequest),
+    CreateTransitGatewayPeeringAttachment(&'a CreateTransitGatewayPeeringAttachmentRequest),
+    AcceptTransitGatewayPeeringAttachment(&'a AcceptTransitGatewayPeeringAttachmentRequest),
+    RejectTransitGatewayPeeringAttachment(&'a RejectTransitGatewayPeeringAttachmentRequest),
+    DeleteTransitGatewayPeeringAttachment(&'a DeleteTransitGatewayPeeringAttachmentRequest),
 }
 
 impl Call<'_> {
@@ -15627,6 +15800,18 @@ impl Call<'_> {
             Call::UnassignPrivateNatGatewayAddress(_) => "UnassignPrivateNatGatewayAddress",
             Call::AssociateNatGatewayAddress(_) => "AssociateNatGatewayAddress",
             Call::DisassociateNatGatewayAddress(_) => "DisassociateNatGatewayAddress",
+            Call::CreateTransitGatewayPeeringAttachment(_) => {
+                "CreateTransitGatewayPeeringAttachment"
+            }
+            Call::AcceptTransitGatewayPeeringAttachment(_) => {
+                "AcceptTransitGatewayPeeringAttachment"
+            }
+            Call::RejectTransitGatewayPeeringAttachment(_) => {
+                "RejectTransitGatewayPeeringAttachment"
+            }
+            Call::DeleteTransitGatewayPeeringAttachment(_) => {
+                "DeleteTransitGatewayPeeringAttachment"
+            }
         }
     }
 }
@@ -17081,6 +17266,50 @@ pub trait Api {
             "DisassociateNatGatewayAddress",
         ))
     }
+    fn create_transit_gateway_peering_attachment(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: CreateTransitGatewayPeeringAttachmentRequest,
+    ) -> Result<CreateTransitGatewayPeeringAttachmentResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "CreateTransitGatewayPeeringAttachment",
+        ))
+    }
+    fn accept_transit_gateway_peering_attachment(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: AcceptTransitGatewayPeeringAttachmentRequest,
+    ) -> Result<AcceptTransitGatewayPeeringAttachmentResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "AcceptTransitGatewayPeeringAttachment",
+        ))
+    }
+    fn reject_transit_gateway_peering_attachment(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: RejectTransitGatewayPeeringAttachmentRequest,
+    ) -> Result<RejectTransitGatewayPeeringAttachmentResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "RejectTransitGatewayPeeringAttachment",
+        ))
+    }
+    fn delete_transit_gateway_peering_attachment(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DeleteTransitGatewayPeeringAttachmentRequest,
+    ) -> Result<DeleteTransitGatewayPeeringAttachmentResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "DeleteTransitGatewayPeeringAttachment",
+        ))
+    }
 }
 
 /// Decode, call and encode one operation. `None` when the operation is not one of the
@@ -18515,6 +18744,50 @@ fn call<A: Api>(
             rt::ec2_response("DisassociateNatGatewayAddress", req.request_id, |w| {
                 out.to_xml(w)
             })
+        }
+        "CreateTransitGatewayPeeringAttachment" => {
+            let input = CreateTransitGatewayPeeringAttachmentRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreateTransitGatewayPeeringAttachment(&input))?;
+            let out = api.create_transit_gateway_peering_attachment(ctx, input)?;
+            rt::ec2_response(
+                "CreateTransitGatewayPeeringAttachment",
+                req.request_id,
+                |w| out.to_xml(w),
+            )
+        }
+        "AcceptTransitGatewayPeeringAttachment" => {
+            let input = AcceptTransitGatewayPeeringAttachmentRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::AcceptTransitGatewayPeeringAttachment(&input))?;
+            let out = api.accept_transit_gateway_peering_attachment(ctx, input)?;
+            rt::ec2_response(
+                "AcceptTransitGatewayPeeringAttachment",
+                req.request_id,
+                |w| out.to_xml(w),
+            )
+        }
+        "RejectTransitGatewayPeeringAttachment" => {
+            let input = RejectTransitGatewayPeeringAttachmentRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::RejectTransitGatewayPeeringAttachment(&input))?;
+            let out = api.reject_transit_gateway_peering_attachment(ctx, input)?;
+            rt::ec2_response(
+                "RejectTransitGatewayPeeringAttachment",
+                req.request_id,
+                |w| out.to_xml(w),
+            )
+        }
+        "DeleteTransitGatewayPeeringAttachment" => {
+            let input = DeleteTransitGatewayPeeringAttachmentRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeleteTransitGatewayPeeringAttachment(&input))?;
+            let out = api.delete_transit_gateway_peering_attachment(ctx, input)?;
+            rt::ec2_response(
+                "DeleteTransitGatewayPeeringAttachment",
+                req.request_id,
+                |w| out.to_xml(w),
+            )
         }
         _ => return Err(ApiError::not_implemented(SERVICE, op)),
     })
