@@ -69,6 +69,8 @@ fn kind_of(id: &str) -> Option<&'static str> {
         "tgw" => "transit-gateway",
         "tgw-attach" => "transit-gateway-attachment",
         "tgw-rtb" => "transit-gateway-route-table",
+        "nip" => "network-insights-path",
+        "nia" => "network-insights-analysis",
         _ => return None,
     })
 }
@@ -218,6 +220,8 @@ impl Resources<'_> {
             Ec2::CreateCustomerGateway(i) => &i.tag_specifications,
             Ec2::CreateTransitGatewayVpcAttachment(i) => &i.tag_specifications,
             Ec2::CreateTransitGatewayPeeringAttachment(i) => &i.tag_specifications,
+            Ec2::CreateNetworkInsightsPath(i) => &i.tag_specifications,
+            Ec2::StartNetworkInsightsAnalysis(i) => &i.tag_specifications,
             Ec2::CreateTransitGatewayRouteTable(i) => &i.tag_specifications,
             Ec2::AuthorizeSecurityGroupIngress(i) => &i.tag_specifications,
             Ec2::AuthorizeSecurityGroupEgress(i) => &i.tag_specifications,
@@ -523,6 +527,19 @@ impl Resources<'_> {
             }
             Ec2::DeleteTransitGatewayPeeringAttachment(i) => {
                 vec![self.existing(a, &i.transit_gateway_attachment_id)]
+            }
+            Ec2::CreateNetworkInsightsPath(_) => {
+                vec![self.created(a, "network-insights-path")]
+            }
+            Ec2::DeleteNetworkInsightsPath(i) => {
+                vec![self.existing(a, &i.network_insights_path_id)]
+            }
+            Ec2::StartNetworkInsightsAnalysis(i) => vec![
+                self.created(a, "network-insights-analysis"),
+                self.existing(a, &i.network_insights_path_id),
+            ],
+            Ec2::DeleteNetworkInsightsAnalysis(i) => {
+                vec![self.existing(a, &i.network_insights_analysis_id)]
             }
             Ec2::CreateTransitGatewayRouteTable(i) => vec![
                 self.created(a, "transit-gateway-route-table"),

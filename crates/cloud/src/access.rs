@@ -145,6 +145,25 @@ impl Cloud {
                     tags: &a.tags,
                 }
             }
+            "nip" => {
+                let p = self.insights_path(c, id).ok()?;
+                ResourceFacts {
+                    owner: &p.owner,
+                    vpc_id: None,
+                    tags: &p.tags,
+                }
+            }
+            "nia" => {
+                let a = self
+                    .insights_analyses
+                    .get(id)
+                    .filter(|a| a.owner == c.account && a.region == c.region)?;
+                ResourceFacts {
+                    owner: &a.owner,
+                    vpc_id: None,
+                    tags: &a.tags,
+                }
+            }
             "tgw-rtb" => {
                 let t = self.visible_tgw_route_table(c, id).ok()?;
                 ResourceFacts {

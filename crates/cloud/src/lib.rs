@@ -22,6 +22,7 @@ pub mod iam_groups;
 pub mod iam_policies;
 pub mod iam_profiles;
 pub mod ids;
+pub mod insights;
 pub mod model;
 pub mod nat;
 pub mod org;
@@ -310,6 +311,7 @@ pub enum Command {
     Endpoint(endpoints::EndpointCommand),
     Cidr(cidr_blocks::CidrCommand),
     Transit(transit::TransitCommand),
+    Insights(insights::InsightsCommand),
     FlowLog(flow_logs::FlowLogCommand),
     Vpn(vpn::VpnCommand),
     BlockPublicAccess(block_public_access::BpaCommand),
@@ -419,6 +421,10 @@ pub struct Cloud {
     pub tgw_attachments: HashMap<String, transit::TgwAttachment>,
     #[serde(default)]
     pub tgw_route_tables: HashMap<String, transit_routes::TgwRouteTable>,
+    #[serde(default)]
+    pub insights_paths: HashMap<String, insights::InsightsPath>,
+    #[serde(default)]
+    pub insights_analyses: HashMap<String, insights::InsightsAnalysis>,
     /// Rule id → the id of the group that holds it.
     pub rule_index: HashMap<Id, Id>,
     #[serde(skip)]
@@ -631,6 +637,7 @@ impl Cloud {
             Command::Endpoint(command) => self.endpoint_execute(&caller, ids, at, command),
             Command::Cidr(command) => self.cidr_execute(&caller, ids, command),
             Command::Transit(command) => self.transit_execute(&caller, ids, at, command),
+            Command::Insights(command) => self.insights_execute(&caller, ids, at, command),
             Command::FlowLog(command) => self.flow_log_execute(&caller, ids, at, command),
             Command::Vpn(command) => self.vpn_execute(&caller, ids, command),
             Command::BlockPublicAccess(command) => self.bpa_execute(&caller, ids, at, command),

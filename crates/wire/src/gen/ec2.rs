@@ -172,6 +172,12 @@ pub const OPERATIONS: &[&str] = &[
     "AcceptTransitGatewayPeeringAttachment",
     "RejectTransitGatewayPeeringAttachment",
     "DeleteTransitGatewayPeeringAttachment",
+    "CreateNetworkInsightsPath",
+    "DescribeNetworkInsightsPaths",
+    "DeleteNetworkInsightsPath",
+    "StartNetworkInsightsAnalysis",
+    "DescribeNetworkInsightsAnalyses",
+    "DeleteNetworkInsightsAnalysis",
 ];
 /// Operations of the service that ramparts does not model.
 pub const UNMODELLED: &[&str] = &[
@@ -256,7 +262,6 @@ pub const UNMODELLED: &[&str] = &[
     "CreateLocalGatewayVirtualInterfaceGroup",
     "CreateMacSystemIntegrityProtectionModificationTask",
     "CreateNetworkInsightsAccessScope",
-    "CreateNetworkInsightsPath",
     "CreateNetworkInterfacePermission",
     "CreatePlacementGroup",
     "CreatePublicIpv4Pool",
@@ -326,8 +331,6 @@ pub const UNMODELLED: &[&str] = &[
     "DeleteLocalGatewayVirtualInterfaceGroup",
     "DeleteNetworkInsightsAccessScope",
     "DeleteNetworkInsightsAccessScopeAnalysis",
-    "DeleteNetworkInsightsAnalysis",
-    "DeleteNetworkInsightsPath",
     "DeleteNetworkInterfacePermission",
     "DeletePlacementGroup",
     "DeletePublicIpv4Pool",
@@ -456,8 +459,6 @@ pub const UNMODELLED: &[&str] = &[
     "DescribeMovingAddresses",
     "DescribeNetworkInsightsAccessScopeAnalyses",
     "DescribeNetworkInsightsAccessScopes",
-    "DescribeNetworkInsightsAnalyses",
-    "DescribeNetworkInsightsPaths",
     "DescribeNetworkInterfacePermissions",
     "DescribeOutpostLags",
     "DescribePlacementGroups",
@@ -770,7 +771,6 @@ pub const UNMODELLED: &[&str] = &[
     "StartDeclarativePoliciesReport",
     "StartInstances",
     "StartNetworkInsightsAccessScopeAnalysis",
-    "StartNetworkInsightsAnalysis",
     "StartVpcEndpointServicePrivateDnsVerification",
     "StopInstances",
     "TerminateClientVpnConnections",
@@ -835,6 +835,18 @@ pub struct AddPrefixListEntry {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct AdditionalDetail {
+    pub additional_detail_type: Option<String>,
+    pub component: Option<AnalysisComponent>,
+    pub vpc_endpoint_service: Option<AnalysisComponent>,
+    pub rule_options: Option<Vec<RuleOption>>,
+    pub rule_group_type_pairs: Option<Vec<RuleGroupTypePair>>,
+    pub rule_group_rule_options_pairs: Option<Vec<RuleGroupRuleOptionsPair>>,
+    pub service_name: Option<String>,
+    pub load_balancers: Option<Vec<AnalysisComponent>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Address {
     pub allocation_id: Option<String>,
     pub association_id: Option<String>,
@@ -884,6 +896,81 @@ pub struct AllocateAddressResult {
     pub customer_owned_ipv4_pool: Option<String>,
     pub carrier_ip: Option<String>,
     pub public_ip: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AlternatePathHint {
+    pub component_id: Option<String>,
+    pub component_arn: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AnalysisAclRule {
+    pub cidr: Option<String>,
+    pub egress: Option<bool>,
+    pub port_range: Option<PortRange>,
+    pub protocol: Option<String>,
+    pub rule_action: Option<String>,
+    pub rule_number: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AnalysisComponent {
+    pub id: Option<String>,
+    pub arn: Option<String>,
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AnalysisLoadBalancerListener {
+    pub load_balancer_port: Option<i32>,
+    pub instance_port: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AnalysisLoadBalancerTarget {
+    pub address: Option<String>,
+    pub availability_zone: Option<String>,
+    pub availability_zone_id: Option<String>,
+    pub instance: Option<AnalysisComponent>,
+    pub port: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AnalysisPacketHeader {
+    pub destination_addresses: Option<Vec<String>>,
+    pub destination_port_ranges: Option<Vec<PortRange>>,
+    pub protocol: Option<String>,
+    pub source_addresses: Option<Vec<String>>,
+    pub source_port_ranges: Option<Vec<PortRange>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AnalysisRouteTableRoute {
+    pub destination_cidr: Option<String>,
+    pub destination_prefix_list_id: Option<String>,
+    pub egress_only_internet_gateway_id: Option<String>,
+    pub gateway_id: Option<String>,
+    pub instance_id: Option<String>,
+    pub nat_gateway_id: Option<String>,
+    pub network_interface_id: Option<String>,
+    pub origin: Option<String>,
+    pub transit_gateway_id: Option<String>,
+    pub vpc_peering_connection_id: Option<String>,
+    pub state: Option<String>,
+    pub carrier_gateway_id: Option<String>,
+    pub core_network_arn: Option<String>,
+    pub local_gateway_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AnalysisSecurityGroupRule {
+    pub cidr: Option<String>,
+    pub direction: Option<String>,
+    pub security_group_id: Option<String>,
+    pub port_range: Option<PortRange>,
+    pub prefix_list_id: Option<String>,
+    pub protocol: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1516,6 +1603,26 @@ pub struct CreateNetworkAclResult {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateNetworkInsightsPathRequest {
+    pub source_ip: Option<String>,
+    pub destination_ip: Option<String>,
+    pub source: String,
+    pub destination: Option<String>,
+    pub protocol: String,
+    pub destination_port: Option<i32>,
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    pub dry_run: Option<bool>,
+    pub client_token: String,
+    pub filter_at_source: Option<PathRequestFilter>,
+    pub filter_at_destination: Option<PathRequestFilter>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreateNetworkInsightsPathResult {
+    pub network_insights_path: Option<NetworkInsightsPath>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CreateNetworkInterfaceRequest {
     pub ipv4_prefixes: Option<Vec<Ipv4PrefixSpecificationRequest>>,
     pub ipv4_prefix_count: Option<i32>,
@@ -1899,6 +2006,28 @@ pub struct DeleteNetworkAclRequest {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteNetworkInsightsAnalysisRequest {
+    pub dry_run: Option<bool>,
+    pub network_insights_analysis_id: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteNetworkInsightsAnalysisResult {
+    pub network_insights_analysis_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteNetworkInsightsPathRequest {
+    pub dry_run: Option<bool>,
+    pub network_insights_path_id: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeleteNetworkInsightsPathResult {
+    pub network_insights_path_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeleteNetworkInterfaceRequest {
     pub dry_run: Option<bool>,
     pub network_interface_id: String,
@@ -2274,6 +2403,39 @@ pub struct DescribeNetworkAclsRequest {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DescribeNetworkAclsResult {
     pub network_acls: Option<Vec<NetworkAcl>>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeNetworkInsightsAnalysesRequest {
+    pub network_insights_analysis_ids: Option<Vec<String>>,
+    pub network_insights_path_id: Option<String>,
+    pub analysis_start_time: Option<DateTime>,
+    pub analysis_end_time: Option<DateTime>,
+    pub filters: Option<Vec<Filter>>,
+    pub max_results: Option<i32>,
+    pub dry_run: Option<bool>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeNetworkInsightsAnalysesResult {
+    pub network_insights_analyses: Option<Vec<NetworkInsightsAnalysis>>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeNetworkInsightsPathsRequest {
+    pub network_insights_path_ids: Option<Vec<String>>,
+    pub filters: Option<Vec<Filter>>,
+    pub max_results: Option<i32>,
+    pub dry_run: Option<bool>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DescribeNetworkInsightsPathsResult {
+    pub network_insights_paths: Option<Vec<NetworkInsightsPath>>,
     pub next_token: Option<String>,
 }
 
@@ -2953,6 +3115,64 @@ pub struct EncryptionSupport {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct Explanation {
+    pub acl: Option<AnalysisComponent>,
+    pub acl_rule: Option<AnalysisAclRule>,
+    pub address: Option<String>,
+    pub addresses: Option<Vec<String>>,
+    pub attached_to: Option<AnalysisComponent>,
+    pub availability_zones: Option<Vec<String>>,
+    pub availability_zone_ids: Option<Vec<String>>,
+    pub cidrs: Option<Vec<String>>,
+    pub component: Option<AnalysisComponent>,
+    pub customer_gateway: Option<AnalysisComponent>,
+    pub destination: Option<AnalysisComponent>,
+    pub destination_vpc: Option<AnalysisComponent>,
+    pub direction: Option<String>,
+    pub explanation_code: Option<String>,
+    pub ingress_route_table: Option<AnalysisComponent>,
+    pub internet_gateway: Option<AnalysisComponent>,
+    pub load_balancer_arn: Option<String>,
+    pub classic_load_balancer_listener: Option<AnalysisLoadBalancerListener>,
+    pub load_balancer_listener_port: Option<i32>,
+    pub load_balancer_target: Option<AnalysisLoadBalancerTarget>,
+    pub load_balancer_target_group: Option<AnalysisComponent>,
+    pub load_balancer_target_groups: Option<Vec<AnalysisComponent>>,
+    pub load_balancer_target_port: Option<i32>,
+    pub elastic_load_balancer_listener: Option<AnalysisComponent>,
+    pub missing_component: Option<String>,
+    pub nat_gateway: Option<AnalysisComponent>,
+    pub network_interface: Option<AnalysisComponent>,
+    pub packet_field: Option<String>,
+    pub vpc_peering_connection: Option<AnalysisComponent>,
+    pub port: Option<i32>,
+    pub port_ranges: Option<Vec<PortRange>>,
+    pub prefix_list: Option<AnalysisComponent>,
+    pub protocols: Option<Vec<String>>,
+    pub route_table_route: Option<AnalysisRouteTableRoute>,
+    pub route_table: Option<AnalysisComponent>,
+    pub security_group: Option<AnalysisComponent>,
+    pub security_group_rule: Option<AnalysisSecurityGroupRule>,
+    pub security_groups: Option<Vec<AnalysisComponent>>,
+    pub source_vpc: Option<AnalysisComponent>,
+    pub state: Option<String>,
+    pub subnet: Option<AnalysisComponent>,
+    pub subnet_route_table: Option<AnalysisComponent>,
+    pub vpc: Option<AnalysisComponent>,
+    pub vpc_endpoint: Option<AnalysisComponent>,
+    pub vpn_connection: Option<AnalysisComponent>,
+    pub vpn_gateway: Option<AnalysisComponent>,
+    pub transit_gateway: Option<AnalysisComponent>,
+    pub transit_gateway_route_table: Option<AnalysisComponent>,
+    pub transit_gateway_route_table_route: Option<TransitGatewayRouteTableRoute>,
+    pub transit_gateway_attachment: Option<AnalysisComponent>,
+    pub component_account: Option<String>,
+    pub component_region: Option<String>,
+    pub firewall_stateless_rule: Option<FirewallStatelessRule>,
+    pub firewall_stateful_rule: Option<FirewallStatefulRule>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FederatedAuthentication {
     pub saml_provider_arn: Option<String>,
     pub self_service_saml_provider_arn: Option<String>,
@@ -2962,6 +3182,36 @@ pub struct FederatedAuthentication {
 pub struct Filter {
     pub name: Option<String>,
     pub values: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FilterPortRange {
+    pub from_port: Option<i32>,
+    pub to_port: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FirewallStatefulRule {
+    pub rule_group_arn: Option<String>,
+    pub sources: Option<Vec<String>>,
+    pub destinations: Option<Vec<String>>,
+    pub source_ports: Option<Vec<PortRange>>,
+    pub destination_ports: Option<Vec<PortRange>>,
+    pub protocol: Option<String>,
+    pub rule_action: Option<String>,
+    pub direction: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FirewallStatelessRule {
+    pub rule_group_arn: Option<String>,
+    pub sources: Option<Vec<String>>,
+    pub destinations: Option<Vec<String>>,
+    pub source_ports: Option<Vec<PortRange>>,
+    pub destination_ports: Option<Vec<PortRange>>,
+    pub protocols: Option<Vec<i32>>,
+    pub rule_action: Option<String>,
+    pub priority: Option<i32>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -3740,6 +3990,45 @@ pub struct NetworkAclEntry {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct NetworkInsightsAnalysis {
+    pub network_insights_analysis_id: Option<String>,
+    pub network_insights_analysis_arn: Option<String>,
+    pub network_insights_path_id: Option<String>,
+    pub additional_accounts: Option<Vec<String>>,
+    pub filter_in_arns: Option<Vec<String>>,
+    pub filter_out_arns: Option<Vec<String>>,
+    pub start_date: Option<DateTime>,
+    pub status: Option<String>,
+    pub status_message: Option<String>,
+    pub warning_message: Option<String>,
+    pub network_path_found: Option<bool>,
+    pub forward_path_components: Option<Vec<PathComponent>>,
+    pub return_path_components: Option<Vec<PathComponent>>,
+    pub explanations: Option<Vec<Explanation>>,
+    pub alternate_path_hints: Option<Vec<AlternatePathHint>>,
+    pub suggested_accounts: Option<Vec<String>>,
+    pub tags: Option<Vec<Tag>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NetworkInsightsPath {
+    pub network_insights_path_id: Option<String>,
+    pub network_insights_path_arn: Option<String>,
+    pub created_date: Option<DateTime>,
+    pub source: Option<String>,
+    pub destination: Option<String>,
+    pub source_arn: Option<String>,
+    pub destination_arn: Option<String>,
+    pub source_ip: Option<String>,
+    pub destination_ip: Option<String>,
+    pub protocol: Option<String>,
+    pub destination_port: Option<i32>,
+    pub tags: Option<Vec<Tag>>,
+    pub filter_at_source: Option<PathFilter>,
+    pub filter_at_destination: Option<PathFilter>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NetworkInterface {
     pub association: Option<NetworkInterfaceAssociation>,
     pub attachment: Option<NetworkInterfaceAttachment>,
@@ -3839,6 +4128,46 @@ pub struct OperatorResponse {
     pub managed: Option<bool>,
     pub principal: Option<String>,
     pub hidden_by_default: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PathComponent {
+    pub sequence_number: Option<i32>,
+    pub acl_rule: Option<AnalysisAclRule>,
+    pub attached_to: Option<AnalysisComponent>,
+    pub component: Option<AnalysisComponent>,
+    pub destination_vpc: Option<AnalysisComponent>,
+    pub outbound_header: Option<AnalysisPacketHeader>,
+    pub inbound_header: Option<AnalysisPacketHeader>,
+    pub route_table_route: Option<AnalysisRouteTableRoute>,
+    pub security_group_rule: Option<AnalysisSecurityGroupRule>,
+    pub source_vpc: Option<AnalysisComponent>,
+    pub subnet: Option<AnalysisComponent>,
+    pub vpc: Option<AnalysisComponent>,
+    pub additional_details: Option<Vec<AdditionalDetail>>,
+    pub transit_gateway: Option<AnalysisComponent>,
+    pub transit_gateway_route_table_route: Option<TransitGatewayRouteTableRoute>,
+    pub explanations: Option<Vec<Explanation>>,
+    pub elastic_load_balancer_listener: Option<AnalysisComponent>,
+    pub firewall_stateless_rule: Option<FirewallStatelessRule>,
+    pub firewall_stateful_rule: Option<FirewallStatefulRule>,
+    pub service_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PathFilter {
+    pub source_address: Option<String>,
+    pub source_port_range: Option<FilterPortRange>,
+    pub destination_address: Option<String>,
+    pub destination_port_range: Option<FilterPortRange>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PathRequestFilter {
+    pub source_address: Option<String>,
+    pub source_port_range: Option<RequestFilterPortRange>,
+    pub destination_address: Option<String>,
+    pub destination_port_range: Option<RequestFilterPortRange>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -4157,6 +4486,12 @@ pub struct ReplaceTransitGatewayRouteResult {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+pub struct RequestFilterPortRange {
+    pub from_port: Option<i32>,
+    pub to_port: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Reservation {
     pub reservation_id: Option<String>,
     pub owner_id: Option<String>,
@@ -4271,6 +4606,24 @@ pub struct RouteTableAssociation {
 pub struct RouteTableAssociationState {
     pub state: Option<String>,
     pub status_message: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RuleGroupRuleOptionsPair {
+    pub rule_group_arn: Option<String>,
+    pub rule_options: Option<Vec<RuleOption>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RuleGroupTypePair {
+    pub rule_group_arn: Option<String>,
+    pub rule_group_type: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RuleOption {
+    pub keyword: Option<String>,
+    pub settings: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -4506,6 +4859,22 @@ pub struct StaleSecurityGroup {
     pub stale_ip_permissions: Option<Vec<StaleIpPermission>>,
     pub stale_ip_permissions_egress: Option<Vec<StaleIpPermission>>,
     pub vpc_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StartNetworkInsightsAnalysisRequest {
+    pub network_insights_path_id: String,
+    pub additional_accounts: Option<Vec<String>>,
+    pub filter_in_arns: Option<Vec<String>>,
+    pub filter_out_arns: Option<Vec<String>>,
+    pub dry_run: Option<bool>,
+    pub tag_specifications: Option<Vec<TagSpecification>>,
+    pub client_token: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StartNetworkInsightsAnalysisResult {
+    pub network_insights_analysis: Option<NetworkInsightsAnalysis>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -4757,6 +5126,17 @@ pub struct TransitGatewayRouteTablePropagation {
     pub resource_type: Option<String>,
     pub state: Option<String>,
     pub transit_gateway_route_table_announcement_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TransitGatewayRouteTableRoute {
+    pub destination_cidr: Option<String>,
+    pub state: Option<String>,
+    pub route_origin: Option<String>,
+    pub prefix_list_id: Option<String>,
+    pub attachment_id: Option<String>,
+    pub resource_id: Option<String>,
+    pub resource_type: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -5724,6 +6104,30 @@ impl CreateNetworkAclRequest {
     }
 }
 
+impl CreateNetworkInsightsPathRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            source_ip: rt::query_opt(n, "SourceIp", rt::query_scalar)?,
+            destination_ip: rt::query_opt(n, "DestinationIp", rt::query_scalar)?,
+            source: rt::query_req(n, "Source", rt::query_scalar)?,
+            destination: rt::query_opt(n, "Destination", rt::query_scalar)?,
+            protocol: rt::query_req(n, "Protocol", rt::query_scalar)?,
+            destination_port: rt::query_opt(n, "DestinationPort", rt::query_scalar)?,
+            tag_specifications: rt::query_opt(n, "TagSpecification", |n: &QueryNode| {
+                rt::query_list(n, None, TagSpecification::from_query)
+            })?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            client_token: rt::query_req(n, "ClientToken", rt::query_scalar)?,
+            filter_at_source: rt::query_opt(n, "FilterAtSource", PathRequestFilter::from_query)?,
+            filter_at_destination: rt::query_opt(
+                n,
+                "FilterAtDestination",
+                PathRequestFilter::from_query,
+            )?,
+        })
+    }
+}
+
 impl CreateNetworkInterfaceRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -6198,6 +6602,28 @@ impl DeleteNetworkAclRequest {
     }
 }
 
+impl DeleteNetworkInsightsAnalysisRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            network_insights_analysis_id: rt::query_req(
+                n,
+                "NetworkInsightsAnalysisId",
+                rt::query_scalar,
+            )?,
+        })
+    }
+}
+
+impl DeleteNetworkInsightsPathRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            network_insights_path_id: rt::query_req(n, "NetworkInsightsPathId", rt::query_scalar)?,
+        })
+    }
+}
+
 impl DeleteNetworkInterfaceRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -6637,6 +7063,45 @@ impl DescribeNetworkAclsRequest {
             filters: rt::query_opt(n, "Filter", |n: &QueryNode| {
                 rt::query_list(n, None, Filter::from_query)
             })?,
+        })
+    }
+}
+
+impl DescribeNetworkInsightsAnalysesRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            network_insights_analysis_ids: rt::query_opt(
+                n,
+                "NetworkInsightsAnalysisId",
+                |n: &QueryNode| rt::query_list(n, None, rt::query_scalar),
+            )?,
+            network_insights_path_id: rt::query_opt(n, "NetworkInsightsPathId", rt::query_scalar)?,
+            analysis_start_time: rt::query_opt(n, "AnalysisStartTime", rt::query_scalar)?,
+            analysis_end_time: rt::query_opt(n, "AnalysisEndTime", rt::query_scalar)?,
+            filters: rt::query_opt(n, "Filter", |n: &QueryNode| {
+                rt::query_list(n, None, Filter::from_query)
+            })?,
+            max_results: rt::query_opt(n, "MaxResults", rt::query_scalar)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            next_token: rt::query_opt(n, "NextToken", rt::query_scalar)?,
+        })
+    }
+}
+
+impl DescribeNetworkInsightsPathsRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            network_insights_path_ids: rt::query_opt(
+                n,
+                "NetworkInsightsPathId",
+                |n: &QueryNode| rt::query_list(n, None, rt::query_scalar),
+            )?,
+            filters: rt::query_opt(n, "Filter", |n: &QueryNode| {
+                rt::query_list(n, None, Filter::from_query)
+            })?,
+            max_results: rt::query_opt(n, "MaxResults", rt::query_scalar)?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            next_token: rt::query_opt(n, "NextToken", rt::query_scalar)?,
         })
     }
 }
@@ -8026,6 +8491,25 @@ impl OperatorRequest {
     }
 }
 
+impl PathRequestFilter {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            source_address: rt::query_opt(n, "SourceAddress", rt::query_scalar)?,
+            source_port_range: rt::query_opt(
+                n,
+                "SourcePortRange",
+                RequestFilterPortRange::from_query,
+            )?,
+            destination_address: rt::query_opt(n, "DestinationAddress", rt::query_scalar)?,
+            destination_port_range: rt::query_opt(
+                n,
+                "DestinationPortRange",
+                RequestFilterPortRange::from_query,
+            )?,
+        })
+    }
+}
+
 impl PeeringConnectionOptionsRequest {
     pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
         Ok(Self {
@@ -8262,6 +8746,15 @@ impl ReplaceTransitGatewayRouteRequest {
             )?,
             blackhole: rt::query_opt(n, "Blackhole", rt::query_scalar)?,
             dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+        })
+    }
+}
+
+impl RequestFilterPortRange {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            from_port: rt::query_opt(n, "FromPort", rt::query_scalar)?,
+            to_port: rt::query_opt(n, "ToPort", rt::query_scalar)?,
         })
     }
 }
@@ -8523,6 +9016,28 @@ impl SpotMarketOptions {
                 "InstanceInterruptionBehavior",
                 rt::query_scalar,
             )?,
+        })
+    }
+}
+
+impl StartNetworkInsightsAnalysisRequest {
+    pub fn from_query(n: &QueryNode) -> Result<Self, DecodeError> {
+        Ok(Self {
+            network_insights_path_id: rt::query_req(n, "NetworkInsightsPathId", rt::query_scalar)?,
+            additional_accounts: rt::query_opt(n, "AdditionalAccount", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            filter_in_arns: rt::query_opt(n, "FilterInArn", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            filter_out_arns: rt::query_opt(n, "FilterOutArn", |n: &QueryNode| {
+                rt::query_list(n, None, rt::query_scalar)
+            })?,
+            dry_run: rt::query_opt(n, "DryRun", rt::query_scalar)?,
+            tag_specifications: rt::query_opt(n, "TagSpecification", |n: &QueryNode| {
+                rt::query_list(n, None, TagSpecification::from_query)
+            })?,
+            client_token: rt::query_req(n, "ClientToken", rt::query_scalar)?,
         })
     }
 }
@@ -8794,6 +9309,61 @@ impl AccountAttributeValue {
     }
 }
 
+impl AdditionalDetail {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.additional_detail_type {
+            w.field("additionalDetailType", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.component {
+            w.field("component", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.vpc_endpoint_service {
+            w.field("vpcEndpointService", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.rule_options {
+            w.field(
+                "ruleOptionSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<RuleOption>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.rule_group_type_pairs {
+            w.field(
+                "ruleGroupTypePairSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<RuleGroupTypePair>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.rule_group_rule_options_pairs {
+            w.field(
+                "ruleGroupRuleOptionsPairSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<RuleGroupRuleOptionsPair>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.service_name {
+            w.field("serviceName", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.load_balancers {
+            w.field(
+                "loadBalancerSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<AnalysisComponent>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+    }
+}
+
 impl Address {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.allocation_id {
@@ -8897,6 +9467,205 @@ impl AllocateAddressResult {
         }
         if let Some(x) = &self.public_ip {
             w.field("publicIp", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl AlternatePathHint {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.component_id {
+            w.field("componentId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.component_arn {
+            w.field("componentArn", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl AnalysisAclRule {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.cidr {
+            w.field("cidr", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.egress {
+            w.field("egress", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.port_range {
+            w.field("portRange", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.protocol {
+            w.field("protocol", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.rule_action {
+            w.field("ruleAction", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.rule_number {
+            w.field("ruleNumber", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl AnalysisComponent {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.id {
+            w.field("id", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.arn {
+            w.field("arn", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.name {
+            w.field("name", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl AnalysisLoadBalancerListener {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.load_balancer_port {
+            w.field("loadBalancerPort", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.instance_port {
+            w.field("instancePort", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl AnalysisLoadBalancerTarget {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.address {
+            w.field("address", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.availability_zone {
+            w.field("availabilityZone", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.availability_zone_id {
+            w.field("availabilityZoneId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.instance {
+            w.field("instance", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.port {
+            w.field("port", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl AnalysisPacketHeader {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.destination_addresses {
+            w.field(
+                "destinationAddressSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<String>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+                },
+            );
+        }
+        if let Some(x) = &self.destination_port_ranges {
+            w.field(
+                "destinationPortRangeSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<PortRange>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.protocol {
+            w.field("protocol", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.source_addresses {
+            w.field(
+                "sourceAddressSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<String>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+                },
+            );
+        }
+        if let Some(x) = &self.source_port_ranges {
+            w.field(
+                "sourcePortRangeSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<PortRange>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+    }
+}
+
+impl AnalysisRouteTableRoute {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.destination_cidr {
+            w.field("destinationCidr", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.destination_prefix_list_id {
+            w.field("destinationPrefixListId", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.egress_only_internet_gateway_id {
+            w.field("egressOnlyInternetGatewayId", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.gateway_id {
+            w.field("gatewayId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.instance_id {
+            w.field("instanceId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.nat_gateway_id {
+            w.field("natGatewayId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.network_interface_id {
+            w.field("networkInterfaceId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.origin {
+            w.field("origin", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.transit_gateway_id {
+            w.field("transitGatewayId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.vpc_peering_connection_id {
+            w.field("vpcPeeringConnectionId", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.state {
+            w.field("state", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.carrier_gateway_id {
+            w.field("carrierGatewayId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.core_network_arn {
+            w.field("coreNetworkArn", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.local_gateway_id {
+            w.field("localGatewayId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl AnalysisSecurityGroupRule {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.cidr {
+            w.field("cidr", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.direction {
+            w.field("direction", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.security_group_id {
+            w.field("securityGroupId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.port_range {
+            w.field("portRange", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.prefix_list_id {
+            w.field("prefixListId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.protocol {
+            w.field("protocol", x, |w: &mut XmlWriter, v| w.scalar(v));
         }
     }
 }
@@ -9718,6 +10487,14 @@ impl CreateNetworkAclResult {
     }
 }
 
+impl CreateNetworkInsightsPathResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.network_insights_path {
+            w.field("networkInsightsPath", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+    }
+}
+
 impl CreateNetworkInterfaceResult {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.network_interface {
@@ -9937,6 +10714,26 @@ impl DeleteNatGatewayResult {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.nat_gateway_id {
             w.field("natGatewayId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl DeleteNetworkInsightsAnalysisResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.network_insights_analysis_id {
+            w.field("networkInsightsAnalysisId", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+    }
+}
+
+impl DeleteNetworkInsightsPathResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.network_insights_path_id {
+            w.field("networkInsightsPathId", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
         }
     }
 }
@@ -10276,6 +11073,40 @@ impl DescribeNetworkAclsResult {
                 "networkAclSet",
                 x,
                 |w: &mut XmlWriter, v: &Vec<NetworkAcl>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.next_token {
+            w.field("nextToken", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl DescribeNetworkInsightsAnalysesResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.network_insights_analyses {
+            w.field(
+                "networkInsightsAnalysisSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<NetworkInsightsAnalysis>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.next_token {
+            w.field("nextToken", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl DescribeNetworkInsightsPathsResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.network_insights_paths {
+            w.field(
+                "networkInsightsPathSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<NetworkInsightsPath>| {
                     w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
                 },
             );
@@ -11047,6 +11878,233 @@ impl EncryptionSupport {
     }
 }
 
+impl Explanation {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.acl {
+            w.field("acl", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.acl_rule {
+            w.field("aclRule", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.address {
+            w.field("address", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.addresses {
+            w.field("addressSet", x, |w: &mut XmlWriter, v: &Vec<String>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+            });
+        }
+        if let Some(x) = &self.attached_to {
+            w.field("attachedTo", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.availability_zones {
+            w.field(
+                "availabilityZoneSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<String>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+                },
+            );
+        }
+        if let Some(x) = &self.availability_zone_ids {
+            w.field(
+                "availabilityZoneIdSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<String>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+                },
+            );
+        }
+        if let Some(x) = &self.cidrs {
+            w.field("cidrSet", x, |w: &mut XmlWriter, v: &Vec<String>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+            });
+        }
+        if let Some(x) = &self.component {
+            w.field("component", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.customer_gateway {
+            w.field("customerGateway", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.destination {
+            w.field("destination", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.destination_vpc {
+            w.field("destinationVpc", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.direction {
+            w.field("direction", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.explanation_code {
+            w.field("explanationCode", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.ingress_route_table {
+            w.field("ingressRouteTable", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.internet_gateway {
+            w.field("internetGateway", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.load_balancer_arn {
+            w.field("loadBalancerArn", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.classic_load_balancer_listener {
+            w.field("classicLoadBalancerListener", x, |w: &mut XmlWriter, v| {
+                v.to_xml(w)
+            });
+        }
+        if let Some(x) = &self.load_balancer_listener_port {
+            w.field("loadBalancerListenerPort", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.load_balancer_target {
+            w.field("loadBalancerTarget", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.load_balancer_target_group {
+            w.field("loadBalancerTargetGroup", x, |w: &mut XmlWriter, v| {
+                v.to_xml(w)
+            });
+        }
+        if let Some(x) = &self.load_balancer_target_groups {
+            w.field(
+                "loadBalancerTargetGroupSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<AnalysisComponent>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.load_balancer_target_port {
+            w.field("loadBalancerTargetPort", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.elastic_load_balancer_listener {
+            w.field("elasticLoadBalancerListener", x, |w: &mut XmlWriter, v| {
+                v.to_xml(w)
+            });
+        }
+        if let Some(x) = &self.missing_component {
+            w.field("missingComponent", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.nat_gateway {
+            w.field("natGateway", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.network_interface {
+            w.field("networkInterface", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.packet_field {
+            w.field("packetField", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.vpc_peering_connection {
+            w.field("vpcPeeringConnection", x, |w: &mut XmlWriter, v| {
+                v.to_xml(w)
+            });
+        }
+        if let Some(x) = &self.port {
+            w.field("port", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.port_ranges {
+            w.field(
+                "portRangeSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<PortRange>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.prefix_list {
+            w.field("prefixList", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.protocols {
+            w.field("protocolSet", x, |w: &mut XmlWriter, v: &Vec<String>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+            });
+        }
+        if let Some(x) = &self.route_table_route {
+            w.field("routeTableRoute", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.route_table {
+            w.field("routeTable", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.security_group {
+            w.field("securityGroup", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.security_group_rule {
+            w.field("securityGroupRule", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.security_groups {
+            w.field(
+                "securityGroupSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<AnalysisComponent>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.source_vpc {
+            w.field("sourceVpc", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.state {
+            w.field("state", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.subnet {
+            w.field("subnet", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.subnet_route_table {
+            w.field("subnetRouteTable", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.vpc {
+            w.field("vpc", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.vpc_endpoint {
+            w.field("vpcEndpoint", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.vpn_connection {
+            w.field("vpnConnection", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.vpn_gateway {
+            w.field("vpnGateway", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.transit_gateway {
+            w.field("transitGateway", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.transit_gateway_route_table {
+            w.field("transitGatewayRouteTable", x, |w: &mut XmlWriter, v| {
+                v.to_xml(w)
+            });
+        }
+        if let Some(x) = &self.transit_gateway_route_table_route {
+            w.field(
+                "transitGatewayRouteTableRoute",
+                x,
+                |w: &mut XmlWriter, v| v.to_xml(w),
+            );
+        }
+        if let Some(x) = &self.transit_gateway_attachment {
+            w.field("transitGatewayAttachment", x, |w: &mut XmlWriter, v| {
+                v.to_xml(w)
+            });
+        }
+        if let Some(x) = &self.component_account {
+            w.field("componentAccount", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.component_region {
+            w.field("componentRegion", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.firewall_stateless_rule {
+            w.field("firewallStatelessRule", x, |w: &mut XmlWriter, v| {
+                v.to_xml(w)
+            });
+        }
+        if let Some(x) = &self.firewall_stateful_rule {
+            w.field("firewallStatefulRule", x, |w: &mut XmlWriter, v| {
+                v.to_xml(w)
+            });
+        }
+    }
+}
+
 impl FederatedAuthentication {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.saml_provider_arn {
@@ -11056,6 +12114,109 @@ impl FederatedAuthentication {
             w.field("selfServiceSamlProviderArn", x, |w: &mut XmlWriter, v| {
                 w.scalar(v)
             });
+        }
+    }
+}
+
+impl FilterPortRange {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.from_port {
+            w.field("fromPort", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.to_port {
+            w.field("toPort", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl FirewallStatefulRule {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.rule_group_arn {
+            w.field("ruleGroupArn", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.sources {
+            w.field("sourceSet", x, |w: &mut XmlWriter, v: &Vec<String>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+            });
+        }
+        if let Some(x) = &self.destinations {
+            w.field("destinationSet", x, |w: &mut XmlWriter, v: &Vec<String>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+            });
+        }
+        if let Some(x) = &self.source_ports {
+            w.field(
+                "sourcePortSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<PortRange>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.destination_ports {
+            w.field(
+                "destinationPortSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<PortRange>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.protocol {
+            w.field("protocol", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.rule_action {
+            w.field("ruleAction", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.direction {
+            w.field("direction", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl FirewallStatelessRule {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.rule_group_arn {
+            w.field("ruleGroupArn", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.sources {
+            w.field("sourceSet", x, |w: &mut XmlWriter, v: &Vec<String>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+            });
+        }
+        if let Some(x) = &self.destinations {
+            w.field("destinationSet", x, |w: &mut XmlWriter, v: &Vec<String>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+            });
+        }
+        if let Some(x) = &self.source_ports {
+            w.field(
+                "sourcePortSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<PortRange>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.destination_ports {
+            w.field(
+                "destinationPortSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<PortRange>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.protocols {
+            w.field("protocolSet", x, |w: &mut XmlWriter, v: &Vec<i32>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+            });
+        }
+        if let Some(x) = &self.rule_action {
+            w.field("ruleAction", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.priority {
+            w.field("priority", x, |w: &mut XmlWriter, v| w.scalar(v));
         }
     }
 }
@@ -12406,6 +13567,167 @@ impl NetworkAclEntry {
     }
 }
 
+impl NetworkInsightsAnalysis {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.network_insights_analysis_id {
+            w.field("networkInsightsAnalysisId", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.network_insights_analysis_arn {
+            w.field("networkInsightsAnalysisArn", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.network_insights_path_id {
+            w.field("networkInsightsPathId", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.additional_accounts {
+            w.field(
+                "additionalAccountSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<String>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+                },
+            );
+        }
+        if let Some(x) = &self.filter_in_arns {
+            w.field("filterInArnSet", x, |w: &mut XmlWriter, v: &Vec<String>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+            });
+        }
+        if let Some(x) = &self.filter_out_arns {
+            w.field(
+                "filterOutArnSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<String>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+                },
+            );
+        }
+        if let Some(x) = &self.start_date {
+            w.field("startDate", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.status {
+            w.field("status", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.status_message {
+            w.field("statusMessage", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.warning_message {
+            w.field("warningMessage", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.network_path_found {
+            w.field("networkPathFound", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.forward_path_components {
+            w.field(
+                "forwardPathComponentSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<PathComponent>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.return_path_components {
+            w.field(
+                "returnPathComponentSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<PathComponent>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.explanations {
+            w.field(
+                "explanationSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<Explanation>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.alternate_path_hints {
+            w.field(
+                "alternatePathHintSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<AlternatePathHint>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.suggested_accounts {
+            w.field(
+                "suggestedAccountSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<String>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+                },
+            );
+        }
+        if let Some(x) = &self.tags {
+            w.field("tagSet", x, |w: &mut XmlWriter, v: &Vec<Tag>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+            });
+        }
+    }
+}
+
+impl NetworkInsightsPath {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.network_insights_path_id {
+            w.field("networkInsightsPathId", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.network_insights_path_arn {
+            w.field("networkInsightsPathArn", x, |w: &mut XmlWriter, v| {
+                w.scalar(v)
+            });
+        }
+        if let Some(x) = &self.created_date {
+            w.field("createdDate", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.source {
+            w.field("source", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.destination {
+            w.field("destination", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.source_arn {
+            w.field("sourceArn", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.destination_arn {
+            w.field("destinationArn", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.source_ip {
+            w.field("sourceIp", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.destination_ip {
+            w.field("destinationIp", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.protocol {
+            w.field("protocol", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.destination_port {
+            w.field("destinationPort", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.tags {
+            w.field("tagSet", x, |w: &mut XmlWriter, v: &Vec<Tag>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+            });
+        }
+        if let Some(x) = &self.filter_at_source {
+            w.field("filterAtSource", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.filter_at_destination {
+            w.field("filterAtDestination", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+    }
+}
+
 impl NetworkInterface {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.association {
@@ -12653,6 +13975,112 @@ impl OperatorResponse {
         }
         if let Some(x) = &self.hidden_by_default {
             w.field("hiddenByDefault", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl PathComponent {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.sequence_number {
+            w.field("sequenceNumber", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.acl_rule {
+            w.field("aclRule", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.attached_to {
+            w.field("attachedTo", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.component {
+            w.field("component", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.destination_vpc {
+            w.field("destinationVpc", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.outbound_header {
+            w.field("outboundHeader", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.inbound_header {
+            w.field("inboundHeader", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.route_table_route {
+            w.field("routeTableRoute", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.security_group_rule {
+            w.field("securityGroupRule", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.source_vpc {
+            w.field("sourceVpc", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.subnet {
+            w.field("subnet", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.vpc {
+            w.field("vpc", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.additional_details {
+            w.field(
+                "additionalDetailSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<AdditionalDetail>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.transit_gateway {
+            w.field("transitGateway", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.transit_gateway_route_table_route {
+            w.field(
+                "transitGatewayRouteTableRoute",
+                x,
+                |w: &mut XmlWriter, v| v.to_xml(w),
+            );
+        }
+        if let Some(x) = &self.explanations {
+            w.field(
+                "explanationSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<Explanation>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+        if let Some(x) = &self.elastic_load_balancer_listener {
+            w.field("elasticLoadBalancerListener", x, |w: &mut XmlWriter, v| {
+                v.to_xml(w)
+            });
+        }
+        if let Some(x) = &self.firewall_stateless_rule {
+            w.field("firewallStatelessRule", x, |w: &mut XmlWriter, v| {
+                v.to_xml(w)
+            });
+        }
+        if let Some(x) = &self.firewall_stateful_rule {
+            w.field("firewallStatefulRule", x, |w: &mut XmlWriter, v| {
+                v.to_xml(w)
+            });
+        }
+        if let Some(x) = &self.service_name {
+            w.field("serviceName", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl PathFilter {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.source_address {
+            w.field("sourceAddress", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.source_port_range {
+            w.field("sourcePortRange", x, |w: &mut XmlWriter, v| v.to_xml(w));
+        }
+        if let Some(x) = &self.destination_address {
+            w.field("destinationAddress", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.destination_port_range {
+            w.field("destinationPortRange", x, |w: &mut XmlWriter, v| {
+                v.to_xml(w)
+            });
         }
     }
 }
@@ -13360,6 +14788,47 @@ impl RouteTableAssociationState {
     }
 }
 
+impl RuleGroupRuleOptionsPair {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.rule_group_arn {
+            w.field("ruleGroupArn", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.rule_options {
+            w.field(
+                "ruleOptionSet",
+                x,
+                |w: &mut XmlWriter, v: &Vec<RuleOption>| {
+                    w.list(v, "item", |w: &mut XmlWriter, v| v.to_xml(w))
+                },
+            );
+        }
+    }
+}
+
+impl RuleGroupTypePair {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.rule_group_arn {
+            w.field("ruleGroupArn", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.rule_group_type {
+            w.field("ruleGroupType", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl RuleOption {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.keyword {
+            w.field("keyword", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.settings {
+            w.field("settingSet", x, |w: &mut XmlWriter, v: &Vec<String>| {
+                w.list(v, "item", |w: &mut XmlWriter, v| w.scalar(v))
+            });
+        }
+    }
+}
+
 impl SearchTransitGatewayRoutesResult {
     pub fn to_xml(&self, w: &mut XmlWriter) {
         if let Some(x) = &self.routes {
@@ -13840,6 +15309,16 @@ impl StaleSecurityGroup {
         }
         if let Some(x) = &self.vpc_id {
             w.field("vpcId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+    }
+}
+
+impl StartNetworkInsightsAnalysisResult {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.network_insights_analysis {
+            w.field("networkInsightsAnalysis", x, |w: &mut XmlWriter, v| {
+                v.to_xml(w)
+            });
         }
     }
 }
@@ -14462,6 +15941,32 @@ impl TransitGatewayRouteTablePropagation {
                 x,
                 |w: &mut XmlWriter, v| w.scalar(v),
             );
+        }
+    }
+}
+
+impl TransitGatewayRouteTableRoute {
+    pub fn to_xml(&self, w: &mut XmlWriter) {
+        if let Some(x) = &self.destination_cidr {
+            w.field("destinationCidr", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.state {
+            w.field("state", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.route_origin {
+            w.field("routeOrigin", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.prefix_list_id {
+            w.field("prefixListId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.attachment_id {
+            w.field("attachmentId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.resource_id {
+            w.field("resourceId", x, |w: &mut XmlWriter, v| w.scalar(v));
+        }
+        if let Some(x) = &self.resource_type {
+            w.field("resourceType", x, |w: &mut XmlWriter, v| w.scalar(v));
         }
     }
 }
@@ -15620,6 +17125,12 @@ pub enum Call<'a> {
     AcceptTransitGatewayPeeringAttachment(&'a AcceptTransitGatewayPeeringAttachmentRequest),
     RejectTransitGatewayPeeringAttachment(&'a RejectTransitGatewayPeeringAttachmentRequest),
     DeleteTransitGatewayPeeringAttachment(&'a DeleteTransitGatewayPeeringAttachmentRequest),
+    CreateNetworkInsightsPath(&'a CreateNetworkInsightsPathRequest),
+    DescribeNetworkInsightsPaths(&'a DescribeNetworkInsightsPathsRequest),
+    DeleteNetworkInsightsPath(&'a DeleteNetworkInsightsPathRequest),
+    StartNetworkInsightsAnalysis(&'a StartNetworkInsightsAnalysisRequest),
+    DescribeNetworkInsightsAnalyses(&'a DescribeNetworkInsightsAnalysesRequest),
+    DeleteNetworkInsightsAnalysis(&'a DeleteNetworkInsightsAnalysisRequest),
 }
 
 impl Call<'_> {
@@ -15812,6 +17323,12 @@ impl Call<'_> {
             Call::DeleteTransitGatewayPeeringAttachment(_) => {
                 "DeleteTransitGatewayPeeringAttachment"
             }
+            Call::CreateNetworkInsightsPath(_) => "CreateNetworkInsightsPath",
+            Call::DescribeNetworkInsightsPaths(_) => "DescribeNetworkInsightsPaths",
+            Call::DeleteNetworkInsightsPath(_) => "DeleteNetworkInsightsPath",
+            Call::StartNetworkInsightsAnalysis(_) => "StartNetworkInsightsAnalysis",
+            Call::DescribeNetworkInsightsAnalyses(_) => "DescribeNetworkInsightsAnalyses",
+            Call::DeleteNetworkInsightsAnalysis(_) => "DeleteNetworkInsightsAnalysis",
         }
     }
 }
@@ -17310,6 +18827,72 @@ pub trait Api {
             "DeleteTransitGatewayPeeringAttachment",
         ))
     }
+    fn create_network_insights_path(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: CreateNetworkInsightsPathRequest,
+    ) -> Result<CreateNetworkInsightsPathResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "CreateNetworkInsightsPath",
+        ))
+    }
+    fn describe_network_insights_paths(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DescribeNetworkInsightsPathsRequest,
+    ) -> Result<DescribeNetworkInsightsPathsResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "DescribeNetworkInsightsPaths",
+        ))
+    }
+    fn delete_network_insights_path(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DeleteNetworkInsightsPathRequest,
+    ) -> Result<DeleteNetworkInsightsPathResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "DeleteNetworkInsightsPath",
+        ))
+    }
+    fn start_network_insights_analysis(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: StartNetworkInsightsAnalysisRequest,
+    ) -> Result<StartNetworkInsightsAnalysisResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "StartNetworkInsightsAnalysis",
+        ))
+    }
+    fn describe_network_insights_analyses(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DescribeNetworkInsightsAnalysesRequest,
+    ) -> Result<DescribeNetworkInsightsAnalysesResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "DescribeNetworkInsightsAnalyses",
+        ))
+    }
+    fn delete_network_insights_analysis(
+        &self,
+        ctx: &mut Self::Ctx,
+        input: DeleteNetworkInsightsAnalysisRequest,
+    ) -> Result<DeleteNetworkInsightsAnalysisResult, ApiError> {
+        let _ = (ctx, input);
+        Err(ApiError::not_implemented(
+            "ec2",
+            "DeleteNetworkInsightsAnalysis",
+        ))
+    }
 }
 
 /// Decode, call and encode one operation. `None` when the operation is not one of the
@@ -18788,6 +20371,60 @@ fn call<A: Api>(
                 req.request_id,
                 |w| out.to_xml(w),
             )
+        }
+        "CreateNetworkInsightsPath" => {
+            let input = CreateNetworkInsightsPathRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::CreateNetworkInsightsPath(&input))?;
+            let out = api.create_network_insights_path(ctx, input)?;
+            rt::ec2_response("CreateNetworkInsightsPath", req.request_id, |w| {
+                out.to_xml(w)
+            })
+        }
+        "DescribeNetworkInsightsPaths" => {
+            let input = DescribeNetworkInsightsPathsRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeNetworkInsightsPaths(&input))?;
+            let out = api.describe_network_insights_paths(ctx, input)?;
+            rt::ec2_response("DescribeNetworkInsightsPaths", req.request_id, |w| {
+                out.to_xml(w)
+            })
+        }
+        "DeleteNetworkInsightsPath" => {
+            let input = DeleteNetworkInsightsPathRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeleteNetworkInsightsPath(&input))?;
+            let out = api.delete_network_insights_path(ctx, input)?;
+            rt::ec2_response("DeleteNetworkInsightsPath", req.request_id, |w| {
+                out.to_xml(w)
+            })
+        }
+        "StartNetworkInsightsAnalysis" => {
+            let input = StartNetworkInsightsAnalysisRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::StartNetworkInsightsAnalysis(&input))?;
+            let out = api.start_network_insights_analysis(ctx, input)?;
+            rt::ec2_response("StartNetworkInsightsAnalysis", req.request_id, |w| {
+                out.to_xml(w)
+            })
+        }
+        "DescribeNetworkInsightsAnalyses" => {
+            let input = DescribeNetworkInsightsAnalysesRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DescribeNetworkInsightsAnalyses(&input))?;
+            let out = api.describe_network_insights_analyses(ctx, input)?;
+            rt::ec2_response("DescribeNetworkInsightsAnalyses", req.request_id, |w| {
+                out.to_xml(w)
+            })
+        }
+        "DeleteNetworkInsightsAnalysis" => {
+            let input = DeleteNetworkInsightsAnalysisRequest::from_query(req.params)
+                .map_err(|e| rt::decode_error(SERVICE, e))?;
+            api.authorize(ctx, Call::DeleteNetworkInsightsAnalysis(&input))?;
+            let out = api.delete_network_insights_analysis(ctx, input)?;
+            rt::ec2_response("DeleteNetworkInsightsAnalysis", req.request_id, |w| {
+                out.to_xml(w)
+            })
         }
         _ => return Err(ApiError::not_implemented(SERVICE, op)),
     })

@@ -1,0 +1,13 @@
+//! Insight over a cloud's state, read from `cloud` and never changing it: who can reach what
+//! across accounts (`reach`, the way AWS's Reachability Analyzer answers), hop by hop, with
+//! AWS's explanation codes when a path is not found.
+
+mod filters;
+mod internet;
+pub mod ports;
+pub mod reach;
+mod refs;
+mod routing;
+mod transit;
+
+pub use reach::{analyze, Protocol, Query};
