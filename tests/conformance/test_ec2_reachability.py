@@ -413,3 +413,36 @@ def test_paths_and_analyses_lifecycle(net):
     # A source address the interface does not hold.
     a = analyse(ec2, net["src"], net["dst"], SourceIp="10.0.1.250")
     assert codes(a) == ["ENI_ADDRESS_RESTRICTION"]
+
+
+def reach(server, *args):
+    from ramparts_server import BINARY
+    import subprocess
+    done = subprocess.run([str(BINARY), "reach", "--endpoint", server.url, *args],
+                          capture_output=True, text=True, timeout=60)
+    return done.returncode, done.stdout.strip().splitlines(), done.stderr
+
+
+def test_ramparts_reach_answers_in_one_line(net, server):
+    ec2 = net["ec2"]
+    [acl] = ec2.describe_network_acls(Filters=[{"Name": "vpc-id", "Values": [net["vpc"]]}])["NetworkAcls"]
+    [rtb] = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [net["vpc"]]}])["RouteTables"]
+    code, lines, _ = reach(server, net["src"], net["dst"], "tcp/443")
+    assert code == 0
+    assert lines == [f"{net['src']} -> {net['dst']} tcp/443: reachable via {net['client']}, "
+                     f"{acl['NetworkAclId']}, {rtb['RouteTableId']}, {acl['NetworkAclId']}, {net['web']}"]
+    code, lines, _ = reach(server, net["src"], net["dst"], "tcp/22")
+    assert code == 1
+    assert lines == [f"{net['src']} -> {net['dst']} tcp/22: not reachable: ENI_SG_RULES_MISMATCH at {net['dst']} (ingress)"]
+    dst_ip = ec2.describe_network_interfaces(NetworkInterfaceIds=[net["dst"]])["NetworkInterfaces"][0]["PrivateIpAddress"]
+    code, lines, _ = reach(server, net["src"], dst_ip, "tcp/443")
+    assert code == 0 and lines[0].startswith(f"{net['src']} -> {dst_ip} tcp/443: reachable")
+    # The matrix of the VPC: three interfaces, six ordered pairs; only the web group admits 443.
+    code, lines, _ = reach(server, "--all", net["vpc"], "tcp/443")
+    assert code == 0 and len(lines) == 6
+    reachable = sorted(l.split(" ")[2] for l in lines if ": reachable" in l)
+    assert reachable == sorted([net["dst"], net["dst"], net["near"], net["near"]])
+    code, _, err = reach(server, net["src"])
+    assert code == 2 and "SOURCE DESTINATION" in err
+    code, _, err = reach(server, net["src"], net["dst"], "icmp/8")
+    assert code == 2 and "protocol" in err

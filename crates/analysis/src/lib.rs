@@ -7,6 +7,7 @@ mod internet;
 pub mod ports;
 pub mod reach;
 mod refs;
+pub mod report;
 mod routing;
 mod transit;
 

@@ -24,6 +24,31 @@ enum Commands {
     /// Check a data directory's log without changing it (exit status 1 if a start would
     /// refuse it), or with --salvage recover what came before its damage.
     Fsck(FsckArgs),
+    /// Ask a running ramparts whether one thing can reach another, and why or why not:
+    /// `ramparts reach eni-a eni-b tcp/443` (a destination may also be an internet gateway
+    /// or an IPv4 address), or `ramparts reach --all vpc-…|ACCOUNT tcp/443` for every pair of
+    /// interfaces there. Exit status 1 when the one path asked for is not found.
+    Reach(ReachArgs),
+}
+
+#[derive(Args)]
+struct ReachArgs {
+    /// The ramparts to ask.
+    #[arg(
+        long,
+        default_value = "http://127.0.0.1:4566",
+        env = "RAMPARTS_ENDPOINT"
+    )]
+    endpoint: String,
+
+    /// Every ordered pair of interfaces in this VPC (vpc-…) or account (12 digits).
+    #[arg(long, value_name = "SCOPE")]
+    all: Option<String>,
+
+    /// SOURCE DESTINATION [TRAFFIC] (without --all) or [TRAFFIC] (with it). TRAFFIC is
+    /// tcp or udp with a port or range: tcp/443, udp/53, tcp/1024-65535, tcp (every port).
+    #[arg(value_name = "ARGS")]
+    args: Vec<String>,
 }
 
 #[derive(Args)]
@@ -186,6 +211,84 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
+/// `tcp/443` → ("tcp", "443"); `udp` → ("udp", "all").
+fn traffic(text: Option<&String>) -> (String, String) {
+    let text = text.map_or("tcp", String::as_str);
+    match text.split_once('/') {
+        Some((p, ports)) => (p.to_string(), ports.to_string()),
+        None => (text.to_string(), "all".to_string()),
+    }
+}
+
+fn reach(args: ReachArgs) -> std::process::ExitCode {
+    use std::process::ExitCode;
+    let mut query: Vec<(&str, String)> = Vec::new();
+    let rest = match &args.all {
+        Some(scope) => {
+            query.push(("all", scope.clone()));
+            &args.args[..]
+        }
+        None => {
+            match &args.args[..] {
+                [source, destination, rest @ ..] => {
+                    query.push(("source", source.clone()));
+                    let key = if destination.parse::<std::net::Ipv4Addr>().is_ok() {
+                        "destination_ip"
+                    } else {
+                        "destination"
+                    };
+                    query.push((key, destination.clone()));
+                    rest
+                }
+                _ => {
+                    eprintln!("ramparts reach: give SOURCE DESTINATION [TRAFFIC], or --all SCOPE [TRAFFIC]");
+                    return ExitCode::from(2);
+                }
+            }
+        }
+    };
+    if rest.len() > 1 {
+        eprintln!("ramparts reach: unexpected arguments after {}", rest[0]);
+        return ExitCode::from(2);
+    }
+    let (protocol, ports) = traffic(rest.first());
+    query.push(("protocol", protocol));
+    query.push(("port", ports));
+    let url = format!("{}/_ramparts/reach", args.endpoint.trim_end_matches('/'));
+    let mut request = ureq::get(&url);
+    for (k, v) in &query {
+        request = request.query(k, v);
+    }
+    let body: serde_json::Value = match request.call() {
+        Ok(r) => match r.into_json() {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("ramparts reach: unreadable answer from {url}: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        Err(ureq::Error::Status(_, r)) => {
+            let text = r.into_string().unwrap_or_default();
+            eprintln!("ramparts reach: {text}");
+            return ExitCode::from(2);
+        }
+        Err(e) => {
+            eprintln!("ramparts reach: cannot ask {url}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let results = body["results"].as_array().cloned().unwrap_or_default();
+    for r in &results {
+        println!("{}", r["line"].as_str().unwrap_or_default());
+    }
+    let all_found = results.iter().all(|r| r["reachable"] == true);
+    if args.all.is_none() && !all_found {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
 fn fsck(args: FsckArgs) -> std::process::ExitCode {
     use std::process::ExitCode;
     if !args.salvage {
@@ -272,6 +375,7 @@ fn main() -> std::process::ExitCode {
     let args = match cli.command {
         Commands::Serve(args) => args,
         Commands::Fsck(args) => return fsck(args),
+        Commands::Reach(args) => return reach(args),
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -5,6 +5,7 @@
 //! until what it changed is durable, encode. Every refusal leaves in the protocol's own
 //! error envelope.
 
+mod insight;
 mod protocol;
 
 use api::{Ctx, Services};
@@ -33,6 +34,7 @@ pub fn app(state: AppState) -> Router {
         .route("/_ramparts/health", get(health))
         .route("/_ramparts/reset", post(reset))
         .route("/_ramparts/snapshot", post(snapshot))
+        .route("/_ramparts/reach", get(reach))
         .route("/moto-api/reset", post(reset))
         .fallback(handle)
         .with_state(Arc::new(state))
@@ -73,6 +75,15 @@ async fn reset(State(state): State<Arc<AppState>>) -> Response {
             serde_json::json!({ "status": "error", "message": e.to_string() }).to_string(),
         ),
     }
+}
+
+async fn reach(State(state): State<Arc<AppState>>, uri: axum::http::Uri) -> Response {
+    let query = uri.query().unwrap_or_default().to_string();
+    let (status, body) = state
+        .services
+        .engine
+        .read(|cloud| insight::reach(cloud, &query));
+    json_response(status, body.to_string())
 }
 
 /// Replace the log with a snapshot now, instead of when it has grown enough.

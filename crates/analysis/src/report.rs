@@ -1,0 +1,125 @@
+//! Reachability for people: one line per question ("can A reach B on tcp/443, and why or why
+//! not", the blocking component named), and the matrix of every pair of interfaces in a VPC
+//! or an account.
+
+use crate::ports::PortSet;
+use crate::reach::{analyze, Protocol, Query};
+use cloud::insights::{Explanation, Findings, Ref};
+use cloud::Cloud;
+
+/// The ports of a question as people write them: `443`, `1024-65535`, `all`.
+pub fn ports_label(p: &PortSet) -> String {
+    match p.ranges() {
+        [(0, u16::MAX)] => "all".into(),
+        ranges => ranges
+            .iter()
+            .map(|&(a, b)| {
+                if a == b {
+                    a.to_string()
+                } else {
+                    format!("{a}-{b}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(","),
+    }
+}
+
+/// The component an explanation blames, most specific first.
+fn blamed(e: &Explanation) -> Option<&Ref> {
+    [
+        &e.acl,
+        &e.route_table,
+        &e.tgw_route_table,
+        &e.tgw_attachment,
+        &e.peering,
+        &e.internet_gateway,
+        &e.nat_gateway,
+        &e.network_interface,
+        &e.component,
+        &e.transit_gateway,
+        &e.vpc,
+    ]
+    .into_iter()
+    .find_map(|r| r.as_ref())
+}
+
+/// `eni-a -> eni-b tcp/443: reachable (sg-…, acl-…, rtb-…, …)` or
+/// `…: not reachable: ENI_SG_RULES_MISMATCH at eni-b (ingress)`.
+pub fn line(q: &Query, f: &Findings) -> String {
+    let to = q
+        .destination
+        .clone()
+        .or(q.destination_ip.map(|a| a.to_string()))
+        .unwrap_or_default();
+    let head = format!(
+        "{} -> {to} {}/{}",
+        q.source,
+        q.protocol.name(),
+        ports_label(&q.destination_ports)
+    );
+    if f.path_found {
+        let via: Vec<&str> = f
+            .forward
+            .iter()
+            .filter_map(|h| h.component.as_ref().map(|c| c.id.as_str()))
+            .filter(|id| *id != q.source && Some(*id) != q.destination.as_deref())
+            .collect();
+        return format!("{head}: reachable via {}", via.join(", "));
+    }
+    let why: Vec<String> = f
+        .explanations
+        .iter()
+        .map(|e| {
+            let mut s = e.code.clone();
+            if let Some(r) = blamed(e) {
+                s.push_str(&format!(" at {}", r.id));
+            }
+            if let Some(d) = &e.direction {
+                s.push_str(&format!(" ({d})"));
+            }
+            if let Some(rule) = &e.acl_rule {
+                s.push_str(&format!(" rule {}", rule.rule_number));
+            }
+            s
+        })
+        .collect();
+    format!("{head}: not reachable: {}", why.join("; "))
+}
+
+/// Every ordered pair of distinct interfaces in a VPC (`vpc-…`) or an account (its 12
+/// digits), analysed on one protocol and set of ports.
+pub fn matrix(
+    cloud: &Cloud,
+    scope: &str,
+    protocol: Protocol,
+    ports: &PortSet,
+) -> Vec<(Query, Findings)> {
+    let mut members: Vec<&str> = cloud
+        .interfaces
+        .values()
+        .filter(|e| e.vpc_id == scope || e.owner == scope)
+        .map(|e| e.id.as_str())
+        .collect();
+    members.sort_unstable();
+    let mut out = Vec::new();
+    for src in &members {
+        for dst in &members {
+            if src == dst {
+                continue;
+            }
+            let q = Query {
+                source: src.to_string(),
+                destination: Some(dst.to_string()),
+                source_ip: None,
+                destination_ip: None,
+                protocol,
+                source_ports: PortSet::all(),
+                destination_ports: ports.clone(),
+            };
+            let f = analyze(cloud, &q);
+            out.push((q, f));
+        }
+    }
+    out
+}
