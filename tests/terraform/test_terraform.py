@@ -574,6 +574,8 @@ def run_sharing(terraform_bin, provider_mirror, workdir, server):
     out = tf.outputs()
 
     net, app, outsider = (client(server, "ec2", a) for a in (NETWORK, APP, OUTSIDER))
+    # Reachability Analyzer, driven by Terraform: the shared group admits 443 within the VPC.
+    assert out["https_path_found"] is True and out["https_analysis_status"] == "succeeded"
     # Organization sharing as Terraform turned it on.
     services = client(server, "organizations", ACCOUNT).list_aws_service_access_for_organization()
     assert "ram.amazonaws.com" in [s["ServicePrincipal"] for s in services["EnabledServicePrincipals"]]

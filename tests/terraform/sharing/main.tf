@@ -233,6 +233,30 @@ resource "aws_network_interface" "app" {
   depends_on      = [aws_ram_resource_association.subnet]
 }
 
+# A second app interface behind the shared group, and the question the guide's last step
+# asks: can the first reach it on 443? Reachability Analyzer answers.
+resource "aws_network_interface" "app_peer" {
+  provider        = aws.app
+  subnet_id       = aws_subnet.shared.id
+  security_groups = [data.aws_security_group.shared.id]
+  depends_on      = [aws_ram_resource_association.subnet]
+}
+
+resource "aws_ec2_network_insights_path" "app_https" {
+  provider         = aws.app
+  source           = aws_network_interface.app.id
+  destination      = aws_network_interface.app_peer.id
+  protocol         = "tcp"
+  destination_port = 443
+  tags             = { Name = "app-https" }
+}
+
+resource "aws_ec2_network_insights_analysis" "app_https" {
+  provider                 = aws.app
+  network_insights_path_id = aws_ec2_network_insights_path.app_https.id
+  tags                     = { Name = "app-https" }
+}
+
 # ------------------------------------------------------------------ outsider: accepts, uses
 resource "aws_ram_resource_share_accepter" "office" {
   provider   = aws.outsider
@@ -365,6 +389,8 @@ output "subnet_id" { value = aws_subnet.shared.id }
 output "app_sg_id" { value = aws_security_group.app.id }
 output "own_sg_id" { value = aws_security_group.own.id }
 output "eni_id" { value = aws_network_interface.app.id }
+output "https_path_found" { value = aws_ec2_network_insights_analysis.app_https.path_found }
+output "https_analysis_status" { value = aws_ec2_network_insights_analysis.app_https.status }
 output "eni_owner" { value = aws_network_interface.app.owner_id }
 output "shared_sg_arn" { value = data.aws_security_group.shared.arn }
 output "shared_sg_vpc" { value = data.aws_security_group.shared.vpc_id }
