@@ -124,9 +124,8 @@ impl AclCheck {
         remote: Ipv4Addr,
     ) -> Option<AclCheck> {
         let (acl, _) = cloud.acl_of_subnet(subnet_id)?;
-        let view = cloud.acl_view(acl);
-        let entries = view
-            .entries
+        let entries = cloud
+            .acl_rules(acl)
             .into_iter()
             .filter(|e| e.egress == egress)
             .filter(|e| matches!(e.cidr, IpNet::V4(n) if n.contains(&remote)))

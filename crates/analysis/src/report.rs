@@ -3,7 +3,7 @@
 //! or an account.
 
 use crate::ports::PortSet;
-use crate::reach::{analyze, Protocol, Query};
+use crate::reach::{analyze_by_id, Protocol, Query};
 use cloud::insights::{Explanation, Findings, Ref};
 use cloud::Cloud;
 
@@ -117,7 +117,7 @@ pub fn matrix(
                 source_ports: PortSet::all(),
                 destination_ports: ports.clone(),
             };
-            let f = analyze(cloud, &q);
+            let f = analyze_by_id(cloud, &q);
             out.push((q, f));
         }
     }

@@ -333,6 +333,17 @@ impl Cloud {
     }
 
     pub fn acl_view<'a>(&self, a: &'a NetworkAcl) -> AclView<'a> {
+        AclView {
+            acl: a,
+            is_default: self.acl_is_default(a),
+            entries: self.acl_rules(a),
+            associations: self.acl_associations(a),
+        }
+    }
+
+    /// Every rule of an ACL, its `*` rules included, in AWS's order (egress first, then
+    /// ingress, each by rule number).
+    pub fn acl_rules(&self, a: &NetworkAcl) -> Vec<AclEntry> {
         let mut entries = self.acl_entries(a);
         for egress in [true, false] {
             entries.push(AclEntry {
@@ -347,12 +358,7 @@ impl Cloud {
             }
         }
         entries.sort_by_key(|e| (!e.egress, e.rule_number));
-        AclView {
-            acl: a,
-            is_default: self.acl_is_default(a),
-            entries,
-            associations: self.acl_associations(a),
-        }
+        entries
     }
 
     /// The ACL a subnet is on, with its association id.

@@ -27,7 +27,8 @@ enum Commands {
     /// Ask a running ramparts whether one thing can reach another, and why or why not:
     /// `ramparts reach eni-a eni-b tcp/443` (a destination may also be an internet gateway
     /// or an IPv4 address), or `ramparts reach --all vpc-…|ACCOUNT tcp/443` for every pair of
-    /// interfaces there. Exit status 1 when the one path asked for is not found.
+    /// interfaces there (the pairs found, then how many of how many). Exit status 1 when the
+    /// one path asked for is not found.
     Reach(ReachArgs),
 }
 
@@ -280,6 +281,13 @@ fn reach(args: ReachArgs) -> std::process::ExitCode {
     let results = body["results"].as_array().cloned().unwrap_or_default();
     for r in &results {
         println!("{}", r["line"].as_str().unwrap_or_default());
+    }
+    if args.all.is_some() {
+        println!(
+            "{} of {} pairs reachable",
+            body["reachable"].as_u64().unwrap_or_default(),
+            body["pairs"].as_u64().unwrap_or_default()
+        );
     }
     let all_found = results.iter().all(|r| r["reachable"] == true);
     if args.all.is_none() && !all_found {

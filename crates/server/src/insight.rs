@@ -4,7 +4,7 @@
 //!
 //! `?source=eni-…&destination=eni-…|igw-…&protocol=tcp&port=443` asks one question
 //! (`destination_ip`, `source_ip` and a `port` range `a-b` may be given); `?all=vpc-…` or
-//! `?all=<account>` asks it of every pair of interfaces there.
+//! `?all=<account>` asks it of every pair of interfaces there, listing the pairs found.
 
 use analysis::ports::PortSet;
 use analysis::report;
@@ -50,6 +50,7 @@ pub fn reach(cloud: &cloud::Cloud, raw_query: &str) -> (StatusCode, serde_json::
         Ok(p) => p,
         Err(m) => return bad(m),
     };
+    let matrix = params.contains_key("all");
     let answers = if let Some(scope) = params.get("all") {
         report::matrix(cloud, scope, protocol, &destination_ports)
     } else {
@@ -75,8 +76,11 @@ pub fn reach(cloud: &cloud::Cloud, raw_query: &str) -> (StatusCode, serde_json::
         let f = analysis::analyze(cloud, &q);
         vec![(q, f)]
     };
+    // A matrix lists the pairs found (all of them would be most of a million lines).
+    let pairs = answers.len();
     let results: Vec<serde_json::Value> = answers
         .iter()
+        .filter(|(_, f)| !matrix || f.path_found)
         .map(|(q, f)| {
             serde_json::json!({
                 "source": q.source,
@@ -90,5 +94,8 @@ pub fn reach(cloud: &cloud::Cloud, raw_query: &str) -> (StatusCode, serde_json::
             })
         })
         .collect();
-    (StatusCode::OK, serde_json::json!({ "results": results }))
+    (
+        StatusCode::OK,
+        serde_json::json!({ "pairs": pairs, "reachable": answers.iter().filter(|(_, f)| f.path_found).count(), "results": results }),
+    )
 }
