@@ -30,6 +30,39 @@ enum Commands {
     /// interfaces there (the pairs found, then how many of how many). Exit status 1 when the
     /// one path asked for is not found.
     Reach(ReachArgs),
+    /// Audit every account of a running ramparts: exposure of groups, sharing hygiene, IAM
+    /// grants, naming and tagging conventions. A table by default; --format json or sarif.
+    Audit(AuditArgs),
+}
+
+#[derive(Args)]
+struct AuditArgs {
+    /// The ramparts to ask.
+    #[arg(
+        long,
+        default_value = "http://127.0.0.1:4566",
+        env = "RAMPARTS_ENDPOINT"
+    )]
+    endpoint: String,
+
+    /// table, json or sarif (SARIF 2.1.0, for code-scanning UIs).
+    #[arg(long, default_value = "table")]
+    format: String,
+
+    /// A TOML file: `trusted_accounts`, `pending_invitation_days`, and `[[convention]]`
+    /// tables (`resource`, `name` pattern, required `tags`).
+    #[arg(long, value_name = "FILE")]
+    settings: Option<PathBuf>,
+
+    /// Exit with status 1 when a finding is this severe or worse (info, low, medium, high,
+    /// critical): a CI gate.
+    #[arg(long, value_name = "SEVERITY", value_parser = severity)]
+    fail_on: Option<analysis::audit::Severity>,
+}
+
+fn severity(s: &str) -> Result<analysis::audit::Severity, String> {
+    analysis::audit::Severity::parse(s)
+        .ok_or_else(|| "a severity is info, low, medium, high or critical".into())
 }
 
 #[derive(Args)]
@@ -297,6 +330,49 @@ fn reach(args: ReachArgs) -> std::process::ExitCode {
     }
 }
 
+fn audit(args: AuditArgs) -> std::process::ExitCode {
+    use std::process::ExitCode;
+    let settings = match &args.settings {
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) => {
+                eprintln!("ramparts audit: cannot read {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        },
+        None => String::new(),
+    };
+    let url = format!("{}/_ramparts/audit", args.endpoint.trim_end_matches('/'));
+    let answer = ureq::post(&url)
+        .query("format", &args.format)
+        .send_string(&settings);
+    let response = match answer {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => {
+            eprintln!("ramparts audit: {}", r.into_string().unwrap_or_default());
+            return ExitCode::from(2);
+        }
+        Err(e) => {
+            eprintln!("ramparts audit: cannot ask {url}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let worst = response
+        .header("x-ramparts-worst-severity")
+        .and_then(analysis::audit::Severity::parse);
+    match response.into_string() {
+        Ok(text) => print!("{text}"),
+        Err(e) => {
+            eprintln!("ramparts audit: unreadable answer from {url}: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    match (args.fail_on, worst) {
+        (Some(gate), Some(w)) if w >= gate => ExitCode::from(1),
+        _ => ExitCode::SUCCESS,
+    }
+}
+
 fn fsck(args: FsckArgs) -> std::process::ExitCode {
     use std::process::ExitCode;
     if !args.salvage {
@@ -384,6 +460,7 @@ fn main() -> std::process::ExitCode {
         Commands::Serve(args) => args,
         Commands::Fsck(args) => return fsck(args),
         Commands::Reach(args) => return reach(args),
+        Commands::Audit(args) => return audit(args),
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -99,3 +99,64 @@ pub fn reach(cloud: &cloud::Cloud, raw_query: &str) -> (StatusCode, serde_json::
         serde_json::json!({ "pairs": pairs, "reachable": answers.iter().filter(|(_, f)| f.path_found).count(), "results": results }),
     )
 }
+
+/// `/_ramparts/audit?format=table|json|sarif`: every check over every account. A POST body
+/// holds the settings as TOML (trusted accounts, how long an invitation may wait,
+/// conventions). The worst severity found is in `x-ramparts-worst-severity`, for gates.
+pub fn audit(
+    cloud: &cloud::Cloud,
+    raw_query: &str,
+    settings_toml: &str,
+    now: cloud::Millis,
+) -> (StatusCode, &'static str, String, Option<&'static str>) {
+    use analysis::{audit, audit_report};
+    let params: HashMap<String, String> = form_urlencoded::parse(raw_query.as_bytes())
+        .into_owned()
+        .collect();
+    let bad = |m: String| {
+        (
+            StatusCode::BAD_REQUEST,
+            "application/json",
+            serde_json::json!({ "error": m }).to_string(),
+            None,
+        )
+    };
+    let mut settings = if settings_toml.trim().is_empty() {
+        audit::Settings::default()
+    } else {
+        match audit::Settings::from_toml(settings_toml) {
+            Ok(s) => s,
+            Err(e) => return bad(format!("audit settings: {e}")),
+        }
+    };
+    settings.now = now;
+    let findings = audit::audit(cloud, &settings);
+    let worst = findings
+        .iter()
+        .map(|f| f.check.severity)
+        .max()
+        .map(|s| s.name());
+    match params.get("format").map_or("json", String::as_str) {
+        "table" => (
+            StatusCode::OK,
+            "text/plain; charset=utf-8",
+            audit_report::table(&findings),
+            worst,
+        ),
+        "json" => (
+            StatusCode::OK,
+            "application/json",
+            audit_report::json(&findings).to_string(),
+            worst,
+        ),
+        "sarif" => (
+            StatusCode::OK,
+            "application/sarif+json",
+            audit_report::sarif(&findings, env!("CARGO_PKG_VERSION")).to_string(),
+            worst,
+        ),
+        other => bad(format!(
+            "format must be table, json or sarif, not {other:?}"
+        )),
+    }
+}

@@ -35,6 +35,7 @@ pub fn app(state: AppState) -> Router {
         .route("/_ramparts/reset", post(reset))
         .route("/_ramparts/snapshot", post(snapshot))
         .route("/_ramparts/reach", get(reach))
+        .route("/_ramparts/audit", get(audit).post(audit))
         .route("/moto-api/reset", post(reset))
         .fallback(handle)
         .with_state(Arc::new(state))
@@ -84,6 +85,23 @@ async fn reach(State(state): State<Arc<AppState>>, uri: axum::http::Uri) -> Resp
         .engine
         .read(|cloud| insight::reach(cloud, &query));
     json_response(status, body.to_string())
+}
+
+async fn audit(State(state): State<Arc<AppState>>, uri: axum::http::Uri, body: Bytes) -> Response {
+    let query = uri.query().unwrap_or_default().to_string();
+    let settings = String::from_utf8_lossy(&body).into_owned();
+    let engine = &state.services.engine;
+    let now = engine.time();
+    let (status, kind, text, worst) =
+        engine.read(|cloud| insight::audit(cloud, &query, &settings, now));
+    let mut response = (status, [("content-type", kind)], text).into_response();
+    if let Some(w) = worst {
+        response.headers_mut().insert(
+            "x-ramparts-worst-severity",
+            axum::http::HeaderValue::from_static(w),
+        );
+    }
+    response
 }
 
 /// Replace the log with a snapshot now, instead of when it has grown enough.
