@@ -447,3 +447,103 @@ def test_ramparts_reach_answers_in_one_line(net, server):
     assert code == 2 and "SOURCE DESTINATION" in err
     code, _, err = reach(server, net["src"], net["dst"], "icmp/8")
     assert code == 2 and "protocol" in err
+
+
+def test_instances_udp_and_prefix_lists(net):
+    ec2 = net["ec2"]
+    dns = new_sg(ec2, net["vpc"], "dns")
+    ec2.authorize_security_group_ingress(GroupId=dns, IpPermissions=[
+        {"IpProtocol": "udp", "FromPort": 53, "ToPort": 53, "IpRanges": [{"CidrIp": "10.0.1.0/24"}]}])
+    [server] = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1, SubnetId=net["b"],
+                                 SecurityGroupIds=[dns])["Instances"]
+    found = analyse(ec2, net["src"], server["InstanceId"], port=53, protocol="udp")
+    assert found["NetworkPathFound"] is True
+    assert found["ForwardPathComponents"][-1]["Component"]["Id"] == server["InstanceId"]
+    assert found["ForwardPathComponents"][0]["OutboundHeader"]["Protocol"] == "17"
+    assert codes(analyse(ec2, net["src"], server["InstanceId"], port=53, protocol="tcp")) == ["ENI_SG_RULES_MISMATCH"]
+    # A prefix list in a rule admits the addresses it lists.
+    pl = ec2.create_managed_prefix_list(PrefixListName="clients", AddressFamily="IPv4", MaxEntries=5,
+                                        Entries=[{"Cidr": "10.0.1.0/24"}])["PrefixList"]["PrefixListId"]
+    admin = new_sg(ec2, net["vpc"], "admin")
+    ec2.authorize_security_group_ingress(GroupId=admin, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "PrefixListIds": [{"PrefixListId": pl}]}])
+    box = eni(ec2, net["b"], admin)
+    a = analyse(ec2, net["src"], box, port=22)
+    assert a["NetworkPathFound"] is True
+    [rule] = [c["SecurityGroupRule"] for c in a["ForwardPathComponents"]
+              if c.get("SecurityGroupRule", {}).get("Direction") == "ingress"]
+    assert rule["PrefixListId"] == pl
+    assert codes(analyse(ec2, box, net["dst"], port=22)) == ["ENI_SG_RULES_MISMATCH"]
+    # An address of the VPC with nothing behind it is reached at its subnet.
+    assert analyse(ec2, net["src"], None, port=80, DestinationIp="10.0.2.200")["NetworkPathFound"] is True
+    assert codes(analyse(ec2, net["src"], None, port=80, DestinationIp="10.0.200.9")) == ["NO_POSSIBLE_DESTINATION"]
+
+
+def test_through_peered_transit_gateways(aws):
+    """Two hubs peered (within one Region here), each with a VPC; static routes on both."""
+    ec2 = aws("ec2")
+    hubs = []
+    for n in (7, 8):
+        tgw = ec2.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
+        vpc = ec2.create_vpc(CidrBlock=f"10.{n}.0.0/16")["Vpc"]["VpcId"]
+        subnet = ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.{n}.1.0/24", AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
+        att = ec2.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw, VpcId=vpc, SubnetIds=[subnet])[
+            "TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
+        table = ec2.describe_transit_gateways(TransitGatewayIds=[tgw])["TransitGateways"][0]["Options"][
+            "AssociationDefaultRouteTableId"]
+        rtb = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["RouteTables"][0]["RouteTableId"]
+        ec2.create_route(RouteTableId=rtb, DestinationCidrBlock="10.0.0.0/8", TransitGatewayId=tgw)
+        group = new_sg(ec2, vpc, f"g{n}")
+        ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=[tcp(443, "10.0.0.0/8")])
+        hubs.append({"tgw": tgw, "vpc": vpc, "att": att, "table": table, "eni": eni(ec2, subnet, group)})
+    east, west = hubs
+    pcx = ec2.create_transit_gateway_peering_attachment(
+        TransitGatewayId=east["tgw"], PeerTransitGatewayId=west["tgw"], PeerAccountId=M,
+        PeerRegion="us-east-1")["TransitGatewayPeeringAttachment"]["TransitGatewayAttachmentId"]
+    ec2.accept_transit_gateway_peering_attachment(TransitGatewayAttachmentId=pcx)
+    assert codes(analyse(ec2, east["eni"], west["eni"])) == ["TGW_RTB_CANNOT_ROUTE"]
+    ec2.create_transit_gateway_route(TransitGatewayRouteTableId=east["table"], DestinationCidrBlock="10.8.0.0/16",
+                                     TransitGatewayAttachmentId=pcx)
+    assert codes(analyse(ec2, east["eni"], west["eni"])) == ["TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION"]
+    ec2.associate_transit_gateway_route_table(TransitGatewayRouteTableId=west["table"], TransitGatewayAttachmentId=pcx)
+    # It arrives (the west table learns its own VPC), but west has no way back to 10.7.0.0/16.
+    back = analyse(ec2, east["eni"], west["eni"])
+    assert codes(back) == ["NO_ROUTE_TO_DESTINATION"] and back["Explanations"][0]["Vpc"]["Id"] == west["vpc"]
+    ec2.create_transit_gateway_route(TransitGatewayRouteTableId=west["table"], DestinationCidrBlock="10.7.0.0/16",
+                                     TransitGatewayAttachmentId=pcx)
+    # Forward now arrives; the reply needs the east table to hold the peering as well.
+    assert codes(analyse(ec2, east["eni"], west["eni"])) == ["NO_ROUTE_TO_DESTINATION"]
+    ec2.associate_transit_gateway_route_table(TransitGatewayRouteTableId=east["table"], TransitGatewayAttachmentId=pcx)
+    found = analyse(ec2, east["eni"], west["eni"])
+    assert found["NetworkPathFound"] is True
+    gateways = [c["Component"]["Id"] for c in found["ForwardPathComponents"] if "TransitGatewayRouteTableRoute" in c]
+    assert gateways == [east["tgw"], west["tgw"]]
+
+
+def test_a_nat_gateway_without_a_way_out(aws):
+    ec2 = aws("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    public = ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.0.0/24")["Subnet"]["SubnetId"]
+    private = ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.1.0/24")["Subnet"]["SubnetId"]
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    eip = ec2.allocate_address(Domain="vpc")
+    nat = ec2.create_nat_gateway(SubnetId=public, AllocationId=eip["AllocationId"])["NatGateway"]["NatGatewayId"]
+    inner = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    ec2.associate_route_table(RouteTableId=inner, SubnetId=private)
+    ec2.create_route(RouteTableId=inner, DestinationCidrBlock="0.0.0.0/0", NatGatewayId=nat)
+    a = analyse(ec2, eni(ec2, private), None, DestinationIp="1.1.1.1")
+    assert codes(a) == ["NO_ROUTE_TO_DESTINATION"] and a["Explanations"][0]["NatGateway"]["Id"] == nat
+
+
+def test_paths_carry_tags(net):
+    ec2 = net["ec2"]
+    path = ec2.create_network_insights_path(Source=net["src"], Destination=net["dst"], Protocol="tcp")[
+        "NetworkInsightsPath"]["NetworkInsightsPathId"]
+    ec2.create_tags(Resources=[path], Tags=[{"Key": "team", "Value": "net"}])
+    [p] = ec2.describe_network_insights_paths(Filters=[{"Name": "tag:team", "Values": ["net"]}])["NetworkInsightsPaths"]
+    assert p["NetworkInsightsPathId"] == path and tags_of(p) == {"team": "net"}
+    seen = ec2.describe_tags(Filters=[{"Name": "resource-type", "Values": ["network-insights-path"]}])["Tags"]
+    assert [(t["ResourceId"], t["Key"]) for t in seen] == [(path, "team")]
+    ec2.delete_tags(Resources=[path], Tags=[{"Key": "team"}])
+    assert tags_of(ec2.describe_network_insights_paths(NetworkInsightsPathIds=[path])["NetworkInsightsPaths"][0]) == {}

@@ -35,6 +35,8 @@ pub fn resource_type(id: &str) -> Option<&'static str> {
         "tgw" => "transit-gateway",
         "tgw-attach" => "transit-gateway-attachment",
         "tgw-rtb" => "transit-gateway-route-table",
+        "nip" => "network-insights-path",
+        "nia" => "network-insights-analysis",
         _ => return None,
     })
 }
@@ -237,6 +239,18 @@ impl Cloud {
                 let t = self.visible_tgw_route_table(c, id)?;
                 (&t.tags, &t.owner, &t.region)
             }
+            "network-insights-path" => {
+                let p = self.insights_path(c, id)?;
+                (&p.tags, &p.owner, &p.region)
+            }
+            "network-insights-analysis" => {
+                let a = self
+                    .insights_analyses
+                    .get(id)
+                    .filter(|a| a.owner == c.account && a.region == c.region)
+                    .ok_or_else(|| crate::insights::no_analysis(id))?;
+                (&a.tags, &a.owner, &a.region)
+            }
             _ => {
                 let a = self
                     .network_acls
@@ -300,6 +314,8 @@ impl Cloud {
                 }
             }),
             "transit-gateway-route-table" => self.tgw_route_tables.get_mut(id).map(|x| &mut x.tags),
+            "network-insights-path" => self.insights_paths.get_mut(id).map(|x| &mut x.tags),
+            "network-insights-analysis" => self.insights_analyses.get_mut(id).map(|x| &mut x.tags),
             _ => None,
         }
     }
@@ -502,6 +518,20 @@ impl Cloud {
             .filter(|t| self.sees_tgw_route_table(c, t))
         {
             push(&t.id, "transit-gateway-route-table", &t.tags);
+        }
+        for p in self
+            .insights_paths
+            .values()
+            .filter(|p| p.owner == c.account && p.region == c.region)
+        {
+            push(&p.id, "network-insights-path", &p.tags);
+        }
+        for a in self
+            .insights_analyses
+            .values()
+            .filter(|a| a.owner == c.account && a.region == c.region)
+        {
+            push(&a.id, "network-insights-analysis", &a.tags);
         }
         for p in self
             .prefix_lists
