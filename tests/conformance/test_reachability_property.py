@@ -302,5 +302,15 @@ def test_the_analyzer_agrees_with_a_brute_force_evaluator(aws, server, seed):
                     if answer["reachable"] != expected:
                         disagreements.append((answer["line"], expected))
     assert disagreements == [], f"seed {seed}: " + "\n".join(f"{l} (brute force: {e})" for l, e in disagreements[:10])
+    # The matrix of each account finds exactly the pairs the brute force finds.
+    for account in {e["OwnerId"] for e in enis}:
+        query = urllib.parse.urlencode({"all": account, "protocol": "tcp", "port": 443})
+        with urllib.request.urlopen(f"{server.url}/_ramparts/reach?{query}", timeout=30) as r:
+            matrix = json.load(r)
+        members = [e for e in enis if e["OwnerId"] == account]
+        expected = {(a["NetworkInterfaceId"], b["NetworkInterfaceId"]) for a in members for b in members
+                    if a is not b and any(reachable(st, a, b, "tcp", 443, sp) for sp in sports)}
+        assert {(x["source"], x["destination"]) for x in matrix["results"]} == expected
+        assert matrix["pairs"] == len(members) * (len(members) - 1) and matrix["reachable"] == len(expected)
     # Not all-or-nothing: every topology leaves some pairs unreachable (most leave some reachable).
     assert found < len(enis) * (len(enis) - 1) * 2 * len(SAMPLED_PORTS)

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod audit_report;
 mod filters;
 mod internet;
+pub mod matrix;
 pub mod ports;
 pub mod reach;
 mod refs;

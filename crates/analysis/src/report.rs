@@ -1,11 +1,9 @@
 //! Reachability for people: one line per question ("can A reach B on tcp/443, and why or why
-//! not", the blocking component named), and the matrix of every pair of interfaces in a VPC
-//! or an account.
+//! not", the blocking component named).
 
 use crate::ports::PortSet;
-use crate::reach::{analyze_by_id, Protocol, Query};
+use crate::reach::Query;
 use cloud::insights::{Explanation, Findings, Ref};
-use cloud::Cloud;
 
 /// The ports of a question as people write them: `443`, `1024-65535`, `all`.
 pub fn ports_label(p: &PortSet) -> String {
@@ -85,41 +83,4 @@ pub fn line(q: &Query, f: &Findings) -> String {
         })
         .collect();
     format!("{head}: not reachable: {}", why.join("; "))
-}
-
-/// Every ordered pair of distinct interfaces in a VPC (`vpc-…`) or an account (its 12
-/// digits), analysed on one protocol and set of ports.
-pub fn matrix(
-    cloud: &Cloud,
-    scope: &str,
-    protocol: Protocol,
-    ports: &PortSet,
-) -> Vec<(Query, Findings)> {
-    let mut members: Vec<&str> = cloud
-        .interfaces
-        .values()
-        .filter(|e| e.vpc_id == scope || e.owner == scope)
-        .map(|e| e.id.as_str())
-        .collect();
-    members.sort_unstable();
-    let mut out = Vec::new();
-    for src in &members {
-        for dst in &members {
-            if src == dst {
-                continue;
-            }
-            let q = Query {
-                source: src.to_string(),
-                destination: Some(dst.to_string()),
-                source_ip: None,
-                destination_ip: None,
-                protocol,
-                source_ports: PortSet::all(),
-                destination_ports: ports.clone(),
-            };
-            let f = analyze_by_id(cloud, &q);
-            out.push((q, f));
-        }
-    }
-    out
 }

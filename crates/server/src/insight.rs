@@ -50,9 +50,9 @@ pub fn reach(cloud: &cloud::Cloud, raw_query: &str) -> (StatusCode, serde_json::
         Ok(p) => p,
         Err(m) => return bad(m),
     };
-    let matrix = params.contains_key("all");
-    let answers = if let Some(scope) = params.get("all") {
-        report::matrix(cloud, scope, protocol, &destination_ports)
+    let (pairs, answers) = if let Some(scope) = params.get("all") {
+        let m = analysis::matrix::matrix(cloud, scope, protocol, &destination_ports);
+        (m.pairs, m.found)
     } else {
         let Some(source) = params.get("source") else {
             return bad("give source (and destination or destination_ip), or all".into());
@@ -74,13 +74,11 @@ pub fn reach(cloud: &cloud::Cloud, raw_query: &str) -> (StatusCode, serde_json::
             destination_ports,
         };
         let f = analysis::analyze(cloud, &q);
-        vec![(q, f)]
+        (1, vec![(q, f)])
     };
     // A matrix lists the pairs found (all of them would be most of a million lines).
-    let pairs = answers.len();
     let results: Vec<serde_json::Value> = answers
         .iter()
-        .filter(|(_, f)| !matrix || f.path_found)
         .map(|(q, f)| {
             serde_json::json!({
                 "source": q.source,
