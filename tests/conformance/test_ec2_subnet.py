@@ -239,3 +239,40 @@ def test_every_subnet_attribute(aws):
     [s] = ec2.describe_subnets(SubnetIds=[subnet])["Subnets"]
     assert s["PrivateDnsNameOptionsOnLaunch"] == {"HostnameType": "resource-name", "EnableResourceNameDnsARecord": True,
                                                   "EnableResourceNameDnsAAAARecord": False}
+
+
+def test_ipv6_only_subnets(aws):
+    ec2 = aws("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.40.0.0/16", AmazonProvidedIpv6CidrBlock=True)["Vpc"]["VpcId"]
+    block = ec2.describe_vpcs(VpcIds=[vpc])["Vpcs"][0]["Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"]
+    first = block.replace("::/56", "::/64")
+    with aws_error("InvalidParameterCombination"):
+        ec2.create_subnet(VpcId=vpc, Ipv6Native=True, CidrBlock="10.40.1.0/24", Ipv6CidrBlock=first)
+    with aws_error("InvalidParameterCombination"):
+        ec2.create_subnet(VpcId=vpc, Ipv6Native=True)
+    s = ec2.create_subnet(VpcId=vpc, Ipv6Native=True, Ipv6CidrBlock=first)["Subnet"]
+    assert s["Ipv6Native"] is True and "CidrBlock" not in s and s["AvailableIpAddressCount"] == 0
+    assert s["AssignIpv6AddressOnCreation"] is True and s["EnableDns64"] is True
+    assert s["PrivateDnsNameOptionsOnLaunch"]["HostnameType"] == "resource-name"
+    sid = s["SubnetId"]
+    found = ec2.describe_subnets(Filters=[{"Name": "ipv6-native", "Values": ["true"]}])["Subnets"]
+    assert [x["SubnetId"] for x in found] == [sid]
+    assert [x["SubnetId"] for x in ec2.describe_subnets(
+        Filters=[{"Name": "vpc-id", "Values": [vpc]}, {"Name": "enable-dns64", "Values": ["true"]}])["Subnets"]] == [sid]
+    # What an IPv6-only subnet cannot be given.
+    with aws_error("InvalidParameterValue"):
+        ec2.modify_subnet_attribute(SubnetId=sid, MapPublicIpOnLaunch={"Value": True})
+    with aws_error("InvalidParameterValue"):
+        ec2.modify_subnet_attribute(SubnetId=sid, AssignIpv6AddressOnCreation={"Value": False})
+    with aws_error("InvalidParameterValue"):
+        ec2.modify_subnet_attribute(SubnetId=sid, PrivateDnsHostnameTypeOnLaunch="ip-name")
+    ec2.modify_subnet_attribute(SubnetId=sid, EnableResourceNameDnsAAAARecordOnLaunch={"Value": True})
+    with aws_error("InvalidParameterValue"):
+        ec2.disassociate_subnet_cidr_block(AssociationId=s["Ipv6CidrBlockAssociationSet"][0]["AssociationId"])
+    # Interfaces with IPv6 addresses only are not modelled: refused, never half made.
+    with aws_error("InvalidParameterCombination"):
+        ec2.create_network_interface(SubnetId=sid)
+    # A dual-stack subnet beside it still works, and the IPv6-only one deletes cleanly.
+    dual = ec2.create_subnet(VpcId=vpc, CidrBlock="10.40.1.0/24")["Subnet"]
+    assert dual["Ipv6Native"] is False and dual["CidrBlock"] == "10.40.1.0/24"
+    ec2.delete_subnet(SubnetId=sid)

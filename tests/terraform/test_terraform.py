@@ -460,6 +460,8 @@ def test_ipv6_apply_plan_move_destroy(terraform_bin, provider_mirror, server, ec
     [block] = vpc["Ipv6CidrBlockAssociationSet"]
     assert block["Ipv6CidrBlock"] == out["vpc_ipv6_cidr_block"] and block["Ipv6Pool"] == "Amazon"
     assert block["AssociationId"] == out["vpc_ipv6_association_id"]
+    [native] = ec2.describe_subnets(SubnetIds=[out["native_subnet_id"]])["Subnets"]
+    assert native["Ipv6Native"] is True and "CidrBlock" not in native and native["EnableDns64"] is True
     [subnet] = ec2.describe_subnets(SubnetIds=[out["subnet_id"]])["Subnets"]
     assert subnet["Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"] == out["subnet_ipv6_cidr_block"]
     vpc_block = ipaddress.IPv6Network(out["vpc_ipv6_cidr_block"])

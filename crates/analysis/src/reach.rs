@@ -233,7 +233,7 @@ impl<'a> Walk<'a> {
         self.c
             .subnets
             .values()
-            .find(|s| s.vpc_id == vpc_id && s.cidr.contains(&a))
+            .find(|s| s.vpc_id == vpc_id && s.cidr.is_some_and(|c| c.contains(&a)))
     }
 
     pub(crate) fn interface_at(&self, vpc_id: &str, a: Ipv4Addr) -> Option<&'a NetworkInterface> {

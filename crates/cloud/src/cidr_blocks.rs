@@ -188,7 +188,7 @@ impl Cloud {
                 let in_use = self
                     .subnets
                     .values()
-                    .any(|s| s.vpc_id == vpc.id && block.contains(&s.cidr));
+                    .any(|s| s.vpc_id == vpc.id && s.cidr.is_some_and(|c| block.contains(&c)));
                 if in_use {
                     return Err(Error::new(
                         "InvalidCidrBlock.InUse",

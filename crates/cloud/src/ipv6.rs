@@ -246,6 +246,15 @@ impl Cloud {
                 )
             })?;
         let subnet = self.owned_subnet(c, &subnet.id)?;
+        if subnet.ipv6_native() {
+            return Err(Error::new(
+                "InvalidParameterValue",
+                format!(
+                    "The IPv6 CIDR block of IPv6-only subnet {} cannot be disassociated.",
+                    subnet.id
+                ),
+            ));
+        }
         if self
             .interfaces
             .values()

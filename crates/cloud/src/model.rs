@@ -61,7 +61,8 @@ pub struct Subnet {
     pub owner: AccountId,
     pub region: Region,
     pub vpc_id: String,
-    pub cidr: Ipv4Net,
+    /// None for an IPv6-only subnet.
+    pub cidr: Option<Ipv4Net>,
     pub availability_zone: String,
     pub availability_zone_id: String,
     pub default_for_az: bool,
@@ -82,8 +83,14 @@ pub struct Subnet {
 impl Subnet {
     /// AWS reserves the network address, the next three and the broadcast address.
     pub fn available_ip_count(&self) -> i64 {
-        let total = 1i64 << (32 - self.cidr.prefix_len());
+        let Some(cidr) = self.cidr else { return 0 };
+        let total = 1i64 << (32 - cidr.prefix_len());
         total - 5 - self.used.len() as i64
+    }
+
+    /// Whether the subnet has no IPv4 range (its resources have IPv6 addresses only).
+    pub fn ipv6_native(&self) -> bool {
+        self.cidr.is_none()
     }
 }
 

@@ -532,7 +532,7 @@ impl Cloud {
         let whole_subnet = route.destination.cidr().is_some_and(|d| {
             self.subnets.values().any(|s| {
                 s.vpc_id == table.vpc_id
-                    && (IpNet::V4(s.cidr) == d
+                    && (s.cidr.map(IpNet::V4) == Some(d)
                         || s.ipv6.as_ref().is_some_and(|b| IpNet::V6(b.cidr) == d))
             })
         });

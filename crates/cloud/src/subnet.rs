@@ -14,7 +14,8 @@ use std::net::Ipv4Addr;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewSubnet {
     pub vpc_id: String,
-    pub cidr: Ipv4Net,
+    /// None for an IPv6-only subnet.
+    pub cidr: Option<Ipv4Net>,
     pub availability_zone: Option<String>,
     pub availability_zone_id: Option<String>,
     pub tags: Vec<Tag>,
@@ -39,7 +40,9 @@ impl Filterable for Subnet {
             "vpc-id" => vec![self.vpc_id.clone()],
             "owner-id" => vec![self.owner.clone()],
             "state" => vec!["available".into()],
-            "cidr-block" | "cidr" | "cidrBlock" => vec![self.cidr.to_string()],
+            "cidr-block" | "cidr" | "cidrBlock" => {
+                self.cidr.iter().map(|c| c.to_string()).collect()
+            }
             "availability-zone" | "availabilityZone" => vec![self.availability_zone.clone()],
             "availability-zone-id" | "availabilityZoneId" => {
                 vec![self.availability_zone_id.clone()]
@@ -47,7 +50,8 @@ impl Filterable for Subnet {
             "available-ip-address-count" => vec![self.available_ip_count().to_string()],
             "default-for-az" | "defaultForAz" => vec![self.default_for_az.to_string()],
             "map-public-ip-on-launch" => vec![self.map_public_ip_on_launch.to_string()],
-            "ipv6-native" | "enable-dns64" => vec!["false".into()],
+            "ipv6-native" => vec![self.ipv6_native().to_string()],
+            "enable-dns64" => vec![self.enable_dns64.to_string()],
             _ => return ipv6_filter_values(&self.ipv6, name),
         })
     }
@@ -122,31 +126,38 @@ impl Cloud {
     ) -> Result<Outcome> {
         let (vpc_id, cidr) = (new.vpc_id.as_str(), new.cidr);
         let vpc = self.owned_vpc(c, vpc_id)?;
-        if !(16..=28).contains(&cidr.prefix_len()) {
-            return Err(Error::new(
-                "InvalidSubnet.Range",
-                format!("The CIDR '{cidr}' is invalid."),
-            ));
-        }
-        if !vpc.holds_v4(&cidr) {
-            return Err(Error::new(
-                "InvalidSubnet.Range",
-                format!("The CIDR '{cidr}' is invalid."),
-            ));
-        }
         let siblings: Vec<&Subnet> = self
             .subnets
             .values()
             .filter(|s| s.vpc_id == vpc_id)
             .collect();
-        if siblings
-            .iter()
-            .any(|s| s.cidr.contains(&cidr) || cidr.contains(&s.cidr))
-        {
-            return Err(Error::new(
-                "InvalidSubnet.Conflict",
-                format!("The CIDR '{cidr}' conflicts with another subnet"),
-            ));
+        match cidr {
+            Some(cidr) => {
+                if !(16..=28).contains(&cidr.prefix_len()) || !vpc.holds_v4(&cidr) {
+                    return Err(Error::new(
+                        "InvalidSubnet.Range",
+                        format!("The CIDR '{cidr}' is invalid."),
+                    ));
+                }
+                let overlaps = |s: &&&Subnet| {
+                    s.cidr
+                        .is_some_and(|x| x.contains(&cidr) || cidr.contains(&x))
+                };
+                if siblings.iter().any(|s| overlaps(&s)) {
+                    return Err(Error::new(
+                        "InvalidSubnet.Conflict",
+                        format!("The CIDR '{cidr}' conflicts with another subnet"),
+                    ));
+                }
+            }
+            // An IPv6-only subnet needs its IPv6 block.
+            None if new.ipv6_cidr.is_none() => {
+                return Err(Error::new(
+                    "InvalidParameterCombination",
+                    "An IPv6-only subnet must be created with an IPv6 CIDR block.",
+                ))
+            }
+            None => {}
         }
         if siblings.len() >= self.limits.subnets_per_vpc {
             return Err(Error::new(
@@ -192,10 +203,17 @@ impl Cloud {
             availability_zone_id: zone_id,
             default_for_az: false,
             map_public_ip_on_launch: false,
-            assign_ipv6_address_on_creation: false,
-            enable_dns64: false,
+            // AWS's settings for an IPv6-only subnet: addresses from its block at launch, DNS64
+            // on, names from the resource (an IPv4 name would have no address).
+            assign_ipv6_address_on_creation: cidr.is_none(),
+            enable_dns64: cidr.is_none(),
             enable_resource_name_dns_a_record: false,
-            hostname_type: "ip-name".into(),
+            hostname_type: if cidr.is_none() {
+                "resource-name"
+            } else {
+                "ip-name"
+            }
+            .into(),
             enable_resource_name_dns_aaaa_record: false,
             used: Default::default(),
             tags: new.tags.to_vec(),
@@ -230,6 +248,18 @@ impl Cloud {
     ) -> Result<Outcome> {
         self.owned_subnet(c, id)?;
         let s = self.subnets.get_mut(id).expect("checked above");
+        // UNSURE: AWS's wording for what an IPv6-only subnet cannot have is ours.
+        let ipv4_only_setting = match attribute {
+            SubnetAttribute::MapPublicIpOnLaunch
+            | SubnetAttribute::EnableResourceNameDnsARecordOnLaunch => value,
+            SubnetAttribute::AssignIpv6AddressOnCreation => !value,
+            _ => false,
+        };
+        if s.ipv6_native() && ipv4_only_setting {
+            return Err(Error::invalid_value(format!(
+                "Invalid value for subnet {id}: an IPv6-only subnet has no IPv4 addresses to give, and always gives IPv6 addresses at launch."
+            )));
+        }
         match attribute {
             SubnetAttribute::MapPublicIpOnLaunch => s.map_public_ip_on_launch = value,
             SubnetAttribute::AssignIpv6AddressOnCreation => {
@@ -262,7 +292,12 @@ impl Cloud {
         id: &str,
         hostname_type: &str,
     ) -> Result<Outcome> {
-        self.owned_subnet(c, id)?;
+        let native = self.owned_subnet(c, id)?.ipv6_native();
+        if native && hostname_type == "ip-name" {
+            return Err(Error::invalid_value(format!(
+                "Invalid value for subnet {id}: an IPv6-only subnet names its resources by their ids (resource-name)."
+            )));
+        }
         if !matches!(hostname_type, "ip-name" | "resource-name") {
             return Err(Error::invalid_value(format!(
                 "Value ({hostname_type}) for parameter privateDnsHostnameTypeOnLaunch is invalid. Valid values: ip-name, resource-name"
@@ -278,11 +313,22 @@ impl Cloud {
     /// Pick (or check) a private address in the subnet: the first free one from the fifth
     /// address on, since AWS reserves the first four and the last.
     pub(crate) fn pick_address(&self, s: &Subnet, wanted: Option<Ipv4Addr>) -> Result<Ipv4Addr> {
-        let first = u32::from(s.cidr.network()) + 4;
-        let last = u32::from(s.cidr.broadcast()) - 1;
+        // UNSURE: interfaces without an IPv4 address are not modelled; AWS gives them IPv6
+        // addresses only.
+        let Some(cidr) = s.cidr else {
+            return Err(Error::new(
+                "InvalidParameterCombination",
+                format!(
+                    "Subnet {} is IPv6-only: interfaces there, with IPv6 addresses only, are not supported by ramparts.",
+                    s.id
+                ),
+            ));
+        };
+        let first = u32::from(cidr.network()) + 4;
+        let last = u32::from(cidr.broadcast()) - 1;
         if let Some(ip) = wanted {
             let n = u32::from(ip);
-            if !s.cidr.contains(&ip) || n < first || n > last {
+            if !cidr.contains(&ip) || n < first || n > last {
                 return Err(Error::invalid_value(format!(
                     "Address {ip} does not fall within the subnet's address range"
                 )));

@@ -123,7 +123,7 @@ impl Cloud {
                 owner: c.account.clone(),
                 region: c.region.clone(),
                 vpc_id: vpc_id.clone(),
-                cidr: block,
+                cidr: Some(block),
                 availability_zone: zone,
                 availability_zone_id: zone_id,
                 default_for_az: true,

@@ -180,7 +180,7 @@ impl World {
                 O,
                 Command::CreateSubnet(NewSubnet {
                     vpc_id: vpc.clone(),
-                    cidr: cidr.parse().unwrap(),
+                    cidr: Some(cidr.parse().unwrap()),
                     availability_zone: None,
                     availability_zone_id: None,
                     tags: vec![],

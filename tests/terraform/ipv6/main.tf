@@ -65,6 +65,20 @@ resource "aws_subnet" "hosts" {
   ipv6_cidr_block = cidrsubnet(aws_vpc.main.ipv6_cidr_block, 8, 10)
 }
 
+# An IPv6-only subnet, set the way AWS requires one.
+resource "aws_subnet" "native" {
+  vpc_id                                         = aws_vpc.main.id
+  ipv6_native                                    = true
+  ipv6_cidr_block                                = cidrsubnet(aws_vpc.main.ipv6_cidr_block, 8, 20)
+  assign_ipv6_address_on_creation                = true
+  enable_dns64                                   = true
+  enable_resource_name_dns_aaaa_record_on_launch = true
+  private_dns_hostname_type_on_launch            = "resource-name"
+  tags = {
+    Name = "ramparts-tf-ipv6-only"
+  }
+}
+
 resource "aws_network_interface" "dual" {
   subnet_id          = aws_subnet.hosts.id
   security_groups    = [aws_security_group.web.id]
@@ -91,6 +105,10 @@ resource "aws_vpc_security_group_ingress_rule" "https6" {
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
+}
+
+output "native_subnet_id" {
+  value = aws_subnet.native.id
 }
 
 output "vpc_id" {

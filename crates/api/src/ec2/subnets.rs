@@ -56,27 +56,34 @@ pub(super) fn create_subnet(
     input: w::CreateSubnetRequest,
 ) -> Result<w::CreateSubnetResult, ApiError> {
     dry_run(input.dry_run)?;
-    if input.ipv6_native == Some(true) || input.ipv6_ipam_pool_id.is_some() {
-        return Err(ApiError::not_implemented(
-            "ec2",
-            "CreateSubnet for IPv6 only or from IPAM",
-        ));
+    if input.ipv6_ipam_pool_id.is_some() || input.ipv4_ipam_pool_id.is_some() {
+        return Err(ApiError::not_implemented("ec2", "CreateSubnet from IPAM"));
     }
     let ipv6_cidr = input
         .ipv6_cidr_block
         .as_deref()
         .map(ipv6_cidr)
         .transpose()?;
-    let cidr = input
-        .cidr_block
-        .ok_or_else(|| err(cloud::Error::missing("CidrBlock")))?;
-    let cidr = cidr.parse::<ipnet::Ipv4Net>().map_err(|_| {
-        invalid(format!(
-            "Value ({cidr}) for parameter cidrBlock is invalid. This is not a valid CIDR block."
-        ))
-    })?;
-    // AWS keeps the network address of a CIDR given with host bits set.
-    let cidr = cidr.trunc();
+    let native = input.ipv6_native == Some(true);
+    let cidr = match (input.cidr_block, native) {
+        (Some(_), true) => {
+            return Err(err(cloud::Error::new(
+                "InvalidParameterCombination",
+                "An IPv6-only subnet cannot have an IPv4 CIDR block.",
+            )))
+        }
+        (None, true) => None,
+        (None, false) => return Err(err(cloud::Error::missing("CidrBlock"))),
+        (Some(cidr), false) => {
+            let net = cidr.parse::<ipnet::Ipv4Net>().map_err(|_| {
+                invalid(format!(
+                    "Value ({cidr}) for parameter cidrBlock is invalid. This is not a valid CIDR block."
+                ))
+            })?;
+            // AWS keeps the network address of a CIDR given with host bits set.
+            Some(net.trunc())
+        }
+    };
     let command = Command::CreateSubnet(cloud::NewSubnet {
         vpc_id: input.vpc_id,
         cidr,

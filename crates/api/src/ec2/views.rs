@@ -102,7 +102,7 @@ pub fn subnet_out(c: &Cloud, s: &Subnet) -> w::Subnet {
         tags: tags_out(&s.tags),
         subnet_arn: Some(s.arn()),
         enable_dns64: Some(s.enable_dns64),
-        ipv6_native: Some(false),
+        ipv6_native: Some(s.ipv6_native()),
         private_dns_name_options_on_launch: Some(w::PrivateDnsNameOptionsOnLaunch {
             hostname_type: owned(&s.hostname_type),
             enable_resource_name_dns_a_record: Some(s.enable_resource_name_dns_a_record),
@@ -119,7 +119,7 @@ pub fn subnet_out(c: &Cloud, s: &Subnet) -> w::Subnet {
         subnet_id: owned(&s.id),
         state: owned("available"),
         vpc_id: owned(&s.vpc_id),
-        cidr_block: Some(s.cidr.to_string()),
+        cidr_block: s.cidr.map(|c| c.to_string()),
         available_ip_address_count: Some(s.available_ip_count() as i32),
         availability_zone: owned(&s.availability_zone),
         default_for_az: Some(s.default_for_az),
