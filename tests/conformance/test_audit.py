@@ -3,6 +3,9 @@ a clean one holding none; the table, JSON and SARIF outputs; `--fail-on` as a CI
 
 import json
 import subprocess
+from pathlib import Path
+
+import jsonschema
 
 from helpers import new_members, new_sg, tcp
 from ramparts_server import BINARY
@@ -146,6 +149,11 @@ def test_each_finding_once_and_a_clean_organization(aws, server, tmp_path):
     assert table.splitlines()[-1].startswith(f"{len(findings)} findings: 0 critical, ")
     code, raw, _ = run_audit(server, "--format", "sarif", settings=SETTINGS.format(p=p), tmp_path=tmp_path)
     sarif = json.loads(raw)
+    # Valid against the SARIF 2.1.0 schema (scripts/test fetches it from Microsoft's SARIF SDK).
+    schema_file = Path(__file__).resolve().parents[2] / "target" / "sarif-2.1.0.json"
+    assert schema_file.exists(), "the SARIF schema is missing: run scripts/test, which fetches it"
+    schema = json.loads(schema_file.read_text())
+    jsonschema.validators.validator_for(schema)(schema).validate(sarif)
     assert sarif["version"] == "2.1.0" and len(sarif["runs"]) == 1
     run = sarif["runs"][0]
     rules = run["tool"]["driver"]["rules"]
