@@ -65,3 +65,19 @@ def test_cli_transit_gateway_scenario(server):
     assert result.returncode == 0, report
     assert result.stdout.rstrip().endswith("transit scenario OK"), report
     assert result.stdout.count("ok - refused:") >= 14, report
+
+
+REACH = Path(__file__).resolve().parents[1] / "cli" / "reach.sh"
+
+
+def test_cli_reachability_scenario(server):
+    """Reachability Analyzer through the aws CLI, and the same questions to `ramparts reach`."""
+    from ramparts_server import BINARY
+    server.reset()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    result = subprocess.run(["bash", str(REACH), server.url, str(BINARY)], capture_output=True, text=True, env=env,
+                            timeout=300)
+    report = f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    assert result.returncode == 0, report
+    assert result.stdout.rstrip().endswith("reach scenario OK"), report
+    assert result.stdout.count("ok - refused:") == 2, report
