@@ -2,7 +2,7 @@
 //! gateway's address) and in from one to an interface's public address, with Block Public
 //! Access applied both ways.
 
-use crate::filters::{group_ports, Remote};
+use crate::filters::Remote;
 use crate::ports::PortSet;
 use crate::reach::{explain, host, is_public, Walk, INTERNET_PROBE};
 use crate::routing::{self, Next};
@@ -150,22 +150,7 @@ impl<'a> Walk<'a> {
             address: s,
             interface: None,
         };
-        let (dp, hit) = group_ports(c, &dst.groups, false, q.protocol, remote, &dp);
-        if dp.is_empty() {
-            return self.fail(Explanation {
-                direction: Some("ingress".into()),
-                network_interface: Some(self.r(&dst.id)),
-                security_groups: dst.groups.iter().map(|g| self.r(g)).collect(),
-                vpc: Some(self.r(&dst.vpc_id)),
-                subnet: Some(self.r(&dst.subnet_id)),
-                ..explain("ENI_SG_RULES_MISMATCH")
-            });
-        }
-        self.forward.push(Hop {
-            component: hit.as_ref().map(|h| self.r(&h.group_id)),
-            group_rule: hit,
-            ..Hop::default()
-        });
+        let dp = self.groups(dst, false, remote, &dp)?;
         let end = q.destination.clone().unwrap_or_default();
         self.forward.push(Hop {
             component: Some(self.r(&end)),

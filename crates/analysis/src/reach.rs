@@ -345,22 +345,7 @@ impl<'a> Walk<'a> {
         };
 
         // Out through the source's groups.
-        let (dp, hit) = group_ports(c, &src.groups, true, q.protocol, remote, &dp);
-        if dp.is_empty() {
-            return self.fail(Explanation {
-                direction: Some("egress".into()),
-                network_interface: Some(self.r(&src.id)),
-                security_groups: src.groups.iter().map(|g| self.r(g)).collect(),
-                vpc: Some(self.r(&src.vpc_id)),
-                subnet: Some(self.r(&src.subnet_id)),
-                ..explain("ENI_SG_RULES_MISMATCH")
-            });
-        }
-        self.forward.push(Hop {
-            component: hit.as_ref().map(|h| self.r(&h.group_id)),
-            group_rule: hit,
-            ..Hop::default()
-        });
+        let dp = self.groups(src, true, remote, &dp)?;
 
         // The destination's subnet, when the packet ends in one.
         let dst_subnet: Option<&'a Subnet> = match (&dst_vpc, dst_eni) {
@@ -524,26 +509,7 @@ impl<'a> Walk<'a> {
                     interface: Some(src).filter(|_| keeps_references),
                 };
                 let dp = match dst_eni {
-                    Some(e) => {
-                        let (dp, hit) =
-                            group_ports(c, &e.groups, false, q.protocol, src_remote, &dp);
-                        if dp.is_empty() {
-                            return self.fail(Explanation {
-                                direction: Some("ingress".into()),
-                                network_interface: Some(self.r(&e.id)),
-                                security_groups: e.groups.iter().map(|g| self.r(g)).collect(),
-                                vpc: Some(self.r(&e.vpc_id)),
-                                subnet: Some(self.r(&e.subnet_id)),
-                                ..explain("ENI_SG_RULES_MISMATCH")
-                            });
-                        }
-                        self.forward.push(Hop {
-                            component: hit.as_ref().map(|h| self.r(&h.group_id)),
-                            group_rule: hit,
-                            ..Hop::default()
-                        });
-                        dp
-                    }
+                    Some(e) => self.groups(e, false, src_remote, &dp)?,
                     None => dp,
                 };
                 let end = q
@@ -699,6 +665,35 @@ impl<'a> Walk<'a> {
                 ..explain("UNSUPPORTED_COMPONENT")
             })),
         }
+    }
+
+    /// One direction of an interface's groups for the ports left; records the hop with the
+    /// rule that admits the first, or why nothing passes.
+    pub(crate) fn groups(
+        &mut self,
+        e: &NetworkInterface,
+        egress: bool,
+        remote: Remote<'_>,
+        ports: &PortSet,
+    ) -> Option<PortSet> {
+        let (allowed, hit) = group_ports(self.c, &e.groups, egress, self.q.protocol, remote, ports);
+        if allowed.is_empty() {
+            self.fail(Explanation {
+                direction: Some(if egress { "egress" } else { "ingress" }.into()),
+                network_interface: Some(self.r(&e.id)),
+                security_groups: e.groups.iter().map(|g| self.r(g)).collect(),
+                vpc: Some(self.r(&e.vpc_id)),
+                subnet: Some(self.r(&e.subnet_id)),
+                ..explain("ENI_SG_RULES_MISMATCH")
+            });
+            return None;
+        }
+        self.forward.push(Hop {
+            component: hit.as_ref().map(|h| self.r(&h.group_id)),
+            group_rule: hit,
+            ..Hop::default()
+        });
+        Some(allowed)
     }
 
     /// One direction of a subnet's ACL for the ports left; records the hop, or why it stops.

@@ -154,10 +154,7 @@ impl Cloud {
                 }
             }
             "nia" => {
-                let a = self
-                    .insights_analyses
-                    .get(id)
-                    .filter(|a| a.owner == c.account && a.region == c.region)?;
+                let a = self.insights_analysis(c, id).ok()?;
                 ResourceFacts {
                     owner: &a.owner,
                     vpc_id: None,

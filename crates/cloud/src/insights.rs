@@ -445,6 +445,10 @@ impl Cloud {
         self.visible_path(c, id)
     }
 
+    pub fn insights_analysis(&self, c: &Caller, id: &str) -> Result<&InsightsAnalysis> {
+        self.visible_analysis(c, id)
+    }
+
     pub(crate) fn insights_execute(
         &mut self,
         c: &Caller,

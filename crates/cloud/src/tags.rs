@@ -244,11 +244,7 @@ impl Cloud {
                 (&p.tags, &p.owner, &p.region)
             }
             "network-insights-analysis" => {
-                let a = self
-                    .insights_analyses
-                    .get(id)
-                    .filter(|a| a.owner == c.account && a.region == c.region)
-                    .ok_or_else(|| crate::insights::no_analysis(id))?;
+                let a = self.insights_analysis(c, id)?;
                 (&a.tags, &a.owner, &a.region)
             }
             _ => {
