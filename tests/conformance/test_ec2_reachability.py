@@ -547,3 +547,29 @@ def test_paths_carry_tags(net):
     assert [(t["ResourceId"], t["Key"]) for t in seen] == [(path, "team")]
     ec2.delete_tags(Resources=[path], Tags=[{"Key": "team"}])
     assert tags_of(ec2.describe_network_insights_paths(NetworkInsightsPathIds=[path])["NetworkInsightsPaths"][0]) == {}
+
+
+def test_component_filters(net):
+    ec2 = net["ec2"]
+    path = ec2.create_network_insights_path(Source=net["src"], Destination=net["dst"], Protocol="tcp",
+                                            DestinationPort=443)["NetworkInsightsPath"]["NetworkInsightsPathId"]
+    [acl] = ec2.describe_network_acls(Filters=[{"Name": "vpc-id", "Values": [net["vpc"]]}])["NetworkAcls"]
+    acl_arn = f"arn:aws:ec2:us-east-1:{M}:network-acl/{acl['NetworkAclId']}"
+    other = new_sg(ec2, net["vpc"], "other")
+    other_arn = f"arn:aws:ec2:us-east-1:{M}:security-group/{other}"
+
+    def run(**filters):
+        nia = ec2.start_network_insights_analysis(NetworkInsightsPathId=path, **filters)[
+            "NetworkInsightsAnalysis"]["NetworkInsightsAnalysisId"]
+        [a] = ec2.describe_network_insights_analyses(NetworkInsightsAnalysisIds=[nia])["NetworkInsightsAnalyses"]
+        return a
+
+    through = run(FilterInArns=[acl_arn])
+    assert through["NetworkPathFound"] is True and through["FilterInArns"] == [acl_arn]
+    missed = run(FilterInArns=[other_arn])
+    assert codes(missed) == ["COMPONENT_FILTER_RESTRICTION"] and missed["Explanations"][0]["Component"]["Arn"] == other_arn
+    avoided = run(FilterOutArns=[acl_arn])
+    assert codes(avoided) == ["COMPONENT_FILTER_RESTRICTION_REMOVED_COMPONENT"]
+    assert run(FilterOutArns=[other_arn])["NetworkPathFound"] is True
+    with aws_error("InvalidParameterValue"):
+        ec2.start_network_insights_analysis(NetworkInsightsPathId=path, FilterInArns=[other])

@@ -74,6 +74,44 @@ pub fn analyze(cloud: &Cloud, q: &Query) -> Findings {
     walk(cloud, q, false)
 }
 
+/// Narrow an answer to the components a path must (`through`) and must not (`avoiding`)
+/// traverse, named by ARN: a path found that breaks either is not found, with the component
+/// named. (The analysis finds one path per question, so there is no other one to try.)
+pub fn through_components(mut f: Findings, through: &[String], avoiding: &[String]) -> Findings {
+    if !f.path_found {
+        return f;
+    }
+    let traversed: Vec<&Ref> = f
+        .forward
+        .iter()
+        .chain(f.back.iter())
+        .flat_map(|h| [&h.component, &h.vpc, &h.subnet, &h.transit_gateway])
+        .filter_map(|r| r.as_ref())
+        .collect();
+    let seen = |arn: &str| traversed.iter().any(|r| r.arn == arn);
+    let broken = through
+        .iter()
+        .find(|arn| !seen(arn))
+        .map(|arn| (arn, "COMPONENT_FILTER_RESTRICTION"))
+        .or_else(|| {
+            avoiding
+                .iter()
+                .find(|arn| seen(arn))
+                .map(|arn| (arn, "COMPONENT_FILTER_RESTRICTION_REMOVED_COMPONENT"))
+        });
+    if let Some((arn, code)) = broken {
+        f.path_found = false;
+        f.explanations = vec![Explanation {
+            component: Some(Ref {
+                id: arn.rsplit('/').next().unwrap_or(arn).to_string(),
+                arn: arn.clone(),
+            }),
+            ..explain(code)
+        }];
+    }
+    f
+}
+
 /// The same answer without ARNs (components named by id only): for matrices of many pairs.
 pub fn analyze_by_id(cloud: &Cloud, q: &Query) -> Findings {
     walk(cloud, q, true)

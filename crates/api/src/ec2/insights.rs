@@ -402,15 +402,31 @@ pub(super) fn start_network_insights_analysis(
     dry_run(input.dry_run)?;
     let tags = tag_specs(input.tag_specifications, "network-insights-analysis")?;
     let path_id = input.network_insights_path_id;
+    let filter_in = input.filter_in_arns.unwrap_or_default();
+    let filter_out = input.filter_out_arns.unwrap_or_default();
+    if let Some(bad) = filter_in
+        .iter()
+        .chain(&filter_out)
+        .find(|a| !a.starts_with("arn:"))
+    {
+        return Err(invalid(format!(
+            "The value '{bad}' for FilterInArns or FilterOutArns is not a valid ARN."
+        )));
+    }
     let findings = s.query(ctx, |c, who| {
         let path = c.insights_path(who, &path_id)?;
-        Ok(analysis::analyze(c, &query_of(path)))
+        let found = analysis::analyze(c, &query_of(path));
+        Ok(analysis::reach::through_components(
+            found,
+            &filter_in,
+            &filter_out,
+        ))
     })?;
     let command = InsightsCommand::RecordAnalysis {
         path_id,
         additional_accounts: input.additional_accounts.unwrap_or_default(),
-        filter_in: input.filter_in_arns.unwrap_or_default(),
-        filter_out: input.filter_out_arns.unwrap_or_default(),
+        filter_in,
+        filter_out,
         findings,
         tags,
     };
