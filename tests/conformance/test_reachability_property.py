@@ -9,6 +9,7 @@ source port that can make a difference — through groups, ACLs and route tables
 import ipaddress
 import json
 import random
+import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -314,3 +315,34 @@ def test_the_analyzer_agrees_with_a_brute_force_evaluator(aws, server, seed):
         assert matrix["pairs"] == len(members) * (len(members) - 1) and matrix["reachable"] == len(expected)
     # Not all-or-nothing: every topology leaves some pairs unreachable (most leave some reachable).
     assert found < len(enis) * (len(enis) - 1) * 2 * len(SAMPLED_PORTS)
+
+
+@pytest.mark.parametrize("query", [
+    "source=eni-0123456789abcdef0&destination=eni-0123456789abcdef1&port=443",
+    "source=%00%ff&destination=&protocol=tcp",
+    "source=igw-1&destination_ip=not-an-ip",
+    "source=eni-1&destination=eni-2&port=70000",
+    "source=eni-1&destination=eni-2&port=9-3",
+    "source=eni-1&destination=eni-2&protocol=icmp",
+    "all=&port=all",
+    "all=vpc-0123456789abcdef0&protocol=udp&port=53",
+    "",
+])
+def test_reach_endpoint_answers_bad_questions_without_failing(server, query):
+    """Unknown ids, bad addresses, ports and protocols: a 200 with the explanation, or a 400
+    naming the problem; never a 5xx."""
+    try:
+        with urllib.request.urlopen(f"{server.url}/_ramparts/reach?{query}", timeout=10) as r:
+            status, body = r.status, json.load(r)
+    except urllib.error.HTTPError as e:
+        status, body = e.code, json.load(e)
+    assert status in (200, 400), (status, body)
+    assert ("results" in body) if status == 200 else ("error" in body)
+
+
+@pytest.mark.parametrize("body", [b"not = [toml", b"[[convention]]\nresource = 3\n", b"\xff\xfe", b"unknown_key = 1\n"])
+def test_audit_endpoint_refuses_bad_settings(server, body):
+    req = urllib.request.Request(f"{server.url}/_ramparts/audit", data=body, method="POST")
+    with pytest.raises(urllib.error.HTTPError) as e:
+        urllib.request.urlopen(req, timeout=10)
+    assert e.value.code == 400 and "audit settings" in json.load(e.value)["error"]
