@@ -524,3 +524,124 @@ async fn a_public_subnet_with_a_nat_gateway_and_a_transit_gateway_hub() {
         "{states:?}"
     );
 }
+
+#[tokio::test]
+async fn reachability_analyzer_paths_and_analyses() {
+    use aws_sdk_ec2::types::Protocol;
+    let server = e2e::start().await;
+    let ec2 = ec2(&server.endpoint(), "111111111111").await;
+    let vpc = ec2
+        .create_vpc()
+        .cidr_block("10.8.0.0/16")
+        .send()
+        .await
+        .unwrap();
+    let vpc_id = vpc.vpc().and_then(|v| v.vpc_id()).unwrap().to_string();
+    let mut subnets = Vec::new();
+    for cidr in ["10.8.1.0/24", "10.8.2.0/24"] {
+        let s = ec2
+            .create_subnet()
+            .vpc_id(&vpc_id)
+            .cidr_block(cidr)
+            .send()
+            .await
+            .unwrap();
+        subnets.push(s.subnet().and_then(|s| s.subnet_id()).unwrap().to_string());
+    }
+    let web = ec2
+        .create_security_group()
+        .group_name("web")
+        .description("web")
+        .vpc_id(&vpc_id)
+        .send()
+        .await
+        .unwrap()
+        .group_id()
+        .unwrap()
+        .to_string();
+    ec2.authorize_security_group_ingress()
+        .group_id(&web)
+        .ip_permissions(
+            IpPermission::builder()
+                .ip_protocol("tcp")
+                .from_port(443)
+                .to_port(443)
+                .ip_ranges(IpRange::builder().cidr_ip("10.8.0.0/16").build())
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let mut enis = Vec::new();
+    for (subnet, groups) in [(&subnets[0], vec![]), (&subnets[1], vec![web.clone()])] {
+        let e = ec2
+            .create_network_interface()
+            .subnet_id(subnet)
+            .set_groups((!groups.is_empty()).then_some(groups))
+            .send()
+            .await
+            .unwrap();
+        enis.push(
+            e.network_interface()
+                .and_then(|e| e.network_interface_id())
+                .unwrap()
+                .to_string(),
+        );
+    }
+    let mut answers = Vec::new();
+    for port in [443, 22] {
+        let path = ec2
+            .create_network_insights_path()
+            .source(&enis[0])
+            .destination(&enis[1])
+            .protocol(Protocol::Tcp)
+            .destination_port(port)
+            .send()
+            .await
+            .unwrap();
+        let path = path.network_insights_path().unwrap();
+        assert_eq!(path.protocol(), Some(&Protocol::Tcp));
+        assert!(path.created_date().is_some());
+        let started = ec2
+            .start_network_insights_analysis()
+            .network_insights_path_id(path.network_insights_path_id().unwrap())
+            .send()
+            .await
+            .unwrap();
+        let id = started
+            .network_insights_analysis()
+            .and_then(|a| a.network_insights_analysis_id())
+            .unwrap()
+            .to_string();
+        let described = ec2
+            .describe_network_insights_analyses()
+            .network_insights_analysis_ids(&id)
+            .send()
+            .await
+            .unwrap();
+        answers.push(described.network_insights_analyses()[0].clone());
+    }
+    let (open, closed) = (&answers[0], &answers[1]);
+    assert_eq!(open.status().map(|s| s.as_str()), Some("succeeded"));
+    assert_eq!(open.network_path_found(), Some(true));
+    let hops = open.forward_path_components();
+    assert_eq!(hops.first().and_then(|h| h.sequence_number()), Some(1));
+    let rule = hops
+        .iter()
+        .filter_map(|h| h.security_group_rule())
+        .find(|r| r.direction() == Some("ingress"))
+        .unwrap();
+    assert_eq!(rule.security_group_id(), Some(web.as_str()));
+    assert_eq!(rule.port_range().and_then(|p| p.from()), Some(443));
+    assert!(hops
+        .iter()
+        .any(|h| h.acl_rule().is_some() && h.route_table_route().is_none()));
+    assert_eq!(closed.network_path_found(), Some(false));
+    let why = &closed.explanations()[0];
+    assert_eq!(why.explanation_code(), Some("ENI_SG_RULES_MISMATCH"));
+    assert_eq!(why.direction(), Some("ingress"));
+    assert_eq!(
+        why.network_interface().and_then(|c| c.id()),
+        Some(enis[1].as_str())
+    );
+}
