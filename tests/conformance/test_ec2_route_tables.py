@@ -245,3 +245,28 @@ def test_gateway_route_tables(aws):
     ec2.disassociate_route_table(AssociationId=moved)
     assert table(ec2, other)["Associations"] == []
     ec2.delete_route_table(RouteTableId=other)
+
+
+def test_the_local_route_through_an_appliance_and_back(aws):
+    ec2 = aws("ec2")
+    vpc = new_vpc(ec2, "10.6.0.0/16")
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.6.1.0/24")["Subnet"]["SubnetId"]
+    eni = ec2.create_network_interface(SubnetId=subnet)["NetworkInterface"]["NetworkInterfaceId"]
+    rtb = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    gw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=gw, VpcId=vpc)
+    with aws_error("RouteAlreadyExists"):
+        ec2.create_route(RouteTableId=rtb, DestinationCidrBlock="10.6.0.0/16", NetworkInterfaceId=eni)
+    with aws_error("InvalidParameterValue"):
+        ec2.replace_route(RouteTableId=rtb, DestinationCidrBlock="10.6.0.0/16", GatewayId=gw)
+    with aws_error("InvalidParameterValue", message="cannot remove local route"):
+        ec2.delete_route(RouteTableId=rtb, DestinationCidrBlock="10.6.0.0/16")
+    ec2.replace_route(RouteTableId=rtb, DestinationCidrBlock="10.6.0.0/16", NetworkInterfaceId=eni)
+    [local] = table(ec2, rtb)["Routes"]
+    assert local == {"DestinationCidrBlock": "10.6.0.0/16", "NetworkInterfaceId": eni, "Origin": "CreateRouteTable",
+                     "State": "active"}
+    ec2.replace_route(RouteTableId=rtb, DestinationCidrBlock="10.6.0.0/16", LocalTarget=True)
+    [local] = table(ec2, rtb)["Routes"]
+    assert local["GatewayId"] == "local" and "NetworkInterfaceId" not in local
+    with aws_error("InvalidParameterValue"):
+        ec2.replace_route(RouteTableId=rtb, DestinationCidrBlock="192.0.2.0/24", LocalTarget=True)

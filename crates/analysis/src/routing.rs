@@ -50,7 +50,14 @@ pub fn vpc_route(cloud: &Cloud, table: &RouteTable, to: Ipv4Addr) -> Option<VpcR
         }
     };
     if let Some(vpc) = cloud.vpcs.get(&table.vpc_id) {
-        for block in vpc.ipv4_blocks().filter(|b| b.contains(&to)) {
+        // A local route pointed at an appliance is one of the table's routes instead.
+        let kept = |b: &&Ipv4Net| {
+            !table
+                .routes
+                .iter()
+                .any(|r| r.destination == Destination::Cidr(IpNet::V4(**b)))
+        };
+        for block in vpc.ipv4_blocks().filter(|b| b.contains(&to)).filter(kept) {
             offer(block.prefix_len(), true, &|| VpcRoute {
                 next: Next::Local,
                 active: true,

@@ -124,6 +124,11 @@ pub enum RouteCommand {
         table_id: String,
         destination: Destination,
     },
+    /// Point a VPC block's local route back at `local` (ReplaceRoute with LocalTarget).
+    RestoreLocal {
+        table_id: String,
+        destination: Destination,
+    },
     Associate {
         table_id: String,
         subnet_id: String,
@@ -562,6 +567,18 @@ impl Cloud {
             })
     }
 
+    /// Whether a destination is exactly one of the table's VPC blocks: its local route.
+    pub fn is_local_route(&self, table: &RouteTable, destination: &Destination) -> bool {
+        let Some(vpc) = self.vpcs.get(&table.vpc_id) else {
+            return false;
+        };
+        match destination.cidr() {
+            Some(IpNet::V4(d)) => vpc.ipv4_blocks().any(|b| *b == d),
+            Some(IpNet::V6(d)) => vpc.ipv6.as_ref().is_some_and(|b| b.cidr == d),
+            None => false,
+        }
+    }
+
     pub(crate) fn route_execute(
         &mut self,
         c: &Caller,
@@ -626,7 +643,25 @@ impl Cloud {
                     .routes
                     .iter()
                     .position(|r| r.destination == route.destination);
+                // A VPC block's local route exists already; it may be pointed at an appliance.
+                let local = self.is_local_route(t, &route.destination);
+                if local && !*replace {
+                    return Err(Error::new(
+                        "RouteAlreadyExists",
+                        format!(
+                            "The route identified by {} already exists.",
+                            route.destination
+                        ),
+                    ));
+                }
+                if local && !matches!(route.target, Target::Interface(_)) {
+                    return Err(Error::invalid_value(format!(
+                        "The local route {} can target only a network interface or a Gateway Load Balancer endpoint.",
+                        route.destination
+                    )));
+                }
                 match (existing, replace) {
+                    (None, true) if local => {}
                     (Some(_), false) => {
                         return Err(Error::new(
                             "RouteAlreadyExists",
@@ -668,6 +703,11 @@ impl Cloud {
                 destination,
             } => {
                 let t = self.owned_table(c, table_id)?;
+                if self.is_local_route(t, destination) {
+                    return Err(Error::invalid_value(format!(
+                        "cannot remove local route {destination} in route table {table_id}"
+                    )));
+                }
                 let Some(i) = t.routes.iter().position(|r| r.destination == *destination) else {
                     return Err(no_route(table_id, destination));
                 };
@@ -676,6 +716,23 @@ impl Cloud {
                     .expect("seen above")
                     .routes
                     .remove(i);
+                Ok(Outcome::Done)
+            }
+            RouteCommand::RestoreLocal {
+                table_id,
+                destination,
+            } => {
+                let t = self.owned_table(c, table_id)?;
+                if !self.is_local_route(t, destination) {
+                    return Err(Error::invalid_value(format!(
+                        "The destination {destination} is not a CIDR block of the VPC: only its local route can target local."
+                    )));
+                }
+                self.route_tables
+                    .get_mut(table_id)
+                    .expect("seen above")
+                    .routes
+                    .retain(|r| r.destination != *destination);
                 Ok(Outcome::Done)
             }
             RouteCommand::Associate {

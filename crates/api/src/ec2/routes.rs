@@ -156,10 +156,17 @@ pub(super) fn replace_route(
 ) -> Result<(), ApiError> {
     dry_run(input.dry_run)?;
     if input.local_target == Some(true) {
-        return Err(ApiError::not_implemented(
-            "ec2",
-            "ReplaceRoute to the local target",
-        ));
+        let destination = destination(
+            input.destination_cidr_block,
+            input.destination_ipv6_cidr_block,
+            input.destination_prefix_list_id,
+        )?;
+        let table_id = input.route_table_id;
+        let restore = RouteCommand::RestoreLocal {
+            table_id,
+            destination,
+        };
+        return command(s, ctx, restore).map(|_| ());
     }
     let route = route_of!(input);
     let table_id = input.route_table_id;

@@ -412,27 +412,42 @@ pub fn route_table_out(c: &Cloud, r: &RouteTable) -> w::RouteTable {
     }
     // The VPC's local routes first (its IPv4 block, then its IPv6 block), then the others.
     let mut routes = Vec::new();
+    // A local route pointed at an appliance shows its target in the local route's place.
+    let retargeted = |net: ipnet::IpNet| {
+        r.routes
+            .iter()
+            .find(|x| x.destination == Destination::Cidr(net))
+            .map(|x| x.target.id().to_string())
+    };
     if let Some(v) = c.vpcs.get(&r.vpc_id) {
         for block in v.ipv4_blocks() {
+            let eni = retargeted(ipnet::IpNet::V4(*block));
             routes.push(w::Route {
                 destination_cidr_block: Some(block.to_string()),
-                gateway_id: owned("local"),
+                gateway_id: owned("local").filter(|_| eni.is_none()),
+                network_interface_id: eni,
                 origin: owned("CreateRouteTable"),
                 state: owned("active"),
                 ..Default::default()
             });
         }
         if let Some(b) = &v.ipv6 {
+            let eni = retargeted(ipnet::IpNet::V6(b.cidr));
             routes.push(w::Route {
                 destination_ipv6_cidr_block: Some(b.cidr.to_string()),
-                gateway_id: owned("local"),
+                gateway_id: owned("local").filter(|_| eni.is_none()),
+                network_interface_id: eni,
                 origin: owned("CreateRouteTable"),
                 state: owned("active"),
                 ..Default::default()
             });
         }
     }
-    for route in &r.routes {
+    for route in r
+        .routes
+        .iter()
+        .filter(|x| !c.is_local_route(r, &x.destination))
+    {
         let mut out = w::Route {
             origin: owned("CreateRoute"),
             state: owned(route.state(c, &r.vpc_id)),
