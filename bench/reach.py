@@ -4,7 +4,7 @@ interfaces (default 1,000) behind 200 groups holding 10,000 rules, across 10 sub
 their ACL entries. Timed through GET /_ramparts/reach (the HTTP round trip included; a
 single question is timed as the median of many).
 
-    python3 bench/reach.py [--interfaces 1000] [--groups 200] [--rules-per-group 50] [--paths 200]
+    python3 bench/reach.py [--interfaces 1000] [--groups 200] [--rules-per-group 50] [--paths 200] [--open]
 
 Needs target/release/ramparts. Prints the figures the issue sets targets for: one path
 (<= 5 ms) and the matrix (<= 1 s).
@@ -31,7 +31,7 @@ from run import RAMPARTS, free_port, wait_http  # noqa: E402
 ACCOUNT = "111111111111"
 
 
-def build(url, interfaces, groups, rules_per_group, rnd):
+def build(url, interfaces, groups, rules_per_group, rnd, open_all=False):
     ec2 = boto3.client("ec2", endpoint_url=url, region_name="us-east-1", aws_access_key_id=ACCOUNT,
                        aws_secret_access_key="x", config=botocore.config.Config(retries={"max_attempts": 1}))
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
@@ -45,7 +45,10 @@ def build(url, interfaces, groups, rules_per_group, rnd):
     for g in range(groups):
         gid = ec2.create_security_group(GroupName=f"g{g}", Description="bench", VpcId=vpc)["GroupId"]
         perms = []
-        for r in range(rules_per_group):
+        if open_all:
+            # The worst case for the matrix: every group admits every interface of the VPC.
+            perms.append({"IpProtocol": "tcp", "FromPort": 0, "ToPort": 65535, "IpRanges": [{"CidrIp": "10.0.0.0/16"}]})
+        for r in range(rules_per_group - int(open_all)):
             port = rnd.choice([22, 80, 443, 5432, 8080]) + r * 7
             if rnd.random() < 0.2 and group_ids:
                 perms.append({"IpProtocol": "tcp", "FromPort": port, "ToPort": port,
@@ -73,6 +76,7 @@ def main():
     ap.add_argument("--groups", type=int, default=200)
     ap.add_argument("--rules-per-group", type=int, default=50)
     ap.add_argument("--paths", type=int, default=200)
+    ap.add_argument("--open", action="store_true", help="every group admits the whole VPC on every port")
     args = ap.parse_args()
     rnd = random.Random(7)
     port = free_port()
@@ -85,7 +89,7 @@ def main():
         try:
             wait_http(url + "/_ramparts/health")
             t0 = time.perf_counter()
-            vpc, enis = build(url, args.interfaces, args.groups, args.rules_per_group, rnd)
+            vpc, enis = build(url, args.interfaces, args.groups, args.rules_per_group, rnd, args.open)
             print(f"built {len(enis)} interfaces, {args.groups * args.rules_per_group} rules in "
                   f"{time.perf_counter() - t0:.1f} s")
             times = []
