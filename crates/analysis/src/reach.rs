@@ -784,7 +784,7 @@ impl<'a> Walk<'a> {
             component: Some(self.r(&self.q.source)),
             vpc: Some(self.r(&src.vpc_id)),
             subnet: Some(self.r(&src.subnet_id)),
-            inbound: Some(self.header(&host(d), &host(s), &self.q.destination_ports.clone(), sp)),
+            inbound: Some(self.header(&host(d), &host(s), &self.q.destination_ports, sp)),
             ..Hop::default()
         });
         Some(())

@@ -247,17 +247,17 @@ pub const PATH_FILTERS: &[&str] = &[
 
 pub const ANALYSIS_FILTERS: &[&str] = &["path-found", "status"];
 
-/// The kinds of resource a path may start or end at, by id prefix, with their ARN type.
-const ENDPOINT_KINDS: &[(&str, &str)] = &[
-    ("eni-", "network-interface"),
-    ("i-", "instance"),
-    ("igw-", "internet-gateway"),
-    ("tgw-attach-", "transit-gateway-attachment"),
-    ("tgw-", "transit-gateway"),
-    ("pcx-", "vpc-peering-connection"),
-    ("vpce-", "vpc-endpoint"),
-    ("vgw-", "vpn-gateway"),
-    ("nat-", "natgateway"),
+/// The kinds of resource a path may start or end at (their ARN resource types).
+const PATH_ENDS: &[&str] = &[
+    "network-interface",
+    "instance",
+    "internet-gateway",
+    "transit-gateway-attachment",
+    "transit-gateway",
+    "vpc-peering-connection",
+    "vpc-endpoint",
+    "vpn-gateway",
+    "natgateway",
 ];
 
 impl Filterable for InsightsPath {
@@ -340,38 +340,90 @@ fn split_arn(arn: &str) -> Option<(&str, &str, &str)> {
 pub const REACHABILITY_SERVICE: &str = "reachabilityanalyzer.networkinsights.amazonaws.com";
 
 impl Cloud {
-    /// The owner and Region of a resource a path may name, found by its id.
-    fn insights_owner(&self, id: &str, now: Millis) -> Option<(&str, &str)> {
-        let kind = ENDPOINT_KINDS.iter().find(|(p, _)| id.starts_with(p))?.0;
-        match kind {
-            "eni-" => self.interfaces.get(id).map(|x| (&*x.owner, &*x.region)),
-            "i-" => self.instances.get(id).map(|x| (&*x.owner, &*x.region)),
-            "igw-" => self
+    /// The owner and Region of an EC2 networking resource, found by its id.
+    pub fn owner_and_region(&self, id: &str) -> Option<(&str, &str)> {
+        fn of<'a>(owner: &'a str, region: &'a str) -> Option<(&'a str, &'a str)> {
+            Some((owner, region))
+        }
+        match crate::tags::resource_type(id)? {
+            "network-interface" => self
+                .interfaces
+                .get(id)
+                .and_then(|x| of(&x.owner, &x.region)),
+            "instance" => self.instances.get(id).and_then(|x| of(&x.owner, &x.region)),
+            "internet-gateway" => self
                 .internet_gateways
                 .get(id)
-                .map(|x| (&*x.owner, &*x.region)),
-            "tgw-attach-" => self
+                .and_then(|x| of(&x.owner, &x.region)),
+            "transit-gateway-attachment" => self
                 .tgw_attachments
                 .get(id)
-                .filter(|a| a.described_at(now))
-                .map(|x| (&*x.owner, &*x.region)),
-            "tgw-" => self
+                .and_then(|x| of(&x.owner, &x.region)),
+            "transit-gateway-route-table" => self
+                .tgw_route_tables
+                .get(id)
+                .and_then(|x| of(&x.owner, &x.region)),
+            "transit-gateway" => self
                 .transit_gateways
                 .get(id)
-                .map(|x| (&*x.owner, &*x.region)),
-            "pcx-" => self
+                .and_then(|x| of(&x.owner, &x.region)),
+            "vpc-peering-connection" => self
                 .peerings
                 .get(id)
-                .map(|x| (&*x.requester.owner, &*x.requester.region)),
-            "vpce-" => self.endpoints.get(id).map(|x| (&*x.owner, &*x.region)),
-            "vgw-" => self.vpn_gateways.get(id).map(|x| (&*x.owner, &*x.region)),
-            "nat-" => self
+                .and_then(|x| of(&x.requester.owner, &x.requester.region)),
+            "vpc-endpoint" => self.endpoints.get(id).and_then(|x| of(&x.owner, &x.region)),
+            "vpn-gateway" => self
+                .vpn_gateways
+                .get(id)
+                .and_then(|x| of(&x.owner, &x.region)),
+            "natgateway" => self
                 .nat_gateways
                 .get(id)
-                .filter(|g| g.deleted_at.is_none())
-                .map(|x| (&*x.owner, &*x.region)),
+                .and_then(|x| of(&x.owner, &x.region)),
+            "vpc" => self.vpcs.get(id).and_then(|x| of(&x.owner, &x.region)),
+            "subnet" => self.subnets.get(id).and_then(|x| of(&x.owner, &x.region)),
+            "security-group" => self.groups.get(id).and_then(|x| of(&x.owner, &x.region)),
+            "network-acl" => self
+                .network_acls
+                .get(id)
+                .and_then(|x| of(&x.owner, &x.region)),
+            "route-table" => self
+                .route_tables
+                .get(id)
+                .and_then(|x| of(&x.owner, &x.region)),
+            "prefix-list" => self
+                .prefix_lists
+                .get(id)
+                .and_then(|x| of(&x.owner, &x.region)),
             _ => None,
         }
+    }
+
+    /// An EC2 networking resource's ARN, found by its id.
+    pub fn arn_of(&self, id: &str) -> Option<String> {
+        let (owner, region) = self.owner_and_region(id)?;
+        let kind = crate::tags::resource_type(id)?;
+        Some(format!("arn:aws:ec2:{region}:{owner}:{kind}/{id}"))
+    }
+
+    /// The owner and Region of a resource a path may name, while it exists.
+    fn insights_owner(&self, id: &str, now: Millis) -> Option<(&str, &str)> {
+        let kind = crate::tags::resource_type(id).filter(|k| PATH_ENDS.contains(k))?;
+        let gone = match kind {
+            "transit-gateway-attachment" => self
+                .tgw_attachments
+                .get(id)
+                .is_some_and(|a| !a.described_at(now)),
+            "natgateway" => self
+                .nat_gateways
+                .get(id)
+                .is_some_and(|g| g.deleted_at.is_some()),
+            _ => false,
+        };
+        if gone {
+            return None;
+        }
+        self.owner_and_region(id)
     }
 
     /// Whether the caller may analyse another account's resources: it manages the account's
@@ -406,25 +458,21 @@ impl Cloud {
         if region != c.region || named_owner.is_some_and(|o| o != owner) {
             return None;
         }
-        let visible = match &id[..id.find('-')? + 1] {
-            "eni-" => self.visible_interface(c, id).is_ok(),
-            "i-" => self.visible_instance(c, id).is_ok(),
-            "igw-" => self.visible_internet_gateway(c, id).is_ok(),
-            "tgw-" if id.starts_with("tgw-attach-") => self.visible_attachment(c, id, now).is_ok(),
-            "tgw-" => self.visible_transit_gateway(c, id).is_ok(),
-            "pcx-" => self.visible_peering(c, id).is_ok(),
-            "vpce-" => self.visible_endpoint(c, id).is_ok(),
-            "vgw-" => self.visible_vpn_gateway(c, id).is_ok(),
+        let visible = match crate::tags::resource_type(id)? {
+            "network-interface" => self.visible_interface(c, id).is_ok(),
+            "instance" => self.visible_instance(c, id).is_ok(),
+            "internet-gateway" => self.visible_internet_gateway(c, id).is_ok(),
+            "transit-gateway-attachment" => self.visible_attachment(c, id, now).is_ok(),
+            "transit-gateway" => self.visible_transit_gateway(c, id).is_ok(),
+            "vpc-peering-connection" => self.visible_peering(c, id).is_ok(),
+            "vpc-endpoint" => self.visible_endpoint(c, id).is_ok(),
+            "vpn-gateway" => self.visible_vpn_gateway(c, id).is_ok(),
             _ => owner == c.account,
         };
         if !(visible || self.analyses_for(c, owner)) {
             return None;
         }
-        let kind = ENDPOINT_KINDS.iter().find(|(p, _)| id.starts_with(p))?.1;
-        Some((
-            id.to_string(),
-            format!("arn:aws:ec2:{region}:{owner}:{kind}/{id}"),
-        ))
+        Some((id.to_string(), self.arn_of(id)?))
     }
 
     fn visible_path(&self, c: &Caller, id: &str) -> Result<&InsightsPath> {
